@@ -1,0 +1,37 @@
+//! pledger-core: the domain of pledger, with no I/O and no async.
+//!
+//! # Layout
+//!
+//! - [`money`]: [`Amount`] (yuan with at most two fraction digits, held as
+//!   integer fen) and [`Quantity`] (thresholds, values, percents).
+//! - [`ids`]: the identifier syntax shared by every `*_id` and the client `id`.
+//! - [`when`]: business dates and date-times (`occurred_at`, `due`, periods).
+//! - [`event`]: the typed model of every event type of contract section 2,
+//!   parsed strictly from JSON (unknown fields rejected, paths named).
+//! - [`registry`]: the state needed to accept or refuse the next event —
+//!   what is registered, who holds what — kept as a fold over the log, with a
+//!   journal so a refused batch leaves it untouched.
+//! - [`record`]: the stored record, its canonical (JCS) bytes and its hash.
+//! - [`merkle`]: RFC 9162 tree math with BLAKE3, proofs and their checks.
+//! - [`error`]: the typed rejection every refused input gets.
+//!
+//! The core never touches a disk, a clock or a socket: callers pass in the
+//! time and the records, so every rule here is a pure function and testable
+//! without a ledger.
+
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod merkle;
+pub mod money;
+pub mod record;
+pub mod registry;
+pub mod when;
+
+pub use error::Rejection;
+pub use event::{Event, EventData, EventType};
+pub use ids::Id;
+pub use money::{Amount, Quantity};
+pub use record::{Hash, Record, RecordHeader};
+pub use registry::{Journal, Registry};
+pub use when::BusinessTime;

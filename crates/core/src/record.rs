@@ -1,0 +1,179 @@
+//! Records as stored (contract 1.2): canonical bytes and hashes.
+//!
+//! `hash = BLAKE3("pledger/record/v1\n" || JCS(record without "hash"))`.
+//!
+//! The JCS of a record without its hash has its keys in the order `event`,
+//! `prev_hash`, `recorded_at`, `seq`, and only the event can contain
+//! anything that needs escaping. So the body is assembled from the event's
+//! own JCS and three plain fields, and nothing is serialised twice on the
+//! append path. A test checks the assembly against a full JCS of the record.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// A BLAKE3 digest.
+pub type Hash = [u8; 32];
+
+/// Domain separation for record hashes.
+pub const RECORD_HASH_PREFIX: &[u8] = b"pledger/record/v1\n";
+
+/// `prev_hash` of seq 0.
+pub const ZERO_HASH: Hash = [0u8; 32];
+
+/// RFC 8785 canonical JSON of any value. Failure would mean a value JSON
+/// itself cannot express (a non-finite float), which parsed input never is.
+pub fn jcs(v: &Value) -> Result<Vec<u8>, serde_json::Error> {
+    serde_jcs::to_vec(v)
+}
+
+/// The canonical bytes of a record without its hash.
+pub fn record_body(seq: u64, recorded_at: &str, prev_hash: &Hash, event_jcs: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(event_jcs.len() + 160);
+    out.extend_from_slice(b"{\"event\":");
+    out.extend_from_slice(event_jcs);
+    out.extend_from_slice(b",\"prev_hash\":\"");
+    out.extend_from_slice(hex::encode(prev_hash).as_bytes());
+    out.extend_from_slice(b"\",\"recorded_at\":\"");
+    out.extend_from_slice(recorded_at.as_bytes());
+    out.extend_from_slice(b"\",\"seq\":");
+    out.extend_from_slice(seq.to_string().as_bytes());
+    out.push(b'}');
+    out
+}
+
+/// The record hash of a body from [`record_body`].
+pub fn record_hash(body: &[u8]) -> Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(RECORD_HASH_PREFIX);
+    h.update(body);
+    *h.finalize().as_bytes()
+}
+
+/// The fields of a stored body that chain checks need. The event stays raw:
+/// verifying a million records must not build a million JSON trees.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordHeader<'a> {
+    #[serde(borrow)]
+    pub event: &'a RawValue,
+    pub prev_hash: &'a str,
+    pub recorded_at: &'a str,
+    pub seq: u64,
+}
+
+impl<'a> RecordHeader<'a> {
+    pub fn parse(body: &'a [u8]) -> Result<RecordHeader<'a>, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    pub fn prev_hash_bytes(&self) -> Option<Hash> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(self.prev_hash, &mut out).ok()?;
+        Some(out)
+    }
+}
+
+/// A record as a reader sees it, fields in the contract's order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+pub struct Record {
+    pub seq: u64,
+    pub recorded_at: String,
+    pub prev_hash: String,
+    pub event: Value,
+    pub hash: String,
+}
+
+impl Record {
+    /// Rebuilds the reader's form from the stored body and hash.
+    pub fn from_body(body: &[u8], hash: &Hash) -> Result<Record, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Body {
+            event: Value,
+            prev_hash: String,
+            recorded_at: String,
+            seq: u64,
+        }
+        let b: Body = serde_json::from_slice(body)?;
+        Ok(Record {
+            seq: b.seq,
+            recorded_at: b.recorded_at,
+            prev_hash: b.prev_hash,
+            event: b.event,
+            hash: hex::encode(hash),
+        })
+    }
+
+    /// Writes the record as one line of JSON, in the contract's field order,
+    /// straight from the stored bytes (the event is copied, not re-parsed).
+    pub fn write_json_line(body: &[u8], hash: &Hash, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        let h = RecordHeader::parse(body)?;
+        out.extend_from_slice(b"{\"seq\":");
+        out.extend_from_slice(h.seq.to_string().as_bytes());
+        out.extend_from_slice(b",\"recorded_at\":");
+        serde_json::to_writer(&mut *out, h.recorded_at)?;
+        out.extend_from_slice(b",\"prev_hash\":");
+        serde_json::to_writer(&mut *out, h.prev_hash)?;
+        out.extend_from_slice(b",\"event\":");
+        out.extend_from_slice(h.event.get().as_bytes());
+        out.extend_from_slice(b",\"hash\":\"");
+        out.extend_from_slice(hex::encode(hash).as_bytes());
+        out.extend_from_slice(b"\"}\n");
+        Ok(())
+    }
+
+    /// Recomputes this record's hash the way an outside verifier would: JCS
+    /// of the record without `hash`, prefixed, BLAKE3.
+    pub fn recompute_hash(&self) -> Result<Hash, serde_json::Error> {
+        let v = serde_json::json!({
+            "seq": self.seq,
+            "recorded_at": self.recorded_at,
+            "prev_hash": self.prev_hash,
+            "event": self.event,
+        });
+        Ok(record_hash(&jcs(&v)?))
+    }
+}
+
+/// Checks that stored body bytes are exactly the JCS of what they parse to,
+/// the property an outside verifier relies on.
+pub fn is_canonical(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| jcs(&v).ok())
+        .is_some_and(|c| c == body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn assembled_body_is_the_jcs_of_the_record() {
+        let event = json!({"type": "entity.registered", "id": "e", "actor": "a", "occurred_at": "2026-01-01",
+                           "data": {"entity_id": "a", "kind": "government", "name": "常德 \"市\"\n\u{1}"}});
+        let prev = [7u8; 32];
+        let body = record_body(12, "2026-01-01T00:00:00.000Z", &prev, &jcs(&event).unwrap());
+        let whole = json!({"seq": 12, "recorded_at": "2026-01-01T00:00:00.000Z", "prev_hash": hex::encode(prev), "event": event});
+        assert_eq!(
+            String::from_utf8(body.clone()).unwrap(),
+            String::from_utf8(jcs(&whole).unwrap()).unwrap()
+        );
+        assert!(is_canonical(&body));
+        let h = RecordHeader::parse(&body).unwrap();
+        assert_eq!((h.seq, h.prev_hash_bytes()), (12, Some(prev)));
+    }
+
+    #[test]
+    fn json_line_round_trips() {
+        let event = json!({"type": "x", "actor": "a", "occurred_at": "2026-01-01", "data": {}});
+        let body = record_body(0, "2026-01-01T00:00:00.000Z", &ZERO_HASH, &jcs(&event).unwrap());
+        let hash = record_hash(&body);
+        let mut line = Vec::new();
+        Record::write_json_line(&body, &hash, &mut line).unwrap();
+        let r: Record = serde_json::from_slice(&line).unwrap();
+        assert_eq!(r, Record::from_body(&body, &hash).unwrap());
+        assert_eq!(r.recompute_hash().unwrap(), hash);
+    }
+}

@@ -1,0 +1,623 @@
+//! What the ledger knows so far, as far as accepting the next event needs:
+//! which identifiers exist, who holds what, who recorded which seq.
+//!
+//! It is a fold over the log ([`Registry::admit`] one event at a time), so
+//! it can always be rebuilt from the records. Every change is written to a
+//! [`Journal`], and [`Registry::rollback`] undoes a journal exactly: a batch
+//! refused half-way, or a write the disk refused, leaves no trace here.
+
+use crate::error::Rejection;
+use crate::event::{EntityKind, Event, EventData, EventType};
+use crate::ids::Id;
+use std::collections::HashMap;
+
+/// The kinds of identifier that are unique within their kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Namespace {
+    Entity,
+    Account,
+    Target,
+    Allocation,
+    Disbursement,
+    Commitment,
+    Scheme,
+    Payout,
+    /// The client key `id` of the event itself.
+    Event,
+}
+
+impl Namespace {
+    const COUNT: usize = 9;
+
+    fn noun(self) -> &'static str {
+        match self {
+            Namespace::Entity => "entity",
+            Namespace::Account => "account",
+            Namespace::Target => "target",
+            Namespace::Allocation => "allocation",
+            Namespace::Disbursement => "disbursement",
+            Namespace::Commitment => "commitment",
+            Namespace::Scheme => "incentive scheme",
+            Namespace::Payout => "payout",
+            Namespace::Event => "event",
+        }
+    }
+
+    fn how_to_create(self) -> &'static str {
+        match self {
+            Namespace::Entity => "register it with entity.registered first",
+            Namespace::Account => "open it with account.opened first",
+            Namespace::Target => "assign it with target.assigned first",
+            Namespace::Allocation => "record it with fund.allocated first",
+            Namespace::Disbursement => "record it with fund.disbursed first",
+            Namespace::Commitment => "record it with commitment.made first",
+            Namespace::Scheme => "set it with incentive.scheme_set first",
+            Namespace::Payout => "record it with incentive.paid first",
+            Namespace::Event => "",
+        }
+    }
+}
+
+/// Index of an entity in [`Registry::entity_ids`]; keeps per-seq data small.
+pub type EntityIdx = u32;
+
+/// What the registry keeps per identifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Entity {
+        idx: EntityIdx,
+        kind: EntityKind,
+        public_key: Option<[u8; 32]>,
+    },
+    Account {
+        holder: EntityIdx,
+    },
+    Target {
+        assignee: EntityIdx,
+    },
+    Allocation,
+    Disbursement {
+        receiving_holder: EntityIdx,
+    },
+    Commitment {
+        beneficiary: EntityIdx,
+        conditions: Box<[Box<str>]>,
+    },
+    Scheme,
+    Payout,
+    Event {
+        seq: u64,
+    },
+}
+
+/// Per record: who recorded it, what it was, whether it has been voided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeqInfo {
+    pub actor: EntityIdx,
+    pub kind: EventType,
+    pub voided: bool,
+}
+
+#[derive(Debug)]
+enum Undo {
+    Inserted(Namespace, Box<str>),
+    Removed(Namespace, Box<str>, Entry),
+    PushedSeq,
+    PushedEntity,
+    Voided(u64),
+}
+
+/// Changes made to a [`Registry`], in order, so they can be undone.
+#[derive(Debug)]
+pub struct Journal {
+    ops: Vec<Undo>,
+    enabled: bool,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal {
+            ops: Vec::new(),
+            enabled: true,
+        }
+    }
+}
+
+impl Journal {
+    pub fn new() -> Journal {
+        Journal::default()
+    }
+
+    /// A journal that keeps nothing, for rebuilding from the log and for
+    /// imports too large to journal: their undo is a rebuild from the log.
+    pub fn disabled() -> Journal {
+        Journal {
+            ops: Vec::new(),
+            enabled: false,
+        }
+    }
+
+    fn push(&mut self, op: Undo) {
+        if self.enabled {
+            self.ops.push(op);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Forgets the changes: they are now permanent.
+    pub fn clear(&mut self) {
+        self.ops.clear();
+    }
+
+    /// Appends `other`'s changes after this one's (a later batch).
+    pub fn extend(&mut self, other: Journal) {
+        self.ops.extend(other.ops);
+    }
+}
+
+/// The validation state of a ledger. See the module docs.
+#[derive(Debug, Default)]
+pub struct Registry {
+    maps: [HashMap<Box<str>, Entry>; Namespace::COUNT],
+    entity_ids: Vec<Box<str>>,
+    seqs: Vec<SeqInfo>,
+}
+
+fn reject_ref(ns: Namespace, field: &str, id: &str) -> Rejection {
+    Rejection::new(
+        "unknown_reference",
+        field,
+        format!(
+            "no {} {id:?} is recorded in this ledger; {}",
+            ns.noun(),
+            ns.how_to_create()
+        ),
+    )
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// The seq the next admitted event will get.
+    pub fn next_seq(&self) -> u64 {
+        self.seqs.len() as u64
+    }
+
+    /// The seq recorded under a client `id`, for idempotent retries.
+    pub fn seq_of_id(&self, id: &str) -> Option<u64> {
+        match self.maps[Namespace::Event as usize].get(id) {
+            Some(Entry::Event { seq }) => Some(*seq),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, ns: Namespace, id: &str) -> Option<&Entry> {
+        self.maps[ns as usize].get(id)
+    }
+
+    pub fn seq_info(&self, seq: u64) -> Option<SeqInfo> {
+        self.seqs.get(usize::try_from(seq).ok()?).copied()
+    }
+
+    pub fn entity_id(&self, idx: EntityIdx) -> &str {
+        self.entity_ids.get(idx as usize).map_or("?", |s| s)
+    }
+
+    /// The entity's registered Ed25519 key, if it gave one.
+    pub fn public_key(&self, entity: &str) -> Option<[u8; 32]> {
+        match self.get(Namespace::Entity, entity) {
+            Some(Entry::Entity { public_key, .. }) => *public_key,
+            _ => None,
+        }
+    }
+
+    fn need(&self, ns: Namespace, id: &Id, field: &str) -> Result<&Entry, Rejection> {
+        self.maps[ns as usize]
+            .get(id.as_str())
+            .ok_or_else(|| reject_ref(ns, field, id))
+    }
+
+    fn need_entity(&self, id: &Id, field: &str) -> Result<(EntityIdx, EntityKind), Rejection> {
+        match self.need(Namespace::Entity, id, field)? {
+            Entry::Entity { idx, kind, .. } => Ok((*idx, *kind)),
+            _ => Err(reject_ref(Namespace::Entity, field, id)),
+        }
+    }
+
+    fn need_account(&self, id: &Id, field: &str) -> Result<EntityIdx, Rejection> {
+        match self.need(Namespace::Account, id, field)? {
+            Entry::Account { holder } => Ok(*holder),
+            _ => Err(reject_ref(Namespace::Account, field, id)),
+        }
+    }
+
+    fn need_new(&self, ns: Namespace, id: &Id, field: &str) -> Result<(), Rejection> {
+        if self.maps[ns as usize].contains_key(id.as_str()) {
+            return Err(Rejection::new(
+                "duplicate_id",
+                field,
+                format!(
+                    "{} {:?} is already recorded; identifiers are unique within their kind",
+                    ns.noun(),
+                    id.as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, ns: Namespace, id: &str, entry: Entry, journal: &mut Journal) {
+        self.maps[ns as usize].insert(id.into(), entry);
+        journal.push(Undo::Inserted(ns, id.into()));
+    }
+
+    /// Checks `event` against the ledger so far and, if it may be recorded,
+    /// applies it as the next seq. `voided` must be the event at `data.seq`
+    /// when `event` is an `event.voided` (the registry does not keep events).
+    pub fn admit(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal) -> Result<(), Rejection> {
+        let seq = self.next_seq();
+        let (actor, actor_kind) = if seq == 0 {
+            match &event.data {
+                EventData::EntityRegistered(d) if d.entity_id == event.actor => {
+                    (self.entity_ids.len() as EntityIdx, d.kind)
+                }
+                _ => {
+                    return Err(Rejection::new(
+                        "not_founded",
+                        "actor",
+                        "this ledger is empty: its first record must be an entity.registered whose entity_id is its own actor",
+                    ))
+                }
+            }
+        } else {
+            self.need_entity(&event.actor, "actor").map_err(|_| {
+                Rejection::new(
+                    "unknown_actor",
+                    "actor",
+                    format!(
+                        "actor {:?} is not a registered entity; register it with entity.registered first",
+                        event.actor.as_str()
+                    ),
+                )
+            })?
+        };
+        if let Some(id) = &event.id {
+            if let Some(first) = self.seq_of_id(id) {
+                return Err(Rejection::new(
+                    "id_conflict",
+                    "id",
+                    format!(
+                        "id {:?} was already used by seq {first} for a different event",
+                        id.as_str()
+                    ),
+                ));
+            }
+        }
+        self.check(event, actor, actor_kind, voided)?;
+        self.apply(seq, event, actor, voided, journal);
+        Ok(())
+    }
+
+    fn check(
+        &self,
+        event: &Event,
+        actor: EntityIdx,
+        actor_kind: EntityKind,
+        voided: Option<&Event>,
+    ) -> Result<(), Rejection> {
+        use Namespace as N;
+        match &event.data {
+            EventData::EntityRegistered(d) => {
+                self.need_new(N::Entity, &d.entity_id, "data.entity_id")?;
+                if let Some(p) = &d.parent {
+                    if p != &d.entity_id {
+                        self.need_entity(p, "data.parent")?;
+                    }
+                }
+            }
+            EventData::AccountOpened(d) => {
+                self.need_new(N::Account, &d.account_id, "data.account_id")?;
+                self.need_entity(&d.holder, "data.holder")?;
+            }
+            EventData::TargetAssigned(d) => {
+                self.need_new(N::Target, &d.target_id, "data.target_id")?;
+                self.need_entity(&d.assignee, "data.assignee")?;
+                for (i, r) in d.responsible.iter().flatten().enumerate() {
+                    self.need_entity(&r.person, &format!("data.responsible[{i}].person"))?;
+                }
+            }
+            EventData::TargetRevised(d) => {
+                self.need(N::Target, &d.target_id, "data.target_id")?;
+            }
+            EventData::TargetProgressReported(d) => {
+                self.need(N::Target, &d.target_id, "data.target_id")?;
+            }
+            EventData::TargetVerified(d) => {
+                if let Entry::Target { assignee } = self.need(N::Target, &d.target_id, "data.target_id")? {
+                    if *assignee == actor {
+                        return Err(Rejection::new(
+                            "self_verification",
+                            "actor",
+                            format!(
+                                "{:?} is the assignee of target {:?} and cannot verify it; a verification must come from someone else, such as an auditor",
+                                event.actor.as_str(),
+                                d.target_id.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
+            EventData::FundAllocated(d) => {
+                self.need_new(N::Allocation, &d.allocation_id, "data.allocation_id")?;
+                self.need_account(&d.from_account, "data.from_account")?;
+                self.need_account(&d.to_account, "data.to_account")?;
+            }
+            EventData::FundDisbursed(d) => {
+                self.need_new(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?;
+                self.need_account(&d.from_account, "data.from_account")?;
+                self.need_account(&d.to_account, "data.to_account")?;
+                if let Some(a) = &d.allocation_id {
+                    self.need(N::Allocation, a, "data.allocation_id")?;
+                }
+                if let Some(c) = &d.commitment_id {
+                    self.need(N::Commitment, c, "data.commitment_id")?;
+                }
+            }
+            EventData::FundReceived(d) => {
+                if let Entry::Disbursement { receiving_holder } =
+                    self.need(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?
+                {
+                    if *receiving_holder != actor {
+                        return Err(Rejection::new(
+                            "not_permitted",
+                            "actor",
+                            format!(
+                                "only the holder of the receiving account ({:?}) can confirm that disbursement {:?} arrived",
+                                self.entity_id(*receiving_holder),
+                                d.disbursement_id.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
+            EventData::CommitmentMade(d) => {
+                self.need_new(N::Commitment, &d.commitment_id, "data.commitment_id")?;
+                self.need_entity(&d.promisor, "data.promisor")?;
+                self.need_entity(&d.beneficiary, "data.beneficiary")?;
+                for (i, c) in d.conditions.iter().flatten().enumerate() {
+                    if let Some(t) = &c.target_id {
+                        self.need(N::Target, t, &format!("data.conditions[{i}].target_id"))?;
+                    }
+                }
+                for (i, t) in d.clawback_targets.iter().flatten().enumerate() {
+                    self.need(N::Target, t, &format!("data.clawback_targets[{i}]"))?;
+                }
+            }
+            EventData::CommitmentConditionMet(d) => {
+                if let Entry::Commitment { conditions, .. } =
+                    self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?
+                {
+                    if !conditions.iter().any(|c| **c == *d.condition_id) {
+                        return Err(Rejection::new(
+                            "unknown_reference",
+                            "data.condition_id",
+                            format!(
+                                "commitment {:?} has no condition {:?}",
+                                d.commitment_id.as_str(),
+                                d.condition_id.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
+            EventData::CommitmentFulfilled(d) => {
+                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
+            }
+            EventData::CommitmentDisputed(d) => {
+                if let Entry::Commitment { beneficiary, .. } =
+                    self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?
+                {
+                    if *beneficiary != actor {
+                        return Err(Rejection::new(
+                            "not_permitted",
+                            "actor",
+                            format!(
+                                "only the beneficiary ({:?}) can dispute commitment {:?}",
+                                self.entity_id(*beneficiary),
+                                d.commitment_id.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
+            EventData::CommitmentBreached(d) => {
+                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
+                if actor_kind != EntityKind::Auditor {
+                    return Err(Rejection::new(
+                        "not_permitted",
+                        "actor",
+                        format!(
+                            "only an auditor can declare a commitment breached; {:?} is not registered as an auditor",
+                            event.actor.as_str()
+                        ),
+                    ));
+                }
+            }
+            EventData::CommitmentWaived(d) => {
+                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
+            }
+            EventData::IncentiveSchemeSet(d) => {
+                self.need_new(N::Scheme, &d.scheme_id, "data.scheme_id")?;
+                self.need(N::Target, &d.target_id, "data.target_id")?;
+            }
+            EventData::IncentivePaid(d) => {
+                self.need_new(N::Payout, &d.payout_id, "data.payout_id")?;
+                self.need(N::Scheme, &d.scheme_id, "data.scheme_id")?;
+                self.need_entity(&d.payee, "data.payee")?;
+                if let Some(a) = &d.from_account {
+                    self.need_account(a, "data.from_account")?;
+                }
+            }
+            EventData::IncentiveClawedBack(d) => {
+                self.need(N::Payout, &d.payout_id, "data.payout_id")?;
+            }
+            EventData::EventVoided(d) => {
+                let info = self.seq_info(d.seq).ok_or_else(|| {
+                    Rejection::new(
+                        "unknown_reference",
+                        "data.seq",
+                        format!(
+                            "there is no record {} to void; the ledger has {} records",
+                            d.seq,
+                            self.next_seq()
+                        ),
+                    )
+                })?;
+                if d.seq == 0 {
+                    return Err(Rejection::new(
+                        "not_permitted",
+                        "data.seq",
+                        "the founding record cannot be voided",
+                    ));
+                }
+                if info.kind == EventType::EventVoided {
+                    return Err(Rejection::new(
+                        "not_permitted",
+                        "data.seq",
+                        format!(
+                            "record {} is itself a void; record the event again instead of voiding the void",
+                            d.seq
+                        ),
+                    ));
+                }
+                if info.voided {
+                    return Err(Rejection::new(
+                        "already_voided",
+                        "data.seq",
+                        format!("record {} is already voided", d.seq),
+                    ));
+                }
+                if info.actor != actor && actor_kind != EntityKind::Auditor {
+                    return Err(Rejection::new(
+                        "not_permitted",
+                        "actor",
+                        format!(
+                            "record {} was recorded by {:?}; only that entity or an auditor can void it",
+                            d.seq,
+                            self.entity_id(info.actor)
+                        ),
+                    ));
+                }
+                if voided.map(|v| v.kind) != Some(info.kind) {
+                    return Err(Rejection::new(
+                        "internal",
+                        "data.seq",
+                        format!("the voided record {} could not be read back to undo its effects", d.seq),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, voided: Option<&Event>, journal: &mut Journal) {
+        use Namespace as N;
+        let entry = match &event.data {
+            EventData::EntityRegistered(d) => {
+                let idx = self.entity_ids.len() as EntityIdx;
+                self.entity_ids.push(d.entity_id.as_str().into());
+                journal.push(Undo::PushedEntity);
+                Some(Entry::Entity {
+                    idx,
+                    kind: d.kind,
+                    public_key: d.public_key.as_ref().map(|k| k.0),
+                })
+            }
+            EventData::AccountOpened(d) => self
+                .need_entity(&d.holder, "")
+                .ok()
+                .map(|(holder, _)| Entry::Account { holder }),
+            EventData::TargetAssigned(d) => self
+                .need_entity(&d.assignee, "")
+                .ok()
+                .map(|(assignee, _)| Entry::Target { assignee }),
+            EventData::FundAllocated(_) => Some(Entry::Allocation),
+            EventData::FundDisbursed(d) => self
+                .need_account(&d.to_account, "")
+                .ok()
+                .map(|receiving_holder| Entry::Disbursement { receiving_holder }),
+            EventData::CommitmentMade(d) => {
+                self.need_entity(&d.beneficiary, "")
+                    .ok()
+                    .map(|(beneficiary, _)| Entry::Commitment {
+                        beneficiary,
+                        conditions: d
+                            .conditions
+                            .iter()
+                            .flatten()
+                            .map(|c| c.condition_id.as_str().into())
+                            .collect(),
+                    })
+            }
+            EventData::IncentiveSchemeSet(_) => Some(Entry::Scheme),
+            EventData::IncentivePaid(_) => Some(Entry::Payout),
+            _ => None,
+        };
+        if let (Some(entry), Some((ns, id))) = (entry, event.creates()) {
+            self.insert(ns, id, entry, journal);
+        }
+        if let Some(id) = &event.id {
+            self.insert(N::Event, id, Entry::Event { seq }, journal);
+        }
+        if let (EventData::EventVoided(d), Some(target)) = (&event.data, voided) {
+            if let Some(info) = self.seqs.get_mut(d.seq as usize) {
+                info.voided = true;
+                journal.push(Undo::Voided(d.seq));
+            }
+            // What the voided event created stops existing: later events may
+            // not refer to it, and a corrected event may reuse its id.
+            if let Some((ns, id)) = target.creates() {
+                if let Some(old) = self.maps[ns as usize].remove(id.as_str()) {
+                    journal.push(Undo::Removed(ns, id.as_str().into(), old));
+                }
+            }
+        }
+        self.seqs.push(SeqInfo {
+            actor,
+            kind: event.kind,
+            voided: false,
+        });
+        journal.push(Undo::PushedSeq);
+    }
+
+    /// Undoes every change in `journal`, newest first, and empties it.
+    pub fn rollback(&mut self, journal: &mut Journal) {
+        while let Some(op) = journal.ops.pop() {
+            match op {
+                Undo::Inserted(ns, id) => {
+                    self.maps[ns as usize].remove(&id);
+                }
+                Undo::Removed(ns, id, entry) => {
+                    self.maps[ns as usize].insert(id, entry);
+                }
+                Undo::PushedSeq => {
+                    self.seqs.pop();
+                }
+                Undo::PushedEntity => {
+                    self.entity_ids.pop();
+                }
+                Undo::Voided(seq) => {
+                    if let Some(info) = self.seqs.get_mut(seq as usize) {
+                        info.voided = false;
+                    }
+                }
+            }
+        }
+    }
+}

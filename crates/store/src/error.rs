@@ -1,0 +1,58 @@
+//! Errors of the store.
+
+use pledger_core::Rejection;
+use thiserror::Error;
+
+/// Something below the ledger failed: the disk, the engine, or the stored
+/// bytes themselves.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the disk is full: {0}; free space and retry (nothing was written)")]
+    DiskFull(String),
+    #[error("storage error: {0}")]
+    Backend(String),
+    #[error("the stored log is damaged: {0}; run `pledger verify`, and restore from an export if it fails")]
+    Corrupt(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("the ledger is shutting down")]
+    Closed,
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull(io.to_string()),
+            sled::Error::Io(io) => StoreError::Io(io),
+            sled::Error::Corruption { .. } => StoreError::Corrupt(e.to_string()),
+            other => StoreError::Backend(other.to_string()),
+        }
+    }
+}
+
+pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
+}
+
+/// Why an append did not happen. In every case nothing was written.
+#[derive(Debug, Error)]
+pub enum AppendError {
+    /// The input broke a rule of the contract (or an `id` was reused for a
+    /// different event: code `id_conflict`).
+    #[error("{0}")]
+    Rejected(Rejection),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppendError {
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, AppendError::Rejected(r) if r.code == "id_conflict")
+    }
+}
+
+impl From<Rejection> for AppendError {
+    fn from(r: Rejection) -> Self {
+        AppendError::Rejected(r)
+    }
+}

@@ -1,0 +1,788 @@
+//! The ledger: the one way records get into the log.
+//!
+//! Appends go through a single writer thread. It takes every request that
+//! is waiting, checks each against the [`Registry`], hashes and chains the
+//! accepted ones, writes them in one atomic batch, syncs once, and only then
+//! answers: many concurrent appenders share one fsync (group commit), and
+//! nobody hears "recorded" before it is durable. A request (a batch of
+//! events) is all-or-nothing on its own; a refused request does not disturb
+//! the others in its group.
+//!
+//! Imports stream a large input through the same thread in chunks that are
+//! written but not committed: the committed head moves only after the last
+//! chunk, so an import is all-or-nothing too without holding it in memory.
+
+use crate::backend::{Head, LogBackend, StoredRecord, WriteBatch};
+use crate::error::{AppendError, StoreError};
+use pledger_core::merkle::Frontier;
+use pledger_core::record::{jcs, record_body, record_hash, RecordHeader, ZERO_HASH};
+use pledger_core::registry::Journal;
+use pledger_core::{Event, EventData, Hash, Registry, Rejection};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use time::OffsetDateTime;
+
+/// A parsed, checked-in-isolation event, ready for the writer. Preparing
+/// is the expensive, parallel part (JSON, typed parse, canonical bytes), so
+/// callers do it on their own threads and the writer only does what must
+/// be sequential.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    value: Value,
+    event: Event,
+    /// JCS of the event as submitted; `None` until an `id` is filled in.
+    jcs: Option<Vec<u8>>,
+}
+
+impl Prepared {
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+}
+
+/// Parses and checks one submitted event on the caller's thread.
+pub fn prepare(value: Value) -> Result<Prepared, Rejection> {
+    let event = Event::parse(&value)?;
+    let jcs = match event.id {
+        Some(_) => Some(canonical(&value)?),
+        None => None,
+    };
+    Ok(Prepared { value, event, jcs })
+}
+
+fn canonical(v: &Value) -> Result<Vec<u8>, Rejection> {
+    jcs(v).map_err(|e| {
+        Rejection::new(
+            "invalid_json",
+            "",
+            format!("the event cannot be put in canonical form: {e}"),
+        )
+    })
+}
+
+/// What the ledger answers for one appended event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    pub seq: u64,
+    pub hash: Hash,
+    /// True when the event was already recorded under its `id`: the first
+    /// receipt is returned and nothing was appended.
+    pub repeat: bool,
+}
+
+impl serde::Serialize for Receipt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Receipt", 2)?;
+        st.serialize_field("seq", &self.seq)?;
+        st.serialize_field("hash", &hex::encode(self.hash))?;
+        st.end()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub receipts: Vec<Receipt>,
+}
+
+impl AppendOutcome {
+    /// Every event was an idempotent repeat (HTTP 200 rather than 201).
+    pub fn all_repeats(&self) -> bool {
+        self.receipts.iter().all(|r| r.repeat)
+    }
+
+    pub fn appended(&self) -> usize {
+        self.receipts.iter().filter(|r| !r.repeat).count()
+    }
+}
+
+type Reply = Box<dyn FnOnce(Result<AppendOutcome, AppendError>) + Send>;
+
+/// One chunk of an import, or the reason the input could not be read.
+pub type ImportChunk = Result<Vec<Prepared>, Rejection>;
+
+enum Request {
+    Append {
+        events: Vec<Prepared>,
+        reply: Reply,
+    },
+    Import {
+        chunks: Receiver<ImportChunk>,
+        reply: Reply,
+    },
+}
+
+type Listener = Box<dyn Fn(Head) + Send + Sync>;
+
+/// Largest number of events one group commit takes before writing.
+const MAX_GROUP_EVENTS: usize = 8192;
+
+pub struct Ledger {
+    backend: Arc<dyn LogBackend>,
+    committed: Arc<AtomicU64>,
+    head: Arc<RwLock<Head>>,
+    listeners: Arc<RwLock<Vec<Listener>>>,
+    tx: Mutex<Option<Sender<Request>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Ledger {
+    /// Opens the ledger on a backend: discards anything an interrupted
+    /// import left past the committed head, checks that the head matches the
+    /// last record, and rebuilds the registry from the log.
+    pub fn open(backend: Arc<dyn LogBackend>) -> Result<Ledger, StoreError> {
+        let head = backend.head()?;
+        if backend.get(head.len)?.is_some() {
+            backend.discard_from(head.len)?;
+        }
+        if head.len > 0 {
+            let last = backend.get(head.len - 1)?.ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "record {} named by the committed head is missing",
+                    head.len - 1
+                ))
+            })?;
+            if last.hash() != Some(head.hash) {
+                return Err(StoreError::Corrupt(format!(
+                    "record {} does not carry the hash the committed head names",
+                    head.len - 1
+                )));
+            }
+        }
+        let registry = rebuild_registry(backend.as_ref(), head.len)?;
+        let frontier = restore_frontier(backend.as_ref(), head.len)?;
+        let committed = Arc::new(AtomicU64::new(head.len));
+        let shared_head = Arc::new(RwLock::new(head));
+        let listeners: Arc<RwLock<Vec<Listener>>> = Arc::default();
+        let (tx, rx) = mpsc::channel();
+        let mut writer = Writer {
+            backend: backend.clone(),
+            registry,
+            head,
+            frontier,
+            committed: committed.clone(),
+            shared_head: shared_head.clone(),
+            listeners: listeners.clone(),
+            broken: None,
+        };
+        let handle = std::thread::Builder::new()
+            .name("pledger-writer".into())
+            .spawn(move || writer.run(rx))?;
+        Ok(Ledger {
+            backend,
+            committed,
+            head: shared_head,
+            listeners,
+            tx: Mutex::new(Some(tx)),
+            writer: Mutex::new(Some(handle)),
+        })
+    }
+
+    /// The backend, for readers (proofs, views). Reads past [`Ledger::len`]
+    /// must not be trusted: they may be an import still in progress.
+    pub fn backend(&self) -> &Arc<dyn LogBackend> {
+        &self.backend
+    }
+
+    /// Number of committed records.
+    pub fn len(&self) -> u64 {
+        self.committed.load(Ordering::Acquire)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn head(&self) -> Head {
+        self.head.read().map(|h| *h).unwrap_or_default()
+    }
+
+    /// Calls `f` with the new head after every commit (from the writer
+    /// thread: keep it short, e.g. wake a stream).
+    pub fn on_commit(&self, f: impl Fn(Head) + Send + Sync + 'static) {
+        if let Ok(mut l) = self.listeners.write() {
+            l.push(Box::new(f));
+        }
+    }
+
+    /// A committed record.
+    pub fn get(&self, seq: u64) -> Result<Option<StoredRecord>, StoreError> {
+        if seq >= self.len() {
+            return Ok(None);
+        }
+        self.backend.get(seq)
+    }
+
+    /// Committed records from `from`, at most `limit`.
+    pub fn scan(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Box<dyn Iterator<Item = Result<StoredRecord, StoreError>> + Send + '_> {
+        let to = self.len().min(from.saturating_add(limit));
+        self.backend.scan(from, to)
+    }
+
+    fn send(&self, req: Request) -> Result<(), StoreError> {
+        let guard = self.tx.lock().map_err(|_| StoreError::Closed)?;
+        guard
+            .as_ref()
+            .ok_or(StoreError::Closed)?
+            .send(req)
+            .map_err(|_| StoreError::Closed)
+    }
+
+    /// Submits a batch; `reply` is called once it is durable or refused.
+    /// For async callers: pass a closure that completes a oneshot.
+    pub fn submit(
+        &self,
+        events: Vec<Prepared>,
+        reply: impl FnOnce(Result<AppendOutcome, AppendError>) + Send + 'static,
+    ) {
+        let reply: Reply = Box::new(reply);
+        // If the writer is gone, the request (and its reply) comes back in
+        // the send error; answer it here.
+        let tx = self.tx.lock().ok().and_then(|g| g.clone());
+        match tx {
+            Some(tx) => {
+                if let Err(mpsc::SendError(Request::Append { reply, .. })) = tx.send(Request::Append { events, reply })
+                {
+                    reply(Err(StoreError::Closed.into()));
+                }
+            }
+            None => reply(Err(StoreError::Closed.into())),
+        }
+    }
+
+    /// Appends a batch and waits until it is durable (or refused).
+    pub fn append(&self, events: Vec<Prepared>) -> Result<AppendOutcome, AppendError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.submit(events, move |r| {
+            let _ = tx.send(r);
+        });
+        rx.recv().map_err(|_| AppendError::Store(StoreError::Closed))?
+    }
+
+    /// Parses and appends raw JSON events as one batch.
+    pub fn append_values(&self, values: Vec<Value>) -> Result<AppendOutcome, AppendError> {
+        let prepared = values
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, v)| prepare(v).map_err(|r| r.at_index(i)))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.append(prepared)
+    }
+
+    /// Streams a large input in as one all-or-nothing batch. `chunks` is
+    /// fed by the caller (bounded, so memory stays flat); the answer comes
+    /// when the last chunk is committed, or the first problem is found.
+    pub fn import(&self, chunks: Receiver<ImportChunk>) -> Result<AppendOutcome, AppendError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let reply: Reply = Box::new(move |r| {
+            let _ = tx.send(r);
+        });
+        self.send(Request::Import { chunks, reply })?;
+        rx.recv().map_err(|_| AppendError::Store(StoreError::Closed))?
+    }
+
+    /// A bounded channel for [`Ledger::import`]: the reader may run at most
+    /// a couple of chunks ahead of the writer.
+    pub fn import_channel() -> (SyncSender<ImportChunk>, Receiver<ImportChunk>) {
+        mpsc::sync_channel(2)
+    }
+
+    /// Stops the writer after the requests already queued, and waits.
+    pub fn close(&self) {
+        if let Ok(mut tx) = self.tx.lock() {
+            tx.take();
+        }
+        if let Ok(mut w) = self.writer.lock() {
+            if let Some(h) = w.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+impl Drop for Ledger {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Reads every committed record and replays it into a fresh registry.
+/// Parsing is spread over all cores; admitting is sequential.
+pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, StoreError> {
+    const CHUNK: usize = 16 * 1024;
+    let mut registry = Registry::new();
+    let mut journal = Journal::disabled();
+    let mut prev = ZERO_HASH;
+    let mut iter = backend.scan(0, len);
+    let mut next_seq = 0u64;
+    loop {
+        let chunk: Vec<StoredRecord> = iter.by_ref().take(CHUNK).collect::<Result<_, _>>()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let parsed: Vec<Result<(Hash, Hash, Event), String>> = chunk
+            .par_iter()
+            .map(|r| {
+                let hash = r.hash().ok_or("value too short")?;
+                let h = RecordHeader::parse(r.body()).map_err(|e| e.to_string())?;
+                if h.seq != r.seq {
+                    return Err(format!("its body says seq {}", h.seq));
+                }
+                let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
+                let v: Value = serde_json::from_str(h.event.get()).map_err(|e| e.to_string())?;
+                let e = Event::parse(&v).map_err(|e| e.to_string())?;
+                Ok((hash, prev, e))
+            })
+            .collect();
+        for (r, p) in chunk.iter().zip(parsed) {
+            let corrupt = |why: String| StoreError::Corrupt(format!("record {}: {why}", r.seq));
+            if r.seq != next_seq {
+                return Err(StoreError::Corrupt(format!("record {next_seq} is missing")));
+            }
+            let (hash, rec_prev, event) = p.map_err(corrupt)?;
+            if rec_prev != prev {
+                return Err(corrupt("its prev_hash does not match the record before it".into()));
+            }
+            let voided = voided_event(backend, &event)?;
+            registry
+                .admit(&event, voided.as_ref(), &mut journal)
+                .map_err(|e| corrupt(format!("it no longer passes validation: {e}")))?;
+            prev = hash;
+            next_seq += 1;
+        }
+    }
+    if next_seq != len {
+        return Err(StoreError::Corrupt(format!("record {next_seq} is missing")));
+    }
+    Ok(registry)
+}
+
+/// For an `event.voided`, the event it voids, read back from the log.
+fn voided_event(backend: &dyn LogBackend, event: &Event) -> Result<Option<Event>, StoreError> {
+    let EventData::EventVoided(d) = &event.data else {
+        return Ok(None);
+    };
+    match backend.get(d.seq)? {
+        None => Ok(None),
+        Some(r) => Ok(Some(event_of(&r)?)),
+    }
+}
+
+fn event_of(r: &StoredRecord) -> Result<Event, StoreError> {
+    let corrupt = |why: String| StoreError::Corrupt(format!("record {}: {why}", r.seq));
+    let h = RecordHeader::parse(r.body()).map_err(|e| corrupt(e.to_string()))?;
+    let v: Value = serde_json::from_str(h.event.get()).map_err(|e| corrupt(e.to_string()))?;
+    Event::parse(&v).map_err(|e| corrupt(e.to_string()))
+}
+
+/// Rebuilds the Merkle frontier of a tree of `len` leaves from the stored
+/// peaks: one node per set bit of `len`.
+pub fn restore_frontier(backend: &dyn LogBackend, len: u64) -> Result<Frontier, StoreError> {
+    let mut peaks = Vec::new();
+    let mut offset = 0u64;
+    for level in (0..64u32).rev() {
+        if len & (1u64 << level) != 0 {
+            let index = offset >> level;
+            let node = backend
+                .node(level, index)?
+                .ok_or_else(|| StoreError::Corrupt(format!("Merkle node ({level}, {index}) is missing")))?;
+            peaks.push(node);
+            offset += 1u64 << level;
+        }
+    }
+    Frontier::from_peaks(len, peaks).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A record built in this group, not yet written.
+struct Staged {
+    hash: Hash,
+    body: Vec<u8>,
+}
+
+struct Writer {
+    backend: Arc<dyn LogBackend>,
+    registry: Registry,
+    /// The committed head.
+    head: Head,
+    frontier: Frontier,
+    committed: Arc<AtomicU64>,
+    shared_head: Arc<RwLock<Head>>,
+    listeners: Arc<RwLock<Vec<Listener>>>,
+    /// Set when a failed write could not be undone; every later append is
+    /// refused until a restart re-reads the durable state.
+    broken: Option<String>,
+}
+
+/// The uncommitted tail a group or an import is building.
+struct Pending {
+    /// First seq not yet durable and committed.
+    base: u64,
+    /// Records written to the backend but not committed (import chunks).
+    written: u64,
+    staged: Vec<Staged>,
+    nodes: Vec<(u32, u64, Hash)>,
+    frontier: Frontier,
+    prev: Hash,
+    recorded_at: String,
+}
+
+impl Pending {
+    fn next_seq(&self) -> u64 {
+        self.base + self.written + self.staged.len() as u64
+    }
+}
+
+impl Writer {
+    fn run(&mut self, rx: Receiver<Request>) {
+        while let Ok(first) = rx.recv() {
+            let mut group = Vec::new();
+            let mut events = 0;
+            let mut next = Some(first);
+            while let Some(req) = next.take() {
+                match req {
+                    Request::Import { chunks, reply } => {
+                        // Finish the appends queued before it, then import alone.
+                        self.commit_group(std::mem::take(&mut group));
+                        events = 0;
+                        let result = self.import(chunks);
+                        reply(result);
+                    }
+                    Request::Append { events: batch, reply } => {
+                        events += batch.len();
+                        group.push((batch, reply));
+                    }
+                }
+                if events < MAX_GROUP_EVENTS {
+                    next = rx.try_recv().ok();
+                }
+            }
+            self.commit_group(group);
+        }
+    }
+
+    fn pending(&self) -> Pending {
+        Pending {
+            base: self.head.len,
+            written: 0,
+            staged: Vec::new(),
+            nodes: Vec::new(),
+            frontier: self.frontier.clone(),
+            prev: if self.head.len == 0 { ZERO_HASH } else { self.head.hash },
+            recorded_at: pledger_core::when::recorded_at_text(OffsetDateTime::now_utc()),
+        }
+    }
+
+    fn commit_group(&mut self, group: Vec<(Vec<Prepared>, Reply)>) {
+        if group.is_empty() {
+            return;
+        }
+        if let Some(why) = &self.broken {
+            let why = why.clone();
+            for (_, reply) in group {
+                reply(Err(StoreError::Backend(why.clone()).into()));
+            }
+            return;
+        }
+        let mut pending = self.pending();
+        let mut accepted = Journal::new();
+        let mut results = Vec::with_capacity(group.len());
+        for (batch, reply) in group {
+            let mark = (
+                pending.staged.len(),
+                pending.nodes.len(),
+                pending.frontier.clone(),
+                pending.prev,
+            );
+            let mut journal = Journal::new();
+            match self.stage(batch, 0, &mut pending, &mut journal) {
+                Ok(outcome) => {
+                    accepted.extend(journal);
+                    results.push((Ok(outcome), reply));
+                }
+                Err(e) => {
+                    self.registry.rollback(&mut journal);
+                    pending.staged.truncate(mark.0);
+                    pending.nodes.truncate(mark.1);
+                    pending.frontier = mark.2;
+                    pending.prev = mark.3;
+                    results.push((Err(e), reply));
+                }
+            }
+        }
+        if !pending.staged.is_empty() {
+            if let Err(e) = self.write_and_commit(&mut pending) {
+                self.registry.rollback(&mut accepted);
+                let message = e.to_string();
+                let disk_full = matches!(e, StoreError::DiskFull(_));
+                for (r, reply) in results {
+                    let err = if disk_full {
+                        StoreError::DiskFull(message.clone())
+                    } else {
+                        StoreError::Backend(message.clone())
+                    };
+                    reply(r.and(Err(err.into())));
+                }
+                return;
+            }
+        }
+        for (r, reply) in results {
+            reply(r);
+        }
+    }
+
+    /// Writes the staged tail with the new head, syncs, and publishes it.
+    /// On failure the backend is put back to the old head.
+    fn write_and_commit(&mut self, p: &mut Pending) -> Result<(), StoreError> {
+        let new_head = Head {
+            len: p.next_seq(),
+            hash: p.prev,
+        };
+        let batch = WriteBatch {
+            records: p
+                .staged
+                .drain(..)
+                .enumerate()
+                .map(|(i, s)| StoredRecord::new(p.base + p.written + i as u64, &s.hash, &s.body))
+                .collect(),
+            nodes: std::mem::take(&mut p.nodes),
+            head: Some(new_head),
+        };
+        let result = self.backend.write(batch).and_then(|_| self.backend.sync());
+        if let Err(e) = result {
+            self.undo_tail();
+            return Err(e);
+        }
+        self.head = new_head;
+        self.frontier = p.frontier.clone();
+        if let Ok(mut h) = self.shared_head.write() {
+            *h = new_head;
+        }
+        self.committed.store(new_head.len, Ordering::Release);
+        if let Ok(ls) = self.listeners.read() {
+            for l in ls.iter() {
+                l(new_head);
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts the backend back to the committed head after a failed write.
+    fn undo_tail(&mut self) {
+        let old = self.head;
+        let restored = self
+            .backend
+            .write(WriteBatch {
+                head: Some(old),
+                ..WriteBatch::default()
+            })
+            .and_then(|_| self.backend.discard_from(old.len));
+        if let Err(e) = restored {
+            self.broken = Some(format!(
+                "a failed write could not be undone ({e}); restart pledger so it re-reads the durable log"
+            ));
+        }
+    }
+
+    /// Checks and stages one client batch; `offset` numbers its events for
+    /// messages when the batch is a chunk of a larger import.
+    fn stage(
+        &mut self,
+        batch: Vec<Prepared>,
+        offset: usize,
+        p: &mut Pending,
+        journal: &mut Journal,
+    ) -> Result<AppendOutcome, AppendError> {
+        let mut receipts = Vec::with_capacity(batch.len());
+        for (i, mut prep) in batch.into_iter().enumerate() {
+            let index = offset + i;
+            let seq = p.next_seq();
+            if let Some(id) = &prep.event.id {
+                if let Some(first) = self.registry.seq_of_id(id) {
+                    let (stored_event, hash) = self.event_bytes_at(first, p)?;
+                    if Some(&stored_event) == prep.jcs.as_ref() {
+                        receipts.push(Receipt {
+                            seq: first,
+                            hash,
+                            repeat: true,
+                        });
+                        continue;
+                    }
+                    return Err(Rejection::new(
+                        "id_conflict",
+                        "id",
+                        format!(
+                            "id {:?} was already used by record {first} for a different event; use a new id, or void record {first} first if it was a mistake",
+                            id.as_str()
+                        ),
+                    )
+                    .at_index(index)
+                    .into());
+                }
+            } else {
+                let id = self.auto_id(seq, &p.prev);
+                if let Some(obj) = prep.value.as_object_mut() {
+                    obj.insert("id".into(), Value::String(id.to_string()));
+                }
+                prep.event.id = Some(id);
+                prep.jcs = Some(canonical(&prep.value).map_err(|r| r.at_index(index))?);
+            }
+            let voided = self.voided_at(&prep.event, p)?;
+            self.registry
+                .admit(&prep.event, voided.as_ref(), journal)
+                .map_err(|r| r.at_index(index))?;
+            let event_jcs = prep.jcs.as_deref().unwrap_or_default();
+            let body = record_body(seq, &p.recorded_at, &p.prev, event_jcs);
+            let hash = record_hash(&body);
+            p.nodes.extend(p.frontier.push(&hash));
+            p.staged.push(Staged { hash, body });
+            p.prev = hash;
+            receipts.push(Receipt {
+                seq,
+                hash,
+                repeat: false,
+            });
+        }
+        Ok(AppendOutcome { receipts })
+    }
+
+    /// The id filled in for an event sent without one: `auto-<seq>-<8 hex
+    /// of prev_hash>`. Unique (a seq is used once), not guessable ahead of
+    /// time, and stable across a rebuild since it is stored in the record.
+    fn auto_id(&self, seq: u64, prev: &Hash) -> pledger_core::Id {
+        let base = format!("auto-{seq}-{}", hex::encode(&prev[..4]));
+        let mut candidate = base.clone();
+        let mut n = 1;
+        while self.registry.seq_of_id(&candidate).is_some() {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        // Only [a-z0-9-] characters and well under 128: always valid.
+        pledger_core::Id::parse(&candidate).unwrap_or_else(|_| unreachable!("auto ids are valid identifiers"))
+    }
+
+    /// The stored record at `seq`: from this group's staged tail, else the log.
+    fn record_at(&self, seq: u64, p: &Pending) -> Result<(Hash, Vec<u8>), StoreError> {
+        let unwritten = p.base + p.written;
+        if seq >= unwritten {
+            let s = p
+                .staged
+                .get((seq - unwritten) as usize)
+                .ok_or_else(|| StoreError::Corrupt(format!("record {seq} is not staged")))?;
+            return Ok((s.hash, s.body.clone()));
+        }
+        let r = self
+            .backend
+            .get(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("record {seq} is missing")))?;
+        let hash = r
+            .hash()
+            .ok_or_else(|| StoreError::Corrupt(format!("record {seq} is truncated")))?;
+        Ok((hash, r.body().to_vec()))
+    }
+
+    /// The canonical event bytes and hash of record `seq`.
+    fn event_bytes_at(&self, seq: u64, p: &Pending) -> Result<(Vec<u8>, Hash), StoreError> {
+        let (hash, body) = self.record_at(seq, p)?;
+        let h = RecordHeader::parse(&body).map_err(|e| StoreError::Corrupt(format!("record {seq}: {e}")))?;
+        Ok((h.event.get().as_bytes().to_vec(), hash))
+    }
+
+    fn voided_at(&self, event: &Event, p: &Pending) -> Result<Option<Event>, StoreError> {
+        let EventData::EventVoided(d) = &event.data else {
+            return Ok(None);
+        };
+        if d.seq >= p.next_seq() {
+            return Ok(None);
+        }
+        let (hash, body) = self.record_at(d.seq, p)?;
+        event_of(&StoredRecord::new(d.seq, &hash, &body)).map(Some)
+    }
+
+    fn import(&mut self, chunks: Receiver<ImportChunk>) -> Result<AppendOutcome, AppendError> {
+        if let Some(why) = &self.broken {
+            return Err(StoreError::Backend(why.clone()).into());
+        }
+        let mut p = self.pending();
+        let mut journal = Journal::disabled();
+        let mut outcome = AppendOutcome::default();
+        let result = (|| -> Result<(), AppendError> {
+            let mut offset = 0;
+            for chunk in chunks.iter() {
+                let chunk = chunk?;
+                let n = chunk.len();
+                let part = self.stage(chunk, offset, &mut p, &mut journal)?;
+                outcome.receipts.extend(part.receipts);
+                offset += n;
+                // Write the chunk but leave the head where it was: invisible
+                // until the whole import commits.
+                let records: Vec<StoredRecord> = p
+                    .staged
+                    .drain(..)
+                    .enumerate()
+                    .map(|(i, s)| StoredRecord::new(p.base + p.written + i as u64, &s.hash, &s.body))
+                    .collect();
+                p.written += records.len() as u64;
+                let nodes = std::mem::take(&mut p.nodes);
+                self.backend.write(WriteBatch {
+                    records,
+                    nodes,
+                    head: None,
+                })?;
+            }
+            Ok(())
+        })();
+        let committed = result.and_then(|_| {
+            if p.next_seq() == p.base {
+                return Ok(());
+            }
+            // Everything is written; committing is moving the head, durably.
+            let new_head = Head {
+                len: p.next_seq(),
+                hash: p.prev,
+            };
+            self.backend
+                .write(WriteBatch {
+                    head: Some(new_head),
+                    ..WriteBatch::default()
+                })
+                .and_then(|_| self.backend.sync())
+                .map_err(AppendError::from)
+                .map(|_| {
+                    self.head = new_head;
+                    self.frontier = p.frontier.clone();
+                    if let Ok(mut h) = self.shared_head.write() {
+                        *h = new_head;
+                    }
+                    self.committed.store(new_head.len, Ordering::Release);
+                    if let Ok(ls) = self.listeners.read() {
+                        for l in ls.iter() {
+                            l(new_head);
+                        }
+                    }
+                })
+        });
+        if let Err(e) = committed {
+            // Drain the feeder so it is not blocked forever on a full channel.
+            for _ in chunks.try_iter() {}
+            self.undo_tail();
+            match rebuild_registry(self.backend.as_ref(), self.head.len) {
+                Ok(r) => self.registry = r,
+                Err(re) => {
+                    self.broken = Some(format!(
+                        "the registry could not be rebuilt after a refused import: {re}"
+                    ))
+                }
+            }
+            return Err(e);
+        }
+        Ok(outcome)
+    }
+}
