@@ -1,1 +1,169 @@
-fn main() {}
+//! The log's speed: bulk import, concurrent durable appends, verify, and
+//! raw sled batched inserts of the same bytes as the floor.
+//!
+//! `PLEDGER_BENCH_EVENTS` sets the import/verify size (default 1,000,000).
+//! Events come from the deterministic generator in tools/pledger-gen.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use pledger_store::input::feed;
+use pledger_store::{prepare, Ledger, LogBackend, SledBackend};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn events() -> usize {
+    std::env::var("PLEDGER_BENCH_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn ndjson(n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n * 400);
+    for line in pledger_gen::ndjson_lines(7, n) {
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Imports `input` into a fresh sled ledger in `dir` the way `pledger append` does.
+fn import(dir: &std::path::Path, input: &[u8]) -> Arc<SledBackend> {
+    let backend = Arc::new(SledBackend::open(dir).expect("open sled"));
+    let ledger = Ledger::open(backend.clone()).expect("open ledger");
+    let (tx, rx) = Ledger::import_channel();
+    let outcome = std::thread::scope(|s| {
+        s.spawn(|| feed(input, tx, |_| {}).expect("feed"));
+        ledger.import(rx).expect("import")
+    });
+    assert_eq!(outcome.appended(), input.iter().filter(|b| **b == b'\n').count());
+    ledger.close();
+    backend
+}
+
+fn bulk(c: &mut Criterion) {
+    let n = events();
+    let input = ndjson(n);
+    let mut g = c.benchmark_group("log");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(60))
+        .throughput(Throughput::Elements(n as u64));
+    g.bench_function(format!("bulk_import_{n}"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let start = Instant::now();
+                let backend = import(dir.path(), &input);
+                backend.sync().expect("sync");
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+
+    // The floor: the very same stored bytes, raw sled batches, one flush.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let backend = import(dir.path(), &input);
+    let head = backend.head().expect("head");
+    let stored: Vec<(Vec<u8>, Vec<u8>)> = backend
+        .scan(0, head.len)
+        .map(|r| {
+            let r = r.expect("record");
+            let mut k = vec![b'r'];
+            k.extend_from_slice(&r.seq.to_be_bytes());
+            (k, r.bytes)
+        })
+        .collect();
+    g.bench_function(format!("raw_sled_batches_{n}"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let d = tempfile::tempdir().expect("tempdir");
+                let start = Instant::now();
+                let db = sled::Config::new()
+                    .path(d.path())
+                    .cache_capacity(128 * 1024 * 1024)
+                    .mode(sled::Mode::HighThroughput)
+                    .open()
+                    .expect("sled");
+                let tree = db.open_tree("log").expect("tree");
+                for chunk in stored.chunks(8192) {
+                    let mut batch = sled::Batch::default();
+                    for (k, v) in chunk {
+                        batch.insert(k.as_slice(), v.as_slice());
+                    }
+                    tree.apply_batch(batch).expect("batch");
+                }
+                db.flush().expect("flush");
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+
+    g.bench_function(format!("verify_{n}"), |b| {
+        b.iter(|| pledger_store::verify_log(backend.as_ref(), |_| {}).expect("verify"))
+    });
+    g.finish();
+}
+
+/// 64 tasks each appending single events and waiting for durability.
+fn concurrent(c: &mut Criterion) {
+    const TASKS: usize = 64;
+    const PER_TASK: usize = 100;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let backend = Arc::new(SledBackend::open(dir.path()).expect("sled"));
+    let ledger = Arc::new(Ledger::open(backend).expect("ledger"));
+    let setup = vec![
+        json!({"type": "entity.registered", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"entity_id": "city", "kind": "government", "name": "常德市人民政府"}}),
+        json!({"type": "account.opened", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"account_id": "treasury", "holder": "city", "name": "treasury", "kind": "source"}}),
+        json!({"type": "account.opened", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"account_id": "park", "holder": "city", "name": "park", "kind": "internal"}}),
+    ];
+    ledger.append_values(setup).expect("setup");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut g = c.benchmark_group("log");
+    g.sample_size(10)
+        .throughput(Throughput::Elements((TASKS * PER_TASK) as u64));
+    g.bench_function("durable_appends_64_tasks", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let mut tasks = Vec::new();
+                for _ in 0..TASKS {
+                    let ledger = ledger.clone();
+                    let counter = counter.clone();
+                    tasks.push(tokio::spawn(async move {
+                        for _ in 0..PER_TASK {
+                            let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let ev = json!({"type": "fund.disbursed", "id": format!("d-{i}"), "actor": "city",
+                                "occurred_at": "2026-03-01",
+                                "data": {"disbursement_id": format!("d-{i}"), "from_account": "treasury",
+                                         "to_account": "park", "amount": "100.00", "purpose": "infrastructure"}});
+                            let p = prepare(ev).expect("valid");
+                            let (tx, rx) = tokio::sync::oneshot::channel();
+                            ledger.submit(vec![p], move |r| {
+                                let _ = tx.send(r);
+                            });
+                            rx.await.expect("reply").expect("append");
+                        }
+                    }));
+                }
+                for t in tasks {
+                    t.await.expect("task");
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, concurrent, bulk);
+criterion_main!(benches);

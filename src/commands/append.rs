@@ -1,7 +1,7 @@
-use crate::input::feed;
 use crate::output::Table;
 use crate::{Failure, Format};
 use indicatif::{ProgressBar, ProgressStyle};
+use pledger_store::input::feed;
 use pledger_store::{AppendError, Ledger};
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read};

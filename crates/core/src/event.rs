@@ -423,6 +423,10 @@ pub enum EventData {
 const ENVELOPE_FIELDS: &[&str] = &["type", "id", "actor", "occurred_at", "data", "signature"];
 
 fn typed<T: DeserializeOwned>(data: &Value) -> Result<T, Rejection> {
+    // Path tracking costs on every field; pay for it only to explain an error.
+    if let Ok(t) = T::deserialize(data) {
+        return Ok(t);
+    }
     serde_path_to_error::deserialize::<_, T>(data).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();

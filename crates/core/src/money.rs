@@ -52,9 +52,11 @@ impl Amount {
         }
         let frac_fen = match frac {
             None => 0,
-            Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => return Err(format!(
+            Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(format!(
                 "{s:?} is not a decimal amount; write yuan as digits with at most two fraction digits, e.g. \"12.50\""
-            )),
+            ))
+            }
             Some(f) if f.len() > 2 => {
                 return Err(format!(
                     "{s:?} has {} fraction digits; amounts have at most 2 (fen)",

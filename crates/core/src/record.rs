@@ -23,8 +23,38 @@ pub const ZERO_HASH: Hash = [0u8; 32];
 
 /// RFC 8785 canonical JSON of any value. Failure would mean a value JSON
 /// itself cannot express (a non-finite float), which parsed input never is.
+///
+/// Events hold strings, integers and objects with ASCII keys, and for those
+/// JCS is what serde_json writes for a `Value` whose object keys come out
+/// sorted: the same escapes (short forms, `\u00xx` lowercase for other
+/// controls, nothing else), integers as digits. That fast path is taken
+/// when it provably applies; floats, non-ASCII keys or unsorted keys fall
+/// back to `serde_jcs`. A property test holds the two to the same bytes.
 pub fn jcs(v: &Value) -> Result<Vec<u8>, serde_json::Error> {
+    if fast_jcs_applies(v) {
+        let mut out = Vec::with_capacity(512);
+        serde_json::to_writer(&mut out, v)?;
+        return Ok(out);
+    }
     serde_jcs::to_vec(v)
+}
+
+fn fast_jcs_applies(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(_) | Value::String(_) => true,
+        Value::Number(n) => n.is_i64() || n.is_u64(),
+        Value::Array(a) => a.iter().all(fast_jcs_applies),
+        Value::Object(m) => {
+            let mut prev: Option<&str> = None;
+            for (k, v) in m {
+                if !k.is_ascii() || prev.is_some_and(|p| p >= k.as_str()) || !fast_jcs_applies(v) {
+                    return false;
+                }
+                prev = Some(k);
+            }
+            true
+        }
+    }
 }
 
 /// The canonical bytes of a record without its hash.
@@ -33,11 +63,14 @@ pub fn record_body(seq: u64, recorded_at: &str, prev_hash: &Hash, event_jcs: &[u
     out.extend_from_slice(b"{\"event\":");
     out.extend_from_slice(event_jcs);
     out.extend_from_slice(b",\"prev_hash\":\"");
-    out.extend_from_slice(hex::encode(prev_hash).as_bytes());
+    let mut hex_buf = [0u8; 64];
+    // Cannot fail: the buffer is exactly twice the hash's length.
+    let _ = hex::encode_to_slice(prev_hash, &mut hex_buf);
+    out.extend_from_slice(&hex_buf);
     out.extend_from_slice(b"\",\"recorded_at\":\"");
     out.extend_from_slice(recorded_at.as_bytes());
     out.extend_from_slice(b"\",\"seq\":");
-    out.extend_from_slice(seq.to_string().as_bytes());
+    out.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
     out.push(b'}');
     out
 }
@@ -147,7 +180,34 @@ pub fn is_canonical(body: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|i| json!(i)),
+            any::<u64>().prop_map(|i| json!(i)),
+            (-1e6f64..1e6).prop_map(|f| json!(f)),
+            any::<String>().prop_map(Value::String),
+            "[\\x00-\\x7f]{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map(prop_oneof![any::<String>(), "[a-z_]{1,8}"], inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn fast_jcs_is_serde_jcs(v in arb_json()) {
+            prop_assert_eq!(jcs(&v).unwrap(), serde_jcs::to_vec(&v).unwrap());
+        }
+    }
 
     #[test]
     fn assembled_body_is_the_jcs_of_the_record() {

@@ -9,7 +9,12 @@
 use crate::error::Rejection;
 use crate::event::{EntityKind, Event, EventData, EventType};
 use crate::ids::Id;
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+
+/// Identifier maps hash millions of short strings on the append path;
+/// foldhash is several times faster than SipHash, and these keys are not
+/// attacker-chosen in a way that matters (a flood would only slow appends).
+type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 
 /// The kinds of identifier that are unique within their kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -164,6 +169,10 @@ impl Journal {
 pub struct Registry {
     maps: [HashMap<Box<str>, Entry>; Namespace::COUNT],
     entity_ids: Vec<Box<str>>,
+    /// Every entity id ever registered, voided or not, to its index: an
+    /// entity registered again after a void is the same party, so the
+    /// holder, assignee and beneficiary checks still recognise it.
+    entity_index: HashMap<Box<str>, EntityIdx>,
     seqs: Vec<SeqInfo>,
 }
 
@@ -217,6 +226,14 @@ impl Registry {
         }
     }
 
+    /// The index an entity id has or will get when registered.
+    fn index_for(&self, id: &str) -> EntityIdx {
+        self.entity_index
+            .get(id)
+            .copied()
+            .unwrap_or(self.entity_ids.len() as EntityIdx)
+    }
+
     fn need(&self, ns: Namespace, id: &Id, field: &str) -> Result<&Entry, Rejection> {
         self.maps[ns as usize]
             .get(id.as_str())
@@ -264,9 +281,7 @@ impl Registry {
         let seq = self.next_seq();
         let (actor, actor_kind) = if seq == 0 {
             match &event.data {
-                EventData::EntityRegistered(d) if d.entity_id == event.actor => {
-                    (self.entity_ids.len() as EntityIdx, d.kind)
-                }
+                EventData::EntityRegistered(d) if d.entity_id == event.actor => (self.index_for(&d.entity_id), d.kind),
                 _ => {
                     return Err(Rejection::new(
                         "not_founded",
@@ -316,9 +331,14 @@ impl Registry {
             EventData::EntityRegistered(d) => {
                 self.need_new(N::Entity, &d.entity_id, "data.entity_id")?;
                 if let Some(p) = &d.parent {
-                    if p != &d.entity_id {
-                        self.need_entity(p, "data.parent")?;
+                    if p == &d.entity_id {
+                        return Err(Rejection::new(
+                            "invalid_field",
+                            "data.parent",
+                            "an entity cannot be its own parent; name the government or body above it",
+                        ));
                     }
+                    self.need_entity(p, "data.parent")?;
                 }
             }
             EventData::AccountOpened(d) => {
@@ -530,9 +550,12 @@ impl Registry {
         use Namespace as N;
         let entry = match &event.data {
             EventData::EntityRegistered(d) => {
-                let idx = self.entity_ids.len() as EntityIdx;
-                self.entity_ids.push(d.entity_id.as_str().into());
-                journal.push(Undo::PushedEntity);
+                let idx = self.index_for(&d.entity_id);
+                if idx as usize == self.entity_ids.len() {
+                    self.entity_ids.push(d.entity_id.as_str().into());
+                    self.entity_index.insert(d.entity_id.as_str().into(), idx);
+                    journal.push(Undo::PushedEntity);
+                }
                 Some(Entry::Entity {
                     idx,
                     kind: d.kind,
@@ -610,7 +633,9 @@ impl Registry {
                     self.seqs.pop();
                 }
                 Undo::PushedEntity => {
-                    self.entity_ids.pop();
+                    if let Some(id) = self.entity_ids.pop() {
+                        self.entity_index.remove(&id);
+                    }
                 }
                 Undo::Voided(seq) => {
                     if let Some(info) = self.seqs.get_mut(seq as usize) {

@@ -87,6 +87,11 @@ pub trait LogBackend: Send + Sync + 'static {
     fn scan(&self, from: u64, to: u64) -> Box<dyn Iterator<Item = Result<StoredRecord, StoreError>> + Send + '_>;
     /// A Merkle node, if stored.
     fn node(&self, level: u32, index: u64) -> Result<Option<Hash>, StoreError>;
+    /// Levels below this are not stored: they are recomputed from the
+    /// records' hashes (see `sled_backend::MIN_STORED_LEVEL`).
+    fn min_stored_level(&self) -> u32 {
+        0
+    }
     /// Stored nodes of one level with index >= `from`, in index order.
     fn scan_nodes(
         &self,

@@ -32,7 +32,9 @@ use time::OffsetDateTime;
 /// be sequential.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    value: Value,
+    /// The submitted JSON, kept only while an `id` must still be filled in:
+    /// dropping a JSON tree on the writer thread costs as much as hashing.
+    value: Option<Value>,
     event: Event,
     /// JCS of the event as submitted; `None` until an `id` is filled in.
     jcs: Option<Vec<u8>>,
@@ -47,11 +49,18 @@ impl Prepared {
 /// Parses and checks one submitted event on the caller's thread.
 pub fn prepare(value: Value) -> Result<Prepared, Rejection> {
     let event = Event::parse(&value)?;
-    let jcs = match event.id {
-        Some(_) => Some(canonical(&value)?),
-        None => None,
-    };
-    Ok(Prepared { value, event, jcs })
+    Ok(match event.id {
+        Some(_) => Prepared {
+            jcs: Some(canonical(&value)?),
+            value: None,
+            event,
+        },
+        None => Prepared {
+            jcs: None,
+            value: Some(value),
+            event,
+        },
+    })
 }
 
 fn canonical(v: &Value) -> Result<Vec<u8>, Rejection> {
@@ -168,6 +177,7 @@ impl Ledger {
             shared_head: shared_head.clone(),
             listeners: listeners.clone(),
             broken: None,
+            needs_discard: false,
         };
         let handle = std::thread::Builder::new()
             .name("pledger-writer".into())
@@ -386,15 +396,13 @@ fn event_of(r: &StoredRecord) -> Result<Event, StoreError> {
 /// Rebuilds the Merkle frontier of a tree of `len` leaves from the stored
 /// peaks: one node per set bit of `len`.
 pub fn restore_frontier(backend: &dyn LogBackend, len: u64) -> Result<Frontier, StoreError> {
+    use pledger_core::merkle::TreeNodes;
+    let tree = crate::tree::StoredTree::new(backend);
     let mut peaks = Vec::new();
     let mut offset = 0u64;
     for level in (0..64u32).rev() {
         if len & (1u64 << level) != 0 {
-            let index = offset >> level;
-            let node = backend
-                .node(level, index)?
-                .ok_or_else(|| StoreError::Corrupt(format!("Merkle node ({level}, {index}) is missing")))?;
-            peaks.push(node);
+            peaks.push(tree.node(level, offset >> level)?);
             offset += 1u64 << level;
         }
     }
@@ -419,6 +427,10 @@ struct Writer {
     /// Set when a failed write could not be undone; every later append is
     /// refused until a restart re-reads the durable state.
     broken: Option<String>,
+    /// Records past the head from a failed write are still on disk (the
+    /// discard failed too, e.g. the disk is still full): retry before the
+    /// next write, so a full disk heals once space is freed.
+    needs_discard: bool,
 }
 
 /// The uncommitted tail a group or an import is building.
@@ -484,10 +496,16 @@ impl Writer {
         if group.is_empty() {
             return;
         }
-        if let Some(why) = &self.broken {
-            let why = why.clone();
+        if let Err(e) = self.ensure_clean_tail() {
+            let disk_full = matches!(e, StoreError::DiskFull(_));
+            let message = e.to_string();
             for (_, reply) in group {
-                reply(Err(StoreError::Backend(why.clone()).into()));
+                let err = if disk_full {
+                    StoreError::DiskFull(message.clone())
+                } else {
+                    StoreError::Backend(message.clone())
+                };
+                reply(Err(err.into()));
             }
             return;
         }
@@ -577,18 +595,29 @@ impl Writer {
     /// Puts the backend back to the committed head after a failed write.
     fn undo_tail(&mut self) {
         let old = self.head;
-        let restored = self
-            .backend
-            .write(WriteBatch {
-                head: Some(old),
-                ..WriteBatch::default()
-            })
-            .and_then(|_| self.backend.discard_from(old.len));
-        if let Err(e) = restored {
+        let restore = WriteBatch {
+            head: Some(old),
+            ..WriteBatch::default()
+        };
+        if let Err(e) = self.backend.write(restore) {
             self.broken = Some(format!(
                 "a failed write could not be undone ({e}); restart pledger so it re-reads the durable log"
             ));
+            return;
         }
+        self.needs_discard = self.backend.discard_from(old.len).is_err();
+    }
+
+    /// Finishes a discard that failed earlier; an error refuses the write.
+    fn ensure_clean_tail(&mut self) -> Result<(), StoreError> {
+        if let Some(why) = &self.broken {
+            return Err(StoreError::Backend(why.clone()));
+        }
+        if self.needs_discard {
+            self.backend.discard_from(self.head.len)?;
+            self.needs_discard = false;
+        }
+        Ok(())
     }
 
     /// Checks and stages one client batch; `offset` numbers its events for
@@ -628,11 +657,12 @@ impl Writer {
                 }
             } else {
                 let id = self.auto_id(seq, &p.prev);
-                if let Some(obj) = prep.value.as_object_mut() {
+                let mut value = prep.value.take().unwrap_or(Value::Null);
+                if let Some(obj) = value.as_object_mut() {
                     obj.insert("id".into(), Value::String(id.to_string()));
                 }
                 prep.event.id = Some(id);
-                prep.jcs = Some(canonical(&prep.value).map_err(|r| r.at_index(index))?);
+                prep.jcs = Some(canonical(&value).map_err(|r| r.at_index(index))?);
             }
             let voided = self.voided_at(&prep.event, p)?;
             self.registry
@@ -707,8 +737,9 @@ impl Writer {
     }
 
     fn import(&mut self, chunks: Receiver<ImportChunk>) -> Result<AppendOutcome, AppendError> {
-        if let Some(why) = &self.broken {
-            return Err(StoreError::Backend(why.clone()).into());
+        if let Err(e) = self.ensure_clean_tail() {
+            for _ in chunks.try_iter() {}
+            return Err(e.into());
         }
         let mut p = self.pending();
         let mut journal = Journal::disabled();

@@ -9,6 +9,9 @@
 //! - [`ledger`]: [`Ledger`], the only way in: validation against the
 //!   registry, hashing and chaining, group commit on one writer thread,
 //!   idempotent retries, streaming all-or-nothing imports.
+//! - [`input`]: reading NDJSON or a JSON array into prepared chunks for
+//!   an import, parsed in parallel.
+//! - [`tree`]: the stored Merkle tree as `TreeNodes`, for roots and proofs.
 //! - [`verify`]: recomputes every hash, link and tree node from the stored
 //!   bytes alone.
 //! - [`keys`]: the ledger's Ed25519 key and the data directory's files.
@@ -19,9 +22,11 @@
 
 pub mod backend;
 pub mod error;
+pub mod input;
 pub mod keys;
 pub mod ledger;
 pub mod sled_backend;
+pub mod tree;
 pub mod verify;
 
 pub use backend::{Head, LogBackend, MemBackend, StoredRecord, WriteBatch};

@@ -83,6 +83,7 @@ pub fn verify_log(backend: &dyn LogBackend, mut progress: impl FnMut(u64)) -> Re
     let mut frontier = Frontier::new();
     let mut node_iters: Vec<_> = (0..64).map(|level| backend.scan_nodes(level, 0).peekable()).collect();
     let mut nodes_checked = 0u64;
+    let min_level = backend.min_stored_level();
     let mut iter = backend.scan(0, head.len);
     loop {
         let chunk: Vec<StoredRecord> = iter
@@ -136,6 +137,9 @@ pub fn verify_log(backend: &dyn LogBackend, mut progress: impl FnMut(u64)) -> Re
                 None => return Err(fail(at, "prev_hash is not 64 hex digits")),
             }
             for (level, index, hash) in frontier.push(&stored) {
+                if level < min_level {
+                    continue;
+                }
                 let it = &mut node_iters[level as usize];
                 match it.next() {
                     Some(Ok((i, h))) if i == index && h == hash => nodes_checked += 1,

@@ -263,7 +263,7 @@ enum Task {
     },
     Clawback {
         payout_id: String,
-        target_id: String,
+        target_id: Option<String>,
         amount: u64,
     },
     Commit(u32),
@@ -1487,7 +1487,7 @@ impl Generator {
         }
         if let Some(s) = t.scheme {
             // Rewards are paid by the result; now and then one slips through.
-            if t.met || self.rng.chance(40) {
+            if t.met || self.rng.chance(100) {
                 let claw = !t.met;
                 let payees: Vec<(&'static str, u64, Vec<u32>)> = match s.owner {
                     Owner::Park(p) => {
@@ -2390,29 +2390,37 @@ impl Generator {
             "amount": self.amount(amount),
             "from_account": self.aid(self.reward_fund),
         };
-        if self.rng.chance(940) {
+        let documented = self.rng.chance(920);
+        if documented {
             data.insert("evidence".into(), self.evidence("reward"));
         }
         let a = &mut self.accts[self.reward_fund as usize];
         a.balance = a.balance.saturating_sub(amount);
         self.push("incentive.paid", self.finance(), data);
-        if claw {
-            self.schedule_in(
-                120,
-                300,
-                Task::Clawback {
-                    payout_id: id,
-                    target_id,
-                    amount,
-                },
-            );
+        // A reward for a missed target is mostly recovered; one paid on loose
+        // review, without documents, half the time.
+        let missed = claw && self.rng.chance(800);
+        if missed || (!documented && self.rng.chance(500)) {
+            let target_id = if missed { Some(target_id) } else { None };
+            let task = Task::Clawback {
+                payout_id: id,
+                target_id,
+                amount,
+            };
+            self.schedule_in(120, 300, task);
         }
     }
 
-    fn clawback(&mut self, payout_id: String, target_id: String, amount: u64) {
-        let mut reason = String::from("回头看: 目标 ");
-        reason.push_str(&target_id);
-        reason.push_str(" 未完成, 奖励资金予以追回");
+    fn clawback(&mut self, payout_id: String, target_id: Option<String>, amount: u64) {
+        let reason = match target_id {
+            Some(t) => {
+                let mut r = String::from("回头看: 目标 ");
+                r.push_str(&t);
+                r.push_str(" 未完成, 奖励资金予以追回");
+                r
+            }
+            None => "审计发现奖励审核把关不严、佐证材料不全, 予以追回".to_string(),
+        };
         let data = obj! { "payout_id": payout_id, "amount": self.amount(amount), "reason": reason };
         self.push("incentive.clawed_back", self.finance(), data);
     }

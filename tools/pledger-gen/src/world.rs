@@ -271,16 +271,16 @@ pub(crate) const EXPENSE_CATEGORIES: &[&str] = &[
 
 pub(crate) fn person_name(rng: &mut Rng) -> String {
     let mut s = String::with_capacity(12);
-    s.push_str(*rng.pick(SURNAMES));
-    s.push_str(*rng.pick(GIVEN));
+    s.push_str(word(rng, SURNAMES));
+    s.push_str(word(rng, GIVEN));
     s
 }
 
 pub(crate) fn firm_name(rng: &mut Rng) -> String {
     let mut s = String::with_capacity(48);
-    s.push_str(*rng.pick(FIRM_PREFIX));
-    s.push_str(*rng.pick(FIRM_CORE));
-    s.push_str(*rng.pick(INDUSTRIES));
+    s.push_str(word(rng, FIRM_PREFIX));
+    s.push_str(word(rng, FIRM_CORE));
+    s.push_str(word(rng, INDUSTRIES));
     s.push_str("有限公司");
     s
 }
@@ -288,16 +288,20 @@ pub(crate) fn firm_name(rng: &mut Rng) -> String {
 pub(crate) fn contractor_name(rng: &mut Rng) -> String {
     let mut s = String::with_capacity(48);
     s.push_str("常德");
-    s.push_str(*rng.pick(FIRM_CORE));
-    s.push_str(*rng.pick(CONTRACTOR_KIND));
+    s.push_str(word(rng, FIRM_CORE));
+    s.push_str(word(rng, CONTRACTOR_KIND));
     s.push_str("有限公司");
     s
 }
 
 pub(crate) fn project_name(rng: &mut Rng) -> String {
     let mut s = String::with_capacity(48);
-    s.push_str(*rng.pick(FIRM_CORE));
-    s.push_str(*rng.pick(INDUSTRIES));
-    s.push_str(*rng.pick(PROJECT_KIND));
+    s.push_str(word(rng, FIRM_CORE));
+    s.push_str(word(rng, INDUSTRIES));
+    s.push_str(word(rng, PROJECT_KIND));
     s
+}
+
+fn word(rng: &mut Rng, xs: &[&'static str]) -> &'static str {
+    xs[rng.index(xs.len())]
 }

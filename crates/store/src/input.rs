@@ -3,9 +3,8 @@
 //! fed to the ledger's import as they are read, so memory stays flat for a
 //! year of vouchers.
 
+use crate::ledger::{prepare, ImportChunk};
 use pledger_core::Rejection;
-use pledger_store::ledger::ImportChunk;
-use pledger_store::prepare;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::io::BufRead;
