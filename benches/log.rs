@@ -4,6 +4,10 @@
 //! `PLEDGER_BENCH_EVENTS` sets the import/verify size (default 1,000,000).
 //! Events come from the deterministic generator in tools/pledger-gen.
 
+/// The same allocator as the `pledger` binary, so figures match what it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pledger_store::input::feed;
 use pledger_store::{prepare, Ledger, LogBackend, SledBackend};

@@ -4,7 +4,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub fn run(data: &Path, format: Format) -> Result<(), Failure> {
-    let (_dir, backend) = crate::commands::open_backend(data)?;
+    // A store too damaged to open is a failed check, not bad input.
+    let (_dir, backend) = crate::commands::open_backend(data).map_err(|f| match f {
+        Failure::Input(m) if m.contains("damaged") => Failure::Check(format!("verify FAILED: {m}")),
+        other => other,
+    })?;
     let total = pledger_store::LogBackend::head(backend.as_ref())
         .map(|h| h.len)
         .unwrap_or(0);

@@ -5,6 +5,7 @@
 //! - [`money`]: [`Amount`] (yuan with at most two fraction digits, held as
 //!   integer fen) and [`Quantity`] (thresholds, values, percents).
 //! - [`ids`]: the identifier syntax shared by every `*_id` and the client `id`.
+//! - [`json`]: strict JSON reading (duplicate member names refused).
 //! - [`when`]: business dates and date-times (`occurred_at`, `due`, periods).
 //! - [`event`]: the typed model of every event type of contract section 2,
 //!   parsed strictly from JSON (unknown fields rejected, paths named).
@@ -22,6 +23,7 @@
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod json;
 pub mod merkle;
 pub mod money;
 pub mod record;

@@ -72,7 +72,9 @@ pub fn feed(
             let mut all = Vec::new();
             reader.read_to_end(&mut all)?;
             on_bytes(all.len() as u64);
-            let values: Vec<Value> = match serde_json::from_slice(&all) {
+            // Split the array first, then read each element strictly, so a
+            // fault is reported against its element.
+            let elements: Vec<&serde_json::value::RawValue> = match serde_json::from_slice(&all) {
                 Ok(v) => v,
                 Err(e) => {
                     let _ = tx.send(Err(Rejection::new(
@@ -83,10 +85,19 @@ pub fn feed(
                     return Ok((Origin::Array, 0));
                 }
             };
-            let n = values.len();
-            let mut it = values.into_iter().enumerate().peekable();
+            let n = elements.len();
+            let mut it = elements.into_iter().enumerate().peekable();
             while it.peek().is_some() {
-                let part: Vec<_> = it.by_ref().take(CHUNK).map(|(i, v)| (i, Ok(v))).collect();
+                let part: Vec<_> = it
+                    .by_ref()
+                    .take(CHUNK)
+                    .map(|(i, raw)| {
+                        (
+                            i,
+                            pledger_core::json::parse_strict(raw.get().as_bytes()).map_err(|e| e.to_string()),
+                        )
+                    })
+                    .collect();
                 let chunk = prepare_chunk(part);
                 let stop = chunk.is_err();
                 if tx.send(chunk).is_err() || stop {
@@ -114,7 +125,7 @@ pub fn feed(
                         continue;
                     }
                     lines.push(line_no);
-                    part.push((count, serde_json::from_slice::<Value>(&buf).map_err(|e| e.to_string())));
+                    part.push((count, pledger_core::json::parse_strict(&buf).map_err(|e| e.to_string())));
                     count += 1;
                 }
                 if part.is_empty() {

@@ -103,6 +103,23 @@ impl SledBackend {
     /// Opens (or creates) the store in `dir`. The cache is kept modest: a
     /// year's import must fit a small machine beside the views.
     pub fn open(dir: &Path) -> Result<SledBackend, StoreError> {
+        match Self::open_once(dir) {
+            Err(StoreError::Corrupt(why)) if remove_unfinished_snapshots(dir) => {
+                // sled 0.34 writes a recovery snapshot at every open into
+                // `snap.*.generating`, then renames it; a process killed in
+                // between leaves an empty file that sled itself then reads
+                // as the newest snapshot and calls corrupt (sled issues
+                // #1527, #1533). Such a file holds nothing the log lacks.
+                Self::open_once(dir).map_err(|e| match e {
+                    StoreError::Corrupt(again) => StoreError::Corrupt(format!("{again} (first: {why})")),
+                    other => other,
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<SledBackend, StoreError> {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(16 * 1024 * 1024)
@@ -170,6 +187,24 @@ impl SledBackend {
         }
         Ok(())
     }
+}
+
+/// Deletes sled's unfinished snapshot files; true if there were any. Only
+/// called after sled refused to open, which it does before taking its lock
+/// only for corruption, so no other process is using them.
+fn remove_unfinished_snapshots(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut removed = false;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") && std::fs::remove_file(e.path()).is_ok() {
+            removed = true;
+        }
+    }
+    removed
 }
 
 /// Iterates records across segments.
