@@ -1,0 +1,269 @@
+//! Facts: everything the views know, gathered by one pass over the log.
+//!
+//! [`Facts::apply`] files each event under what it is about, tagged with
+//! its seq and business date. Nothing is judged here: statuses that depend
+//! on "now" are computed by the view modules at query time, so the same
+//! facts answer for any date. A void is recorded in [`Facts::voided`] and
+//! every view skips facts whose seq is voided ([`Facts::live`]), which
+//! makes a void count whatever its own date, as the contract asks.
+
+use pledger_core::event::{
+    AccountOpened, CommitmentMade, EntityRegistered, Evidence, FundAllocated, FundDisbursed, IncentivePaid,
+    IncentiveSchemeSet, TargetAssigned,
+};
+use pledger_core::money::{Amount, Quantity};
+use pledger_core::when::Day;
+use pledger_core::{Event, EventData};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// What every fact carries: where it is in the log and when it happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    pub seq: u64,
+    pub day: Day,
+}
+
+#[derive(Clone, Debug)]
+pub struct EntityFact {
+    pub at: At,
+    pub data: EntityRegistered,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccountFact {
+    pub at: At,
+    pub data: AccountOpened,
+}
+
+/// A value reported (a claim) or found (a verification) for a target.
+#[derive(Clone, Debug)]
+pub struct Observation {
+    pub at: At,
+    pub actor: String,
+    pub value: Quantity,
+    pub as_of: Day,
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Revision {
+    pub at: At,
+    pub threshold: Option<Quantity>,
+    pub period: Option<pledger_core::event::Period>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct TargetFact {
+    pub at: At,
+    pub data: TargetAssigned,
+    pub revisions: Vec<Revision>,
+    pub claims: Vec<Observation>,
+    pub verifications: Vec<Observation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AllocationFact {
+    pub at: At,
+    pub data: FundAllocated,
+}
+
+#[derive(Clone, Debug)]
+pub struct DisbursementFact {
+    pub at: At,
+    pub data: FundDisbursed,
+    /// `fund.received` confirmations: (seq, date, actor).
+    pub receipts: Vec<At>,
+}
+
+/// Something that happened to a commitment after it was made.
+#[derive(Clone, Debug)]
+pub struct CommitmentStep {
+    pub at: At,
+    pub actor: String,
+    pub kind: CommitmentStepKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum CommitmentStepKind {
+    ConditionMet { condition_id: String, evidence: Option<Evidence> },
+    Fulfilled { amount: Option<Amount>, evidence: Option<Evidence> },
+    Disputed { reason: String },
+    Breached { reason: String },
+    Waived { reason: String, authority: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct CommitmentFact {
+    pub at: At,
+    pub data: CommitmentMade,
+    pub steps: Vec<CommitmentStep>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SchemeFact {
+    pub at: At,
+    pub data: IncentiveSchemeSet,
+}
+
+#[derive(Clone, Debug)]
+pub struct Clawback {
+    pub at: At,
+    pub amount: Amount,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct PayoutFact {
+    pub at: At,
+    pub data: IncentivePaid,
+    pub clawbacks: Vec<Clawback>,
+}
+
+/// Every fact of the log so far (within the query's scope).
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Seqs voided by an `event.voided` within scope (whatever its date).
+    pub voided: HashSet<u64>,
+    pub entities: BTreeMap<String, EntityFact>,
+    pub accounts: BTreeMap<String, AccountFact>,
+    pub targets: BTreeMap<String, TargetFact>,
+    pub allocations: BTreeMap<String, AllocationFact>,
+    /// In seq order; `disbursement_index` finds one by id.
+    pub disbursements: Vec<DisbursementFact>,
+    pub disbursement_index: HashMap<String, usize>,
+    pub commitments: BTreeMap<String, CommitmentFact>,
+    pub schemes: BTreeMap<String, SchemeFact>,
+    pub payouts: BTreeMap<String, PayoutFact>,
+    /// Number of records applied (including voids and out-of-date events).
+    pub records_seen: u64,
+}
+
+impl Facts {
+    pub fn new() -> Facts {
+        Facts::default()
+    }
+
+    /// Is the fact at `seq` still in force (not voided)?
+    pub fn live(&self, seq: u64) -> bool {
+        !self.voided.contains(&seq)
+    }
+
+    /// Files one record. `as_of`: events whose business date is after it
+    /// are left out, except voids, which always count.
+    pub fn apply(&mut self, seq: u64, event: Event, as_of: Option<Day>) {
+        self.records_seen += 1;
+        if let EventData::EventVoided(v) = &event.data {
+            self.voided.insert(v.seq);
+            return;
+        }
+        let day = event.occurred_at.day();
+        if as_of.is_some_and(|limit| day > limit) {
+            return;
+        }
+        let at = At { seq, day };
+        let actor = event.actor.to_string();
+        match event.data {
+            EventData::EntityRegistered(d) => {
+                self.entities.insert(d.entity_id.to_string(), EntityFact { at, data: d });
+            }
+            EventData::AccountOpened(d) => {
+                self.accounts.insert(d.account_id.to_string(), AccountFact { at, data: d });
+            }
+            EventData::TargetAssigned(d) => {
+                self.targets.insert(
+                    d.target_id.to_string(),
+                    TargetFact { at, data: d, revisions: Vec::new(), claims: Vec::new(), verifications: Vec::new() },
+                );
+            }
+            EventData::TargetRevised(d) => {
+                if let Some(t) = self.targets.get_mut(d.target_id.as_str()) {
+                    t.revisions.push(Revision { at, threshold: d.threshold, period: d.period, reason: d.reason.0 });
+                }
+            }
+            EventData::TargetProgressReported(d) => {
+                if let Some(t) = self.targets.get_mut(d.target_id.as_str()) {
+                    t.claims.push(Observation { at, actor, value: d.value, as_of: d.as_of, evidence: d.evidence });
+                }
+            }
+            EventData::TargetVerified(d) => {
+                if let Some(t) = self.targets.get_mut(d.target_id.as_str()) {
+                    t.verifications.push(Observation { at, actor, value: d.value, as_of: d.as_of, evidence: d.evidence });
+                }
+            }
+            EventData::FundAllocated(d) => {
+                self.allocations.insert(d.allocation_id.to_string(), AllocationFact { at, data: d });
+            }
+            EventData::FundDisbursed(d) => {
+                self.disbursement_index.insert(d.disbursement_id.to_string(), self.disbursements.len());
+                self.disbursements.push(DisbursementFact { at, data: d, receipts: Vec::new() });
+            }
+            EventData::FundReceived(d) => {
+                if let Some(&i) = self.disbursement_index.get(d.disbursement_id.as_str()) {
+                    self.disbursements[i].receipts.push(at);
+                }
+            }
+            EventData::CommitmentMade(d) => {
+                self.commitments.insert(d.commitment_id.to_string(), CommitmentFact { at, data: d, steps: Vec::new() });
+            }
+            EventData::CommitmentConditionMet(d) => self.step(
+                d.commitment_id.as_str(),
+                at,
+                actor,
+                CommitmentStepKind::ConditionMet { condition_id: d.condition_id.to_string(), evidence: d.evidence },
+            ),
+            EventData::CommitmentFulfilled(d) => self.step(
+                d.commitment_id.as_str(),
+                at,
+                actor,
+                CommitmentStepKind::Fulfilled { amount: d.amount, evidence: d.evidence },
+            ),
+            EventData::CommitmentDisputed(d) => {
+                self.step(d.commitment_id.as_str(), at, actor, CommitmentStepKind::Disputed { reason: d.reason.0 })
+            }
+            EventData::CommitmentBreached(d) => {
+                self.step(d.commitment_id.as_str(), at, actor, CommitmentStepKind::Breached { reason: d.reason.0 })
+            }
+            EventData::CommitmentWaived(d) => self.step(
+                d.commitment_id.as_str(),
+                at,
+                actor,
+                CommitmentStepKind::Waived { reason: d.reason.0, authority: d.authority.0 },
+            ),
+            EventData::IncentiveSchemeSet(d) => {
+                self.schemes.insert(d.scheme_id.to_string(), SchemeFact { at, data: d });
+            }
+            EventData::IncentivePaid(d) => {
+                self.payouts.insert(d.payout_id.to_string(), PayoutFact { at, data: d, clawbacks: Vec::new() });
+            }
+            EventData::IncentiveClawedBack(d) => {
+                if let Some(p) = self.payouts.get_mut(d.payout_id.as_str()) {
+                    p.clawbacks.push(Clawback { at, amount: d.amount, reason: d.reason.0 });
+                }
+            }
+            EventData::EventVoided(_) => {}
+        }
+    }
+
+    fn step(&mut self, commitment_id: &str, at: At, actor: String, kind: CommitmentStepKind) {
+        if let Some(c) = self.commitments.get_mut(commitment_id) {
+            c.steps.push(CommitmentStep { at, actor, kind });
+        }
+    }
+
+    /// Disbursements in force, in seq order.
+    pub fn live_disbursements(&self) -> impl Iterator<Item = &DisbursementFact> {
+        self.disbursements.iter().filter(|d| self.live(d.at.seq))
+    }
+}
+
+/// Builds facts from JSON events in order (seq = position), for tests and
+/// tools. Events are parsed strictly but not checked against a registry.
+pub fn from_json(events: &[serde_json::Value], as_of: Option<Day>) -> Result<Facts, pledger_core::Rejection> {
+    let mut facts = Facts::new();
+    for (seq, v) in events.iter().enumerate() {
+        let e = Event::parse(v).map_err(|r| r.at_index(seq))?;
+        facts.apply(seq as u64, e, as_of);
+    }
+    Ok(facts)
+}

@@ -1,0 +1,22 @@
+//! Contract 3.5: every discrepancy, newest first.
+
+use crate::facts::Facts;
+use crate::Finding;
+use pledger_core::when::Day;
+
+/// All findings judged at `now`, newest first, then by code and subject.
+pub fn all(facts: &Facts, now: Day) -> Vec<Finding> {
+    let mut out = Vec::new();
+    crate::targets::findings(facts, now, &mut out);
+    crate::funds::findings(facts, now, &mut out);
+    crate::commitments::findings(facts, now, &mut out);
+    crate::incentives::findings(facts, now, &mut out);
+    out.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.subjects.cmp(&b.subjects))
+            .then_with(|| a.seqs.cmp(&b.seqs))
+    });
+    out
+}

@@ -1,0 +1,59 @@
+//! pledger-views: the read models. Reads records; never writes the log.
+//!
+//! # Layout
+//!
+//! - [`facts`]: one pass over the log files every event under what it is
+//!   about ([`facts::Facts`]); voids and the as-of date are applied here.
+//! - [`load`]: builds [`facts::Facts`] from a store for a [`Scope`]
+//!   (`as_of` a business date, `at_seq` a log position), parsing in parallel.
+//! - [`targets`]: contract 3.1 — standing, trajectory, runs of misses.
+//! - [`funds`]: 3.2 — balances, allocations, traces down and up.
+//! - [`commitments`]: 3.3 — statuses and computed due dates.
+//! - [`calendar`]: working days and the holiday calendar.
+//! - [`incentives`]: 3.4 — paid per role against shares, payouts vs target.
+//! - [`findings`]: 3.5 — every discrepancy, from all of the above.
+//!
+//! Views are functions of (facts, now): nothing that depends on "today" is
+//! stored, so the same facts answer for any date, and a rebuild from the
+//! log equals the live view by construction.
+
+pub mod calendar;
+pub mod commitments;
+pub mod facts;
+pub mod findings;
+pub mod funds;
+pub mod incentives;
+pub mod load;
+pub mod targets;
+
+use pledger_core::when::Day;
+use serde::Serialize;
+
+pub use facts::Facts;
+pub use load::{load, Scope, ViewError};
+
+/// One discrepancy (contract 3.5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// A code of contract 3.5, e.g. `overdraft`.
+    pub code: &'static str,
+    /// A plain sentence a finance officer understands.
+    pub message: String,
+    /// The ids the finding is about (accounts, targets, commitments ...).
+    pub subjects: Vec<String>,
+    /// The records involved.
+    pub seqs: Vec<u64>,
+    /// The business date the discrepancy arose (for sorting, newest first).
+    pub date: Day,
+}
+
+/// A row of a report as a table: the header and the cells in order.
+pub trait TableRow {
+    fn header() -> &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+/// Serialises a ratio or other decimal as a string, never a float.
+pub fn decimal_text(d: rust_decimal::Decimal) -> String {
+    d.normalize().to_string()
+}
