@@ -14,18 +14,22 @@
 //!   journal so a refused batch leaves it untouched.
 //! - [`record`]: the stored record, its canonical (JCS) bytes and its hash.
 //! - [`merkle`]: RFC 9162 tree math with BLAKE3, proofs and their checks.
+//! - [`proof`]: inclusion and consistency proofs in the contract's JSON form.
+//! - [`checkpoint`]: C2SP tlog-checkpoint bodies and signed-note signatures.
 //! - [`error`]: the typed rejection every refused input gets.
 //!
 //! The core never touches a disk, a clock or a socket: callers pass in the
 //! time and the records, so every rule here is a pure function and testable
 //! without a ledger.
 
+pub mod checkpoint;
 pub mod error;
 pub mod event;
 pub mod ids;
 pub mod json;
 pub mod merkle;
 pub mod money;
+pub mod proof;
 pub mod record;
 pub mod registry;
 pub mod when;

@@ -86,11 +86,24 @@ pub struct CommitmentStep {
 
 #[derive(Clone, Debug)]
 pub enum CommitmentStepKind {
-    ConditionMet { condition_id: String, evidence: Option<Evidence> },
-    Fulfilled { amount: Option<Amount>, evidence: Option<Evidence> },
-    Disputed { reason: String },
-    Breached { reason: String },
-    Waived { reason: String, authority: String },
+    ConditionMet {
+        condition_id: String,
+        evidence: Option<Evidence>,
+    },
+    Fulfilled {
+        amount: Option<Amount>,
+        evidence: Option<Evidence>,
+    },
+    Disputed {
+        reason: String,
+    },
+    Breached {
+        reason: String,
+    },
+    Waived {
+        reason: String,
+        authority: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -165,38 +178,69 @@ impl Facts {
         let actor = event.actor.to_string();
         match event.data {
             EventData::EntityRegistered(d) => {
-                self.entities.insert(d.entity_id.to_string(), EntityFact { at, data: d });
+                self.entities
+                    .insert(d.entity_id.to_string(), EntityFact { at, data: d });
             }
             EventData::AccountOpened(d) => {
-                self.accounts.insert(d.account_id.to_string(), AccountFact { at, data: d });
+                self.accounts
+                    .insert(d.account_id.to_string(), AccountFact { at, data: d });
             }
             EventData::TargetAssigned(d) => {
                 self.targets.insert(
                     d.target_id.to_string(),
-                    TargetFact { at, data: d, revisions: Vec::new(), claims: Vec::new(), verifications: Vec::new() },
+                    TargetFact {
+                        at,
+                        data: d,
+                        revisions: Vec::new(),
+                        claims: Vec::new(),
+                        verifications: Vec::new(),
+                    },
                 );
             }
             EventData::TargetRevised(d) => {
                 if let Some(t) = self.targets.get_mut(d.target_id.as_str()) {
-                    t.revisions.push(Revision { at, threshold: d.threshold, period: d.period, reason: d.reason.0 });
+                    t.revisions.push(Revision {
+                        at,
+                        threshold: d.threshold,
+                        period: d.period,
+                        reason: d.reason.0,
+                    });
                 }
             }
             EventData::TargetProgressReported(d) => {
                 if let Some(t) = self.targets.get_mut(d.target_id.as_str()) {
-                    t.claims.push(Observation { at, actor, value: d.value, as_of: d.as_of, evidence: d.evidence });
+                    t.claims.push(Observation {
+                        at,
+                        actor,
+                        value: d.value,
+                        as_of: d.as_of,
+                        evidence: d.evidence,
+                    });
                 }
             }
             EventData::TargetVerified(d) => {
                 if let Some(t) = self.targets.get_mut(d.target_id.as_str()) {
-                    t.verifications.push(Observation { at, actor, value: d.value, as_of: d.as_of, evidence: d.evidence });
+                    t.verifications.push(Observation {
+                        at,
+                        actor,
+                        value: d.value,
+                        as_of: d.as_of,
+                        evidence: d.evidence,
+                    });
                 }
             }
             EventData::FundAllocated(d) => {
-                self.allocations.insert(d.allocation_id.to_string(), AllocationFact { at, data: d });
+                self.allocations
+                    .insert(d.allocation_id.to_string(), AllocationFact { at, data: d });
             }
             EventData::FundDisbursed(d) => {
-                self.disbursement_index.insert(d.disbursement_id.to_string(), self.disbursements.len());
-                self.disbursements.push(DisbursementFact { at, data: d, receipts: Vec::new() });
+                self.disbursement_index
+                    .insert(d.disbursement_id.to_string(), self.disbursements.len());
+                self.disbursements.push(DisbursementFact {
+                    at,
+                    data: d,
+                    receipts: Vec::new(),
+                });
             }
             EventData::FundReceived(d) => {
                 if let Some(&i) = self.disbursement_index.get(d.disbursement_id.as_str()) {
@@ -204,41 +248,74 @@ impl Facts {
                 }
             }
             EventData::CommitmentMade(d) => {
-                self.commitments.insert(d.commitment_id.to_string(), CommitmentFact { at, data: d, steps: Vec::new() });
+                self.commitments.insert(
+                    d.commitment_id.to_string(),
+                    CommitmentFact {
+                        at,
+                        data: d,
+                        steps: Vec::new(),
+                    },
+                );
             }
             EventData::CommitmentConditionMet(d) => self.step(
                 d.commitment_id.as_str(),
                 at,
                 actor,
-                CommitmentStepKind::ConditionMet { condition_id: d.condition_id.to_string(), evidence: d.evidence },
+                CommitmentStepKind::ConditionMet {
+                    condition_id: d.condition_id.to_string(),
+                    evidence: d.evidence,
+                },
             ),
             EventData::CommitmentFulfilled(d) => self.step(
                 d.commitment_id.as_str(),
                 at,
                 actor,
-                CommitmentStepKind::Fulfilled { amount: d.amount, evidence: d.evidence },
+                CommitmentStepKind::Fulfilled {
+                    amount: d.amount,
+                    evidence: d.evidence,
+                },
             ),
-            EventData::CommitmentDisputed(d) => {
-                self.step(d.commitment_id.as_str(), at, actor, CommitmentStepKind::Disputed { reason: d.reason.0 })
-            }
-            EventData::CommitmentBreached(d) => {
-                self.step(d.commitment_id.as_str(), at, actor, CommitmentStepKind::Breached { reason: d.reason.0 })
-            }
+            EventData::CommitmentDisputed(d) => self.step(
+                d.commitment_id.as_str(),
+                at,
+                actor,
+                CommitmentStepKind::Disputed { reason: d.reason.0 },
+            ),
+            EventData::CommitmentBreached(d) => self.step(
+                d.commitment_id.as_str(),
+                at,
+                actor,
+                CommitmentStepKind::Breached { reason: d.reason.0 },
+            ),
             EventData::CommitmentWaived(d) => self.step(
                 d.commitment_id.as_str(),
                 at,
                 actor,
-                CommitmentStepKind::Waived { reason: d.reason.0, authority: d.authority.0 },
+                CommitmentStepKind::Waived {
+                    reason: d.reason.0,
+                    authority: d.authority.0,
+                },
             ),
             EventData::IncentiveSchemeSet(d) => {
                 self.schemes.insert(d.scheme_id.to_string(), SchemeFact { at, data: d });
             }
             EventData::IncentivePaid(d) => {
-                self.payouts.insert(d.payout_id.to_string(), PayoutFact { at, data: d, clawbacks: Vec::new() });
+                self.payouts.insert(
+                    d.payout_id.to_string(),
+                    PayoutFact {
+                        at,
+                        data: d,
+                        clawbacks: Vec::new(),
+                    },
+                );
             }
             EventData::IncentiveClawedBack(d) => {
                 if let Some(p) = self.payouts.get_mut(d.payout_id.as_str()) {
-                    p.clawbacks.push(Clawback { at, amount: d.amount, reason: d.reason.0 });
+                    p.clawbacks.push(Clawback {
+                        at,
+                        amount: d.amount,
+                        reason: d.reason.0,
+                    });
                 }
             }
             EventData::EventVoided(_) => {}

@@ -64,7 +64,11 @@ pub fn standing<'a>(facts: &'a Facts, target_id: &str, now: Day) -> Option<Targe
     }
     let mut threshold = fact.data.threshold;
     let mut period = fact.data.period.clone();
-    for r in fact.revisions.iter().filter(|r| facts.live(r.at.seq) && r.at.day <= now) {
+    for r in fact
+        .revisions
+        .iter()
+        .filter(|r| facts.live(r.at.seq) && r.at.day <= now)
+    {
         if let Some(t) = r.threshold {
             threshold = t;
         }
@@ -98,7 +102,16 @@ pub fn standing<'a>(facts: &'a Facts, target_id: &str, now: Day) -> Option<Targe
     } else {
         TargetStatus::Unverified
     };
-    Some(TargetStanding { fact, threshold, period, comparator, last_claim, last_verification, deciding, status })
+    Some(TargetStanding {
+        fact,
+        threshold,
+        period,
+        comparator,
+        last_claim,
+        last_verification,
+        deciding,
+        status,
+    })
 }
 
 /// Just the status, or `None` when the target does not exist at `now`.
