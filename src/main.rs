@@ -57,8 +57,90 @@ enum Command {
         #[arg(long)]
         limit: Option<u64>,
     },
-    /// Recheck every hash, link and tree node.
-    Verify,
+    /// Recheck every hash, link, tree node and stored checkpoint.
+    Verify {
+        /// A checkpoint kept earlier: also prove the log still extends it.
+        #[arg(long, value_name = "CHECKPOINT_FILE")]
+        since: Option<PathBuf>,
+    },
+    /// Print the ledger's public verifier key (C2SP signed-note form).
+    Key,
+    /// Sign and store a checkpoint of the current tree; print it.
+    Checkpoint,
+    /// Inclusion proof of record SEQ, or `--consistency M N` (JSON, contract 1.3).
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["seq", "consistency"])))]
+    Prove {
+        seq: Option<u64>,
+        /// Tree size to prove against (default: the whole log).
+        #[arg(long, requires = "seq")]
+        size: Option<u64>,
+        /// Prove that the tree of M records is a prefix of the tree of N.
+        #[arg(long, num_args = 2, value_names = ["M", "N"], conflicts_with = "seq")]
+        consistency: Option<Vec<u64>>,
+    },
+    /// Write the log, its checkpoints and the verifier key to one file.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check an exported bundle offline; exit 1 naming what failed.
+    VerifyBundle {
+        file: PathBuf,
+        /// A verifier key the checkpoints must be signed by (repeatable);
+        /// default: the key the bundle names.
+        #[arg(long = "key", value_name = "KEY")]
+        keys: Vec<String>,
+    },
+    /// Restore an exported bundle into an empty data directory.
+    ImportBundle { file: PathBuf },
+    /// A read model: targets, funds, commitments, incentives or findings.
+    Report {
+        #[arg(value_enum)]
+        view: commands::report::View,
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Holiday calendar for working-day deadlines (see docs/views.md).
+        #[arg(long)]
+        holidays: Option<PathBuf>,
+    },
+    /// Follow an account's money down to final payees (default) or up to sources.
+    Trace {
+        account: String,
+        #[arg(long, conflicts_with = "up")]
+        down: bool,
+        #[arg(long)]
+        up: bool,
+        #[command(flatten)]
+        scope: ScopeArgs,
+    },
+    /// Verdict on "target T was met", with the records that decide it.
+    Claim {
+        target: String,
+        #[command(flatten)]
+        scope: ScopeArgs,
+    },
+    /// Create a data directory holding the Changde demo city, then print its findings.
+    Demo,
+}
+
+/// `--as-of DATE` and `--at-seq N` (contract section 3).
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct ScopeArgs {
+    /// Only events that occurred on or before DATE; statuses judged at DATE.
+    #[arg(long, value_parser = commands::report::parse_day)]
+    as_of: Option<pledger_core::when::Day>,
+    /// Only records 0..=N: what the ledger showed at that point.
+    #[arg(long)]
+    at_seq: Option<u64>,
+}
+
+impl ScopeArgs {
+    pub fn scope(self) -> pledger_views::Scope {
+        pledger_views::Scope {
+            as_of: self.as_of,
+            at_seq: self.at_seq,
+        }
+    }
 }
 
 /// How a command failed, and so which exit status it gets (contract 4).
@@ -81,7 +163,26 @@ fn main() -> ExitCode {
         Command::Init { origin } => commands::init::run(&cli.data, &origin, cli.format),
         Command::Append { input } => commands::append::run(&cli.data, &input, cli.format),
         Command::Log { from, limit } => commands::log::run(&cli.data, from, limit, cli.format),
-        Command::Verify => commands::verify::run(&cli.data, cli.format),
+        Command::Verify { since } => commands::verify::run(&cli.data, since.as_deref(), cli.format),
+        Command::Key => commands::key::run(&cli.data, cli.format),
+        Command::Checkpoint => commands::checkpoint::run(&cli.data, cli.format),
+        Command::Prove { seq, size, consistency } => commands::prove::run(&cli.data, seq, size, consistency),
+        Command::Export { out } => commands::export::run(&cli.data, &out, cli.format),
+        Command::VerifyBundle { file, keys } => commands::verify_bundle::run(&file, &keys, cli.format),
+        Command::ImportBundle { file } => commands::import_bundle::run(&cli.data, &file, cli.format),
+        Command::Report { view, scope, holidays } => {
+            commands::report::run(&cli.data, view, scope.scope(), holidays.as_deref(), cli.format)
+        }
+        Command::Trace { account, up, scope, .. } => {
+            let direction = if up {
+                pledger_views::funds::Direction::Up
+            } else {
+                pledger_views::funds::Direction::Down
+            };
+            commands::trace::run(&cli.data, &account, direction, scope.scope(), cli.format)
+        }
+        Command::Claim { target, scope } => commands::claim::run(&cli.data, &target, scope.scope(), cli.format),
+        Command::Demo => commands::demo::run(&cli.data, cli.format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,6 +8,13 @@ pub fn run(data: &Path, origin: &str, format: Format) -> Result<(), Failure> {
             "--origin must be one non-empty line, e.g. pledger.changde.example/ledger".into(),
         ));
     }
+    // The origin is also the name of the ledger's signing key (C2SP
+    // signed-note), which allows no spaces and no '+'.
+    if !pledger_core::checkpoint::is_valid_key_name(origin) {
+        return Err(Failure::Input(format!(
+            "--origin {origin:?} cannot name the ledger's key: use no spaces or '+', e.g. pledger.changde.example/ledger"
+        )));
+    }
     let dir = DataDir::init(data, origin)?;
     // Open the store once so a fresh directory is complete and usable.
     crate::commands::open_backend(&dir.path)?;

@@ -1,9 +1,19 @@
 //! One file per verb.
 
 pub mod append;
+pub mod checkpoint;
+pub mod claim;
+pub mod demo;
+pub mod export;
+pub mod import_bundle;
 pub mod init;
+pub mod key;
 pub mod log;
+pub mod prove;
+pub mod report;
+pub mod trace;
 pub mod verify;
+pub mod verify_bundle;
 
 use pledger_store::keys::DataDir;
 use pledger_store::{Ledger, SledBackend, StoreError};

@@ -10,6 +10,7 @@
 use crate::error::StoreError;
 use base64::Engine;
 use ed25519_dalek::SigningKey;
+use pledger_core::checkpoint::VerifierKey;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write;
@@ -119,6 +120,37 @@ impl DataDir {
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
             .ok_or_else(|| StoreError::Corrupt("ledger.key is not a base64 Ed25519 seed".into()))?;
         Ok(SigningKey::from_bytes(&seed))
+    }
+}
+
+impl DataDir {
+    /// The ledger's C2SP signed-note verifier key: the origin as key name,
+    /// the public half of `ledger.key`.
+    pub fn verifier_key(&self) -> Result<VerifierKey, StoreError> {
+        VerifierKey::of(&self.config.origin, &self.signing_key()?).map_err(|e| {
+            StoreError::Backend(format!(
+                "the origin {:?} in ledger.json cannot name a signing key: {e}",
+                self.config.origin
+            ))
+        })
+    }
+
+    /// Changes the checkpoint origin. Only for a ledger that has signed
+    /// nothing yet (an empty one about to be restored from a bundle): every
+    /// checkpoint names its origin.
+    pub fn set_origin(&mut self, origin: &str) -> Result<(), StoreError> {
+        let config = LedgerConfig {
+            format: self.config.format,
+            origin: origin.to_string(),
+        };
+        let text = serde_json::to_vec_pretty(&config).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let path = Self::config_path(&self.path);
+        let tmp = path.with_extension("json.tmp");
+        fs::write(&tmp, text)?;
+        fs::File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        self.config = config;
+        Ok(())
     }
 }
 

@@ -127,6 +127,9 @@ enum Request {
 
 type Listener = Box<dyn Fn(Head) + Send + Sync>;
 
+/// Import chunks written between intermediate syncs (~64k events).
+const IMPORT_CHUNKS_PER_SYNC: usize = 8;
+
 /// Largest number of events one group commit takes before writing.
 const MAX_GROUP_EVENTS: usize = 8192;
 
@@ -746,6 +749,7 @@ impl Writer {
         let mut outcome = AppendOutcome::default();
         let result = (|| -> Result<(), AppendError> {
             let mut offset = 0;
+            let mut chunks_since_sync = 0;
             for chunk in chunks.iter() {
                 let chunk = chunk?;
                 let n = chunk.len();
@@ -767,6 +771,13 @@ impl Writer {
                     nodes,
                     head: None,
                 })?;
+                // Flush now and then: sled holds unflushed pages in memory,
+                // so an import synced only at the end grew with its input.
+                chunks_since_sync += 1;
+                if chunks_since_sync >= IMPORT_CHUNKS_PER_SYNC {
+                    self.backend.sync()?;
+                    chunks_since_sync = 0;
+                }
             }
             Ok(())
         })();

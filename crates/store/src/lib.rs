@@ -15,16 +15,24 @@
 //! - [`verify`]: recomputes every hash, link and tree node from the stored
 //!   bytes alone.
 //! - [`keys`]: the ledger's Ed25519 key and the data directory's files.
+//! - [`checkpoints`]: signed checkpoints stored beside the log, and their
+//!   checks.
+//! - [`bundle`]: the export file (records, checkpoints, verifier keys) and
+//!   its offline verification.
+//! - [`restore`]: writes verified, pre-built records into an empty log.
 //!
 //! Invariants: a record is acknowledged only after the backend synced it;
 //! records past the committed head are invisible and discarded at open;
 //! nothing here knows about views, HTTP or the command line.
 
 pub mod backend;
+pub mod bundle;
+pub mod checkpoints;
 pub mod error;
 pub mod input;
 pub mod keys;
 pub mod ledger;
+pub mod restore;
 pub mod sled_backend;
 pub mod tree;
 pub mod verify;
@@ -33,4 +41,4 @@ pub use backend::{Head, LogBackend, MemBackend, StoredRecord, WriteBatch};
 pub use error::{AppendError, StoreError};
 pub use ledger::{prepare, AppendOutcome, Ledger, Prepared, Receipt};
 pub use sled_backend::SledBackend;
-pub use verify::{verify_log, VerifyFailure, VerifyReport};
+pub use verify::{verify_ledger, verify_log, LedgerReport, VerifyFailure, VerifyReport};

@@ -5,16 +5,22 @@
 //! The Merkle tree is rebuilt leaf by leaf and every node the store holds
 //! is compared with the recomputed one. The committed head must name the
 //! last record. The first discrepancy is reported with its seq.
+//! [`verify_ledger`] also checks every stored checkpoint (see
+//! [`crate::checkpoints`]).
 //!
 //! Hashing is spread over all cores in chunks; the chain and tree checks,
 //! which are cheap, run in order.
 
 use crate::backend::{LogBackend, StoredRecord};
+use crate::checkpoints::{self, CheckpointsReport};
 use crate::error::StoreError;
-use pledger_core::merkle::Frontier;
+use crate::tree::StoredTree;
+use pledger_core::checkpoint::VerifierKey;
+use pledger_core::merkle::{empty_root, Frontier};
 use pledger_core::record::{record_hash, RecordHeader, ZERO_HASH};
 use pledger_core::Hash;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// What a successful verify saw.
@@ -75,7 +81,51 @@ fn check_one(r: &StoredRecord) -> Checked {
 
 /// Verifies the whole committed log. `progress` is called with the number
 /// of records checked so far, after each chunk.
-pub fn verify_log(backend: &dyn LogBackend, mut progress: impl FnMut(u64)) -> Result<VerifyReport, VerifyFailure> {
+pub fn verify_log(backend: &dyn LogBackend, progress: impl FnMut(u64)) -> Result<VerifyReport, VerifyFailure> {
+    verify_log_at(backend, &[], progress).map(|(report, _)| report)
+}
+
+/// What [`verify_ledger`] saw: the log, and its stored checkpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerReport {
+    pub log: VerifyReport,
+    pub checkpoints: CheckpointsReport,
+}
+
+/// Verifies the log as [`verify_log`] does, then every stored checkpoint:
+/// its signature under one of `keys` (the ledger's key, then former keys),
+/// its `origin`, its root against the root recomputed from the records
+/// during the same pass, and a consistency proof from the checkpoint
+/// before it.
+pub fn verify_ledger(
+    backend: &dyn LogBackend,
+    keys: &[VerifierKey],
+    origin: &str,
+    progress: impl FnMut(u64),
+) -> Result<LedgerReport, VerifyFailure> {
+    let stored = checkpoints::list(backend).map_err(from_store)?;
+    let sizes: Vec<u64> = stored.iter().map(|c| c.size).collect();
+    let (log, roots) = verify_log_at(backend, &sizes, progress)?;
+    let tree = StoredTree::new(backend);
+    let checkpoints = checkpoints::check(&stored, &roots, keys, origin, log.records, &tree)?;
+    Ok(LedgerReport { log, checkpoints })
+}
+
+/// [`verify_log`], also returning the roots of the trees of `sizes` leaves
+/// (those not beyond the log), recomputed from the records as they are read.
+pub fn verify_log_at(
+    backend: &dyn LogBackend,
+    sizes: &[u64],
+    mut progress: impl FnMut(u64),
+) -> Result<(VerifyReport, BTreeMap<u64, Hash>), VerifyFailure> {
+    let mut wanted: Vec<u64> = sizes.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut wanted = wanted.into_iter().peekable();
+    let mut roots = BTreeMap::new();
+    if wanted.next_if_eq(&0).is_some() {
+        roots.insert(0, empty_root());
+    }
     const CHUNK: usize = 32 * 1024;
     let head = backend.head().map_err(from_store)?;
     let mut prev = ZERO_HASH;
@@ -160,6 +210,9 @@ pub fn verify_log(backend: &dyn LogBackend, mut progress: impl FnMut(u64)) -> Re
             }
             prev = stored;
             expected_seq += 1;
+            if wanted.next_if_eq(&expected_seq).is_some() {
+                roots.insert(expected_seq, frontier.root());
+            }
         }
         progress(expected_seq);
     }
@@ -176,10 +229,13 @@ pub fn verify_log(backend: &dyn LogBackend, mut progress: impl FnMut(u64)) -> Re
             ),
         ));
     }
-    Ok(VerifyReport {
-        records: head.len,
-        head_hash: prev,
-        root: frontier.root(),
-        tree_nodes_checked: nodes_checked,
-    })
+    Ok((
+        VerifyReport {
+            records: head.len,
+            head_hash: prev,
+            root: frontier.root(),
+            tree_nodes_checked: nodes_checked,
+        },
+        roots,
+    ))
 }

@@ -53,6 +53,22 @@ pub trait TableRow {
     fn cells(&self) -> Vec<String>;
 }
 
+impl TableRow for Finding {
+    fn header() -> &'static [&'static str] {
+        &["date", "code", "subjects", "seqs", "message"]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.date.to_string(),
+            self.code.to_string(),
+            self.subjects.join(" "),
+            self.seqs.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" "),
+            self.message.clone(),
+        ]
+    }
+}
+
 /// Serialises a ratio or other decimal as a string, never a float.
 pub fn decimal_text(d: rust_decimal::Decimal) -> String {
     d.normalize().to_string()

@@ -34,6 +34,7 @@
 //! on past 2030. Weekend dates are moved to the following Monday, so
 //! `occurred_at` never decreases.
 
+pub mod demo;
 mod util;
 mod world;
 

@@ -1,0 +1,793 @@
+//! Funds (contract 3.2) and the fund findings (3.5), given/when/then:
+//! given these events, when the funds view is read at a date, then ...
+
+use pledger_core::money::Amount;
+use pledger_core::when::Day;
+use pledger_views::facts::{from_json, Facts};
+use pledger_views::funds::{self, AccountRow, Direction, Flow, FlowEnd, FundsReport, Trace};
+use pledger_views::Finding;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+// --- givens ---------------------------------------------------------------
+
+fn event(kind: &str, date: &str, data: Value) -> Value {
+    json!({"type": kind, "actor": "city-finance", "occurred_at": date, "data": data})
+}
+
+fn account(id: &str, kind: &str) -> Value {
+    account_with(id, kind, json!({}))
+}
+
+/// An account opened on 2026-01-01; `extra` adds `ceiling` or `earmark`.
+fn account_with(id: &str, kind: &str, extra: Value) -> Value {
+    let mut data = json!({"account_id": id, "holder": "city", "name": format!("{id} account"), "kind": kind});
+    data.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    event("account.opened", "2026-01-01", data)
+}
+
+fn disburse(id: &str, from: &str, to: &str, amount: &str, date: &str) -> Value {
+    disburse_with(id, from, to, amount, date, json!({}))
+}
+
+/// A disbursement; `extra` adds `kind`, `category`, `allocation_id` ...
+fn disburse_with(id: &str, from: &str, to: &str, amount: &str, date: &str, extra: Value) -> Value {
+    let mut data = json!({
+        "disbursement_id": id, "from_account": from, "to_account": to, "amount": amount, "purpose": "park construction"
+    });
+    data.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    event("fund.disbursed", date, data)
+}
+
+fn received(disbursement_id: &str, date: &str) -> Value {
+    event("fund.received", date, json!({"disbursement_id": disbursement_id}))
+}
+
+fn allocate(id: &str, from: &str, to: &str, amount: &str, date: &str) -> Value {
+    event(
+        "fund.allocated",
+        date,
+        json!({"allocation_id": id, "from_account": from, "to_account": to, "amount": amount, "purpose": "infrastructure"}),
+    )
+}
+
+fn void(seq: usize, date: &str) -> Value {
+    event("event.voided", date, json!({"seq": seq, "reason": "entered twice"}))
+}
+
+fn day(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+fn yuan(s: &str) -> Amount {
+    Amount::parse(s.trim_start_matches('-'))
+        .map(|a| if s.starts_with('-') { Amount::ZERO - a } else { a })
+        .unwrap()
+}
+
+/// Given `events`, the facts as of `date` (the date the view is read at).
+fn given(events: &[Value], date: &str) -> Facts {
+    from_json(events, Some(day(date))).expect("test events are valid")
+}
+
+// --- whens ----------------------------------------------------------------
+
+fn funds_report(events: &[Value], date: &str) -> FundsReport {
+    funds::report(&given(events, date), day(date))
+}
+
+fn account_row<'r>(report: &'r FundsReport, id: &str) -> &'r AccountRow {
+    report
+        .accounts
+        .iter()
+        .find(|a| a.account_id == id)
+        .unwrap_or_else(|| panic!("no account {id}"))
+}
+
+fn fund_findings(events: &[Value], date: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    funds::findings(&given(events, date), day(date), &mut out);
+    out
+}
+
+fn with_code<'f>(findings: &'f [Finding], code: &str) -> Vec<&'f Finding> {
+    findings.iter().filter(|f| f.code == code).collect()
+}
+
+fn trace(events: &[Value], date: &str, id: &str, direction: Direction) -> Trace {
+    funds::trace(&given(events, date), id, direction).expect("the account is known")
+}
+
+/// The flows of a trace as (path joined by '>', amount, end).
+fn strands(t: &Trace) -> Vec<(String, String, FlowEnd)> {
+    t.flows
+        .iter()
+        .map(|f: &Flow| (f.path.join(">"), f.amount.to_string(), f.end))
+        .collect()
+}
+
+fn s(path: &str, amount: &str, end: FlowEnd) -> (String, String, FlowEnd) {
+    (path.to_string(), amount.to_string(), end)
+}
+
+/// The city budget pays the development zone, which pays a contractor.
+fn city() -> Vec<Value> {
+    vec![
+        account("budget", "source"),
+        account("zone", "internal"),
+        account("contractor", "external"),
+    ]
+}
+
+// --- balances and confirmations -------------------------------------------
+
+#[test]
+fn balances_and_confirmations() {
+    // Given the budget pays the zone 300 (confirmed) and 100 (not), and the
+    // zone pays a contractor 250,
+    let mut events = city();
+    events.extend([
+        disburse("d1", "budget", "zone", "300", "2026-02-01"),
+        disburse("d2", "budget", "zone", "100", "2026-02-02"),
+        received("d1", "2026-02-03"),
+        disburse("d3", "zone", "contractor", "250.50", "2026-02-10"),
+    ]);
+    // when the funds view is read on 2026-03-01,
+    let r = funds_report(&events, "2026-03-01");
+    // then the zone holds what it received less what it paid,
+    let zone = account_row(&r, "zone");
+    assert_eq!(zone.disbursed_in, yuan("400"));
+    assert_eq!(zone.disbursed_out, yuan("250.50"));
+    assert_eq!(zone.received, yuan("300"));
+    assert_eq!(zone.unconfirmed, yuan("100"));
+    assert_eq!(zone.balance.to_string(), "149.50");
+    // the budget shows minus what it released, the contractor what it got,
+    assert_eq!(account_row(&r, "budget").balance.to_string(), "-400.00");
+    assert_eq!(account_row(&r, "contractor").balance.to_string(), "250.50");
+    // and the balances sum to zero.
+    assert_eq!(r.accounts.iter().map(|a| a.balance).sum::<Amount>(), Amount::ZERO);
+}
+
+#[test]
+fn report_json_shape() {
+    // Given a credit line with a ceiling and an earmarked zone account,
+    let events = vec![
+        account_with("bank", "source", json!({"ceiling": "1000"})),
+        account_with("zone", "internal", json!({"earmark": "infrastructure"})),
+        allocate("a1", "bank", "zone", "800", "2026-01-02"),
+        disburse_with(
+            "d1",
+            "bank",
+            "zone",
+            "500",
+            "2026-01-03",
+            json!({"allocation_id": "a1"}),
+        ),
+    ];
+    // when the report is serialised,
+    let v = serde_json::to_value(funds_report(&events, "2026-01-10")).unwrap();
+    // then accounts and allocations carry exactly the contract's fields, amounts as strings.
+    assert_eq!(
+        v["accounts"][0],
+        json!({
+            "account_id": "bank", "holder": "city", "name": "bank account", "kind": "source",
+            "ceiling": "1000.00", "earmark": null, "allocated_in": "0.00", "allocated_out": "800.00",
+            "disbursed_in": "0.00", "disbursed_out": "500.00", "received": "0.00", "unconfirmed": "0.00",
+            "balance": "-500.00"
+        })
+    );
+    assert_eq!(v["accounts"][1]["earmark"], "infrastructure");
+    assert_eq!(v["accounts"][1]["ceiling"], Value::Null);
+    assert_eq!(
+        v["allocations"][0],
+        json!({
+            "allocation_id": "a1", "from_account": "bank", "to_account": "zone", "amount": "800.00",
+            "purpose": "infrastructure", "disbursed": "500.00", "left": "300.00"
+        })
+    );
+}
+
+#[test]
+fn repayment_and_interest_still_move_money() {
+    // Given a BT financier pays the zone 600, and the zone repays 200 and
+    // pays 15 interest,
+    let events = vec![
+        account("bt", "source"),
+        account("zone", "internal"),
+        disburse("d1", "bt", "zone", "600", "2026-01-05"),
+        disburse_with("d2", "zone", "bt", "200", "2026-06-01", json!({"kind": "repayment"})),
+        disburse_with("d3", "zone", "bt", "15", "2026-06-01", json!({"kind": "interest"})),
+    ];
+    // when read at the end of the year,
+    let r = funds_report(&events, "2026-12-31");
+    // then both payments count in the balances.
+    assert_eq!(account_row(&r, "zone").balance, yuan("385"));
+    assert_eq!(account_row(&r, "bt").balance, yuan("-385"));
+}
+
+// --- allocations ----------------------------------------------------------
+
+#[test]
+fn allocation_disbursed_and_left() {
+    // Given 500 allocated to the zone and 300 + 150 disbursed against it, plus
+    // 40 disbursed without naming it,
+    let mut events = city();
+    events.extend([
+        allocate("a1", "budget", "zone", "500", "2026-01-02"),
+        disburse_with(
+            "d1",
+            "budget",
+            "zone",
+            "300",
+            "2026-02-01",
+            json!({"allocation_id": "a1"}),
+        ),
+        disburse_with(
+            "d2",
+            "budget",
+            "zone",
+            "150",
+            "2026-03-01",
+            json!({"allocation_id": "a1"}),
+        ),
+        disburse("d3", "budget", "zone", "40", "2026-03-02"),
+    ]);
+    // when the view is read,
+    let r = funds_report(&events, "2026-04-01");
+    // then the allocation shows 450 disbursed and 50 left,
+    let a = &r.allocations[0];
+    assert_eq!(
+        (a.allocation_id.as_str(), a.disbursed, a.left),
+        ("a1", yuan("450"), yuan("50"))
+    );
+    // and the accounts show what was promised.
+    assert_eq!(account_row(&r, "zone").allocated_in, yuan("500"));
+    assert_eq!(account_row(&r, "budget").allocated_out, yuan("500"));
+    assert_eq!(account_row(&r, "zone").disbursed_in, yuan("490"));
+}
+
+#[test]
+fn allocation_left_goes_negative_when_overspent() {
+    let mut events = city();
+    events.extend([
+        allocate("a1", "budget", "zone", "100", "2026-01-02"),
+        disburse_with(
+            "d1",
+            "budget",
+            "zone",
+            "130",
+            "2026-02-01",
+            json!({"allocation_id": "a1"}),
+        ),
+    ]);
+    let r = funds_report(&events, "2026-04-01");
+    assert_eq!(r.allocations[0].left.to_string(), "-30.00");
+}
+
+// --- voids and as-of ------------------------------------------------------
+
+#[test]
+fn voided_disbursement_stops_counting() {
+    // Given a disbursement entered twice (seq 4) and then voided, and a
+    // confirmation that was itself voided,
+    let mut events = city();
+    events.extend([
+        allocate("a1", "budget", "zone", "500", "2026-01-02"), // 3
+        disburse_with(
+            "d1",
+            "budget",
+            "zone",
+            "200",
+            "2026-02-01",
+            json!({"allocation_id": "a1"}),
+        ), // 4
+        disburse_with(
+            "d1b",
+            "budget",
+            "zone",
+            "200",
+            "2026-02-01",
+            json!({"allocation_id": "a1"}),
+        ), // 5
+        received("d1", "2026-02-02"),                          // 6
+        void(5, "2026-02-05"),
+        void(6, "2026-02-06"),
+    ]);
+    // when the view is read,
+    let r = funds_report(&events, "2026-03-01");
+    // then only one disbursement counts, and it is unconfirmed again.
+    let zone = account_row(&r, "zone");
+    assert_eq!(zone.disbursed_in, yuan("200"));
+    assert_eq!(zone.received, Amount::ZERO);
+    assert_eq!(zone.unconfirmed, yuan("200"));
+    assert_eq!(r.allocations[0].disbursed, yuan("200"));
+}
+
+#[test]
+fn voided_allocation_disappears() {
+    let mut events = city();
+    events.extend([
+        allocate("a1", "budget", "zone", "500", "2026-01-02"),
+        void(3, "2026-01-03"),
+    ]);
+    let r = funds_report(&events, "2026-03-01");
+    assert!(r.allocations.is_empty());
+    assert_eq!(account_row(&r, "zone").allocated_in, Amount::ZERO);
+}
+
+#[test]
+fn as_of_excludes_later_events() {
+    // Given a payment in February and one in April, confirmed in May,
+    let mut events = city();
+    events.extend([
+        disburse("d1", "budget", "zone", "100", "2026-02-01"),
+        disburse("d2", "budget", "zone", "70", "2026-04-01"),
+        received("d1", "2026-05-01"),
+    ]);
+    // when the view is read as of 2026-03-31,
+    let r = funds_report(&events, "2026-03-31");
+    // then only the February payment counts, and it is not yet confirmed;
+    let zone = account_row(&r, "zone");
+    assert_eq!((zone.disbursed_in, zone.received), (yuan("100"), Amount::ZERO));
+    // and as of 2026-05-01 both count and the first is confirmed.
+    let r = funds_report(&events, "2026-05-01");
+    let zone = account_row(&r, "zone");
+    assert_eq!((zone.disbursed_in, zone.received), (yuan("170"), yuan("100")));
+}
+
+#[test]
+fn account_opened_after_as_of_is_listed_as_unknown() {
+    // Given the contractor's account was opened (business date) after a
+    // payment into it,
+    let events = vec![
+        account("zone", "internal"),
+        disburse("d1", "zone", "contractor", "10", "2026-01-05"),
+        event(
+            "account.opened",
+            "2026-02-01",
+            json!({"account_id": "contractor", "holder": "co", "name": "contractor", "kind": "external"}),
+        ),
+    ];
+    // when read as of January, the payee is still listed so balances sum to zero.
+    let r = funds_report(&events, "2026-01-31");
+    let c = account_row(&r, "contractor");
+    assert_eq!((c.kind, c.name.as_deref(), c.balance), ("unknown", None, yuan("10")));
+}
+
+// --- traces ---------------------------------------------------------------
+
+/// A and B (sources) pay 300 and 100 into C, which pays 200 to D.
+fn mixing() -> Vec<Value> {
+    vec![
+        account("A", "source"),
+        account("B", "source"),
+        account("C", "internal"),
+        account("D", "external"),
+        disburse("d1", "A", "C", "300", "2026-01-10"),
+        disburse("d2", "B", "C", "100", "2026-01-11"),
+        disburse("d3", "C", "D", "200", "2026-01-20"),
+    ]
+}
+
+#[test]
+fn trace_down_through_a_mixing_account() {
+    // Given money from A and B mixes in C, which passes half of it on,
+    // when A is traced down,
+    let t = trace(&mixing(), "2026-02-01", "A", Direction::Down);
+    // then A's 300 is half at D (its share of C's outflow, 200·300/400) and half held in C.
+    assert_eq!(t.total, yuan("300"));
+    assert_eq!(
+        strands(&t),
+        vec![s("A>C", "150.00", FlowEnd::Held), s("A>C>D", "150.00", FlowEnd::Payee)]
+    );
+    assert_eq!(t.flows[1].account_id, "D");
+    assert_eq!(t.flows[1].kind, "external");
+    // and B's 100 likewise splits 50/50.
+    let t = trace(&mixing(), "2026-02-01", "B", Direction::Down);
+    assert_eq!(
+        strands(&t),
+        vec![s("B>C", "50.00", FlowEnd::Held), s("B>C>D", "50.00", FlowEnd::Payee)]
+    );
+}
+
+#[test]
+fn trace_up_through_a_mixing_account() {
+    // Given the same flows, when D is traced up,
+    let t = trace(&mixing(), "2026-02-01", "D", Direction::Up);
+    // then its 200 came 150 from A and 50 from B, pro rata to C's inflows.
+    assert_eq!(t.total, yuan("200"));
+    assert_eq!(
+        strands(&t),
+        vec![
+            s("D>C>A", "150.00", FlowEnd::Source),
+            s("D>C>B", "50.00", FlowEnd::Source)
+        ]
+    );
+    let v = serde_json::to_value(&t).unwrap();
+    assert_eq!(
+        v,
+        json!({"account_id": "D", "direction": "up", "total": "200.00", "flows": [
+            {"account_id": "A", "kind": "source", "amount": "150.00", "path": ["D", "C", "A"], "end": "source"},
+            {"account_id": "B", "kind": "source", "amount": "50.00", "path": ["D", "C", "B"], "end": "source"},
+        ]})
+    );
+}
+
+#[test]
+fn trace_up_reports_money_paid_beyond_what_came_in() {
+    // Given C received 100 but paid 150 to D (an overdraft),
+    let events = vec![
+        account("A", "source"),
+        account("C", "internal"),
+        account("D", "external"),
+        disburse("d1", "A", "C", "100", "2026-01-10"),
+        disburse("d2", "C", "D", "150", "2026-01-20"),
+    ];
+    // when D is traced up, then a third of its money is unfunded at C;
+    let t = trace(&events, "2026-02-01", "D", Direction::Up);
+    assert_eq!(
+        strands(&t),
+        vec![
+            s("D>C", "50.00", FlowEnd::Unfunded),
+            s("D>C>A", "100.00", FlowEnd::Source)
+        ]
+    );
+    // and traced down, all of A's 100 reaches D (C passed on more than it got).
+    let t = trace(&events, "2026-02-01", "A", Direction::Down);
+    assert_eq!(strands(&t), vec![s("A>C>D", "100.00", FlowEnd::Payee)]);
+}
+
+#[test]
+fn trace_rounds_to_the_fen_and_cuts_cycles() {
+    // Given A pays 200 to B, B pays 200 to C, and C sends 100 back to B and
+    // 100 to D: B received 300 and passed on 200, so a third stays in B,
+    let events = vec![
+        account("A", "source"),
+        account("B", "internal"),
+        account("C", "internal"),
+        account("D", "external"),
+        disburse("d1", "A", "B", "200", "2026-01-10"),
+        disburse("d2", "B", "C", "200", "2026-01-11"),
+        disburse("d3", "C", "B", "100", "2026-01-12"),
+        disburse("d4", "C", "D", "100", "2026-01-13"),
+    ];
+    // when A is traced down,
+    let t = trace(&events, "2026-02-01", "A", Direction::Down);
+    // then 20000 fen split 2:1 at B is 13333.33 / 6666.67 → 13333 and 6667
+    // (the spare fen to the larger remainder); C's 13333 split 1:1 is 6666.5
+    // each → 6667 to B (the first, by id, on a tie) and 6666 to D; the strand
+    // going back into B is cut there as a cycle,
+    assert_eq!(
+        strands(&t),
+        vec![
+            s("A>B", "66.67", FlowEnd::Held),
+            s("A>B>C>B", "66.67", FlowEnd::Cycle),
+            s("A>B>C>D", "66.66", FlowEnd::Payee),
+        ]
+    );
+    // and the strands sum exactly to what left A.
+    assert_eq!(t.flows.iter().map(|f| f.amount).sum::<Amount>(), t.total);
+    // Traced up from D, the cycle through B is cut the same way.
+    let t = trace(&events, "2026-02-01", "D", Direction::Up);
+    assert_eq!(t.flows.iter().map(|f| f.amount).sum::<Amount>(), yuan("100"));
+    assert!(t
+        .flows
+        .iter()
+        .any(|f| f.end == FlowEnd::Cycle && f.path == ["D", "C", "B", "C"]));
+}
+
+#[test]
+fn trace_of_a_pure_two_account_cycle() {
+    // Given two internal accounts paying each other,
+    let events = vec![
+        account("X", "internal"),
+        account("Y", "internal"),
+        disburse("d1", "X", "Y", "10", "2026-01-10"),
+        disburse("d2", "Y", "X", "10", "2026-01-11"),
+    ];
+    // when X is traced down, then the money comes back to X and is cut there.
+    let t = trace(&events, "2026-02-01", "X", Direction::Down);
+    assert_eq!(strands(&t), vec![s("X>Y>X", "10.00", FlowEnd::Cycle)]);
+}
+
+#[test]
+fn trace_of_unknown_and_idle_accounts() {
+    let facts = given(&mixing(), "2026-02-01");
+    assert!(funds::trace(&facts, "nobody", Direction::Down).is_none());
+    let t = funds::trace(&facts, "D", Direction::Down).unwrap();
+    assert!(t.flows.is_empty());
+    assert_eq!(t.total, Amount::ZERO);
+    assert_eq!(serde_json::to_value(&t).unwrap()["direction"], "down");
+}
+
+// --- findings: overdraft --------------------------------------------------
+
+#[test]
+fn overdraft_raised_once_per_episode() {
+    // Given the zone gets 100, pays 150 and then 10 more, is topped up with
+    // 200 and pays 300,
+    let mut events = city();
+    events.extend([
+        disburse("d1", "budget", "zone", "100", "2026-01-10"),
+        disburse("d2", "zone", "contractor", "150", "2026-01-20"), // 4
+        disburse("d3", "zone", "contractor", "10", "2026-01-21"),
+        disburse("d4", "budget", "zone", "200", "2026-02-01"),
+        disburse("d5", "zone", "contractor", "300", "2026-02-10"), // 7
+    ]);
+    // when the findings are read,
+    let all = fund_findings(&events, "2026-03-01");
+    let found = with_code(&all, "overdraft");
+    // then there are two episodes, each on the disbursement that went below.
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].subjects, vec!["zone", "d2"]);
+    assert_eq!(found[0].seqs, vec![4]);
+    assert_eq!(found[0].date, day("2026-01-20"));
+    assert_eq!(
+        found[0].message,
+        "Account zone (zone account) went below zero on 2026-01-20: disbursement d2 paid 150.00 yuan to \
+         contractor (contractor account) when the balance was 100.00 yuan, leaving -50.00 yuan."
+    );
+    assert_eq!(found[1].subjects, vec!["zone", "d5"]);
+    assert_eq!(found[1].seqs, vec![7]);
+}
+
+#[test]
+fn no_overdraft_when_money_arrived_first_by_business_date() {
+    // Given the payment is recorded before the incoming money, but the
+    // incoming money is dated earlier,
+    let mut events = city();
+    events.extend([
+        disburse("d2", "zone", "contractor", "150", "2026-01-20"),
+        disburse("d1", "budget", "zone", "150", "2026-01-10"),
+    ]);
+    // then the zone never went below zero; nor does a source account overdraw.
+    assert!(with_code(&fund_findings(&events, "2026-03-01"), "overdraft").is_empty());
+}
+
+#[test]
+fn no_overdraft_once_the_overdrawing_payment_is_voided() {
+    let mut events = city();
+    events.extend([
+        disburse("d1", "budget", "zone", "100", "2026-01-10"),
+        disburse("d2", "zone", "contractor", "150", "2026-01-20"),
+        void(4, "2026-01-21"),
+    ]);
+    assert!(with_code(&fund_findings(&events, "2026-03-01"), "overdraft").is_empty());
+}
+
+// --- findings: over_ceiling -----------------------------------------------
+
+fn credit_line(second: &str) -> Vec<Value> {
+    vec![
+        account_with("bank", "source", json!({"ceiling": "1000"})),
+        account("zone", "internal"),
+        disburse("d1", "bank", "zone", "600", "2026-01-10"),
+        disburse("d2", "bank", "zone", second, "2026-02-10"),
+        disburse("d3", "bank", "zone", "5", "2026-03-10"),
+    ]
+}
+
+#[test]
+fn over_ceiling_on_the_disbursement_that_crossed_it() {
+    // Given a 1000 credit line drawn 600, then 500, then 5,
+    let all = fund_findings(&credit_line("500"), "2026-04-01");
+    // then the 500 crossed the ceiling, and is reported once.
+    let found = with_code(&all, "over_ceiling");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].subjects, vec!["bank", "d2"]);
+    assert_eq!(found[0].seqs, vec![0, 3]);
+    assert_eq!(found[0].date, day("2026-02-10"));
+    assert!(found[0]
+        .message
+        .contains("1100.00 yuan, 100.00 yuan over its ceiling of 1000.00 yuan"));
+}
+
+#[test]
+fn no_over_ceiling_when_drawn_to_exactly_the_ceiling() {
+    // Given 600 + 395 + 5 = exactly 1000,
+    let all = fund_findings(&credit_line("395"), "2026-04-01");
+    assert!(with_code(&all, "over_ceiling").is_empty());
+}
+
+// --- findings: over_allocation --------------------------------------------
+
+fn allocation_with(second: &str) -> Vec<Value> {
+    let mut events = city();
+    events.extend([
+        allocate("a1", "budget", "zone", "100", "2026-01-02"),
+        disburse_with(
+            "d1",
+            "budget",
+            "zone",
+            "60",
+            "2026-01-10",
+            json!({"allocation_id": "a1"}),
+        ),
+        disburse_with(
+            "d2",
+            "budget",
+            "zone",
+            second,
+            "2026-01-20",
+            json!({"allocation_id": "a1"}),
+        ),
+    ]);
+    events
+}
+
+#[test]
+fn over_allocation_when_disbursements_exceed_it() {
+    // Given 60 and 50 disbursed against a 100 allocation,
+    let all = fund_findings(&allocation_with("50"), "2026-02-01");
+    // then the second disbursement took it 10 over.
+    let found = with_code(&all, "over_allocation");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].subjects, vec!["budget", "zone", "a1", "d2"]);
+    assert_eq!(found[0].seqs, vec![3, 4, 5]);
+    assert!(found[0].message.contains("reached 110.00 yuan, 10.00 yuan over"));
+}
+
+#[test]
+fn no_over_allocation_within_the_amount_or_after_a_void() {
+    assert!(with_code(&fund_findings(&allocation_with("40"), "2026-02-01"), "over_allocation").is_empty());
+    let mut events = allocation_with("50");
+    events.push(void(5, "2026-01-25"));
+    assert!(with_code(&fund_findings(&events, "2026-02-01"), "over_allocation").is_empty());
+}
+
+// --- findings: unconfirmed_disbursement -----------------------------------
+
+fn one_payment(extra: Vec<Value>) -> Vec<Value> {
+    let mut events = city();
+    events.push(disburse("d1", "budget", "zone", "300", "2026-01-01")); // 3
+    events.extend(extra);
+    events
+}
+
+#[test]
+fn unconfirmed_disbursement_after_30_days() {
+    // Given a payment into the zone on 2026-01-01 and no confirmation,
+    // when read on 2026-02-01 (31 days later),
+    let all = fund_findings(&one_payment(vec![]), "2026-02-01");
+    // then it is unconfirmed, dated the first day it was late.
+    let found = with_code(&all, "unconfirmed_disbursement");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].subjects, vec!["zone", "d1"]);
+    assert_eq!(found[0].seqs, vec![3]);
+    assert_eq!(found[0].date, day("2026-02-01"));
+    assert_eq!(
+        found[0].message,
+        "Disbursement d1 of 300.00 yuan from budget (budget account) to zone (zone account) on 2026-01-01 was \
+         not confirmed as received by zone within 30 days (by 2026-01-31); it is still unconfirmed on 2026-02-01."
+    );
+}
+
+#[test]
+fn unconfirmed_disbursement_even_if_confirmed_late() {
+    // Given the confirmation came on 2026-02-15,
+    let all = fund_findings(&one_payment(vec![received("d1", "2026-02-15")]), "2026-03-01");
+    let found = with_code(&all, "unconfirmed_disbursement");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].seqs, vec![3, 4]);
+    assert!(found[0].message.contains("confirmed only on 2026-02-15"));
+}
+
+#[test]
+fn no_unconfirmed_disbursement_when_rule_holds() {
+    // Not yet 30 days past on 2026-01-31,
+    assert!(with_code(
+        &fund_findings(&one_payment(vec![]), "2026-01-31"),
+        "unconfirmed_disbursement"
+    )
+    .is_empty());
+    // confirmed on the 30th day,
+    let confirmed = one_payment(vec![received("d1", "2026-01-31")]);
+    assert!(with_code(&fund_findings(&confirmed, "2026-06-01"), "unconfirmed_disbursement").is_empty());
+    // or paid to an external payee, which does not confirm.
+    let mut events = city();
+    events.push(disburse("d1", "budget", "contractor", "300", "2026-01-01"));
+    assert!(with_code(&fund_findings(&events, "2026-06-01"), "unconfirmed_disbursement").is_empty());
+}
+
+#[test]
+fn unconfirmed_again_when_the_confirmation_is_voided() {
+    let events = one_payment(vec![received("d1", "2026-01-05"), void(4, "2026-01-06")]);
+    assert_eq!(
+        with_code(&fund_findings(&events, "2026-03-01"), "unconfirmed_disbursement").len(),
+        1
+    );
+}
+
+// --- findings: earmark_breach ---------------------------------------------
+
+fn special_account(extra: Value) -> Vec<Value> {
+    vec![
+        account_with("land-income", "internal", json!({"earmark": "infrastructure"})),
+        account("contractor", "external"),
+        disburse_with("d1", "land-income", "contractor", "80", "2026-03-01", extra),
+    ]
+}
+
+#[test]
+fn earmark_breach_for_another_category_or_none() {
+    // Given land-transfer income (earmarked for infrastructure) pays a subsidy,
+    let all = fund_findings(&special_account(json!({"category": "subsidy"})), "2026-04-01");
+    let found = with_code(&all, "earmark_breach");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].subjects, vec!["land-income", "contractor", "d1"]);
+    assert_eq!(found[0].seqs, vec![0, 2]);
+    assert_eq!(found[0].date, day("2026-03-01"));
+    assert!(found[0]
+        .message
+        .contains("earmarked for \"infrastructure\", paid 80.00 yuan"));
+    assert!(found[0].message.contains("for category \"subsidy\""));
+    // and given it pays with no category at all, that is a breach too.
+    let all = fund_findings(&special_account(json!({})), "2026-04-01");
+    assert!(with_code(&all, "earmark_breach")[0]
+        .message
+        .contains("with no category"));
+}
+
+#[test]
+fn no_earmark_breach_when_spent_on_the_earmark() {
+    let all = fund_findings(&special_account(json!({"category": "infrastructure"})), "2026-04-01");
+    assert!(with_code(&all, "earmark_breach").is_empty());
+    // nor for money leaving an account with no earmark.
+    let mut events = city();
+    events.push(disburse("d1", "budget", "zone", "1", "2026-01-01"));
+    assert!(with_code(&fund_findings(&events, "2026-01-02"), "earmark_breach").is_empty());
+}
+
+#[test]
+fn findings_reach_the_aggregate() {
+    let all = pledger_views::findings::all(&given(&credit_line("500"), "2026-04-01"), day("2026-04-01"));
+    assert!(all.iter().any(|f| f.code == "over_ceiling"));
+}
+
+// --- properties -----------------------------------------------------------
+
+const KINDS: [&str; 5] = ["source", "internal", "internal", "internal", "external"];
+
+fn flow_events(moves: &[(usize, usize, u64)]) -> Vec<Value> {
+    let mut events: Vec<Value> = KINDS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| account(&format!("acct{i}"), k))
+        .collect();
+    for (n, &(from, to, fen)) in moves.iter().enumerate() {
+        let to = if to == from { (to + 1) % KINDS.len() } else { to };
+        let amount = format!("{}.{:02}", fen / 100, fen % 100);
+        events.push(disburse(
+            &format!("d{n}"),
+            &format!("acct{from}"),
+            &format!("acct{to}"),
+            &amount,
+            "2026-01-10",
+        ));
+    }
+    events
+}
+
+proptest! {
+    #[test]
+    fn traces_conserve_money_and_balances_sum_to_zero(
+        moves in prop::collection::vec((0usize..5, 0usize..5, 1u64..10_000_000_000_000_000_000), 1..25)
+    ) {
+        let events = flow_events(&moves);
+        let facts = given(&events, "2026-12-31");
+        let r = funds::report(&facts, day("2026-12-31"));
+        prop_assert_eq!(r.accounts.iter().map(|a| a.balance).sum::<Amount>(), Amount::ZERO);
+        for a in &r.accounts {
+            for (direction, moved) in [(Direction::Down, a.disbursed_out), (Direction::Up, a.disbursed_in)] {
+                let t = funds::trace(&facts, &a.account_id, direction).unwrap();
+                prop_assert_eq!(t.total, moved);
+                prop_assert_eq!(t.flows.iter().map(|f| f.amount).sum::<Amount>(), moved);
+                for f in &t.flows {
+                    prop_assert!(f.amount > Amount::ZERO);
+                    prop_assert_eq!(f.path.first(), Some(&a.account_id));
+                    prop_assert_eq!(f.path.last(), Some(&f.account_id));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! `pledger report VIEW [--as-of DATE] [--at-seq N]`: contract section 3.
+
+use crate::output::Table;
+use crate::{Failure, Format};
+use pledger_core::when::Day;
+use pledger_views::{Facts, Scope, TableRow};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    Targets,
+    Funds,
+    Commitments,
+    Incentives,
+    Findings,
+}
+
+/// Today's date as the views judge it: `$PLEDGER_TODAY` when set (for
+/// reproducible reports and tests), else the UTC calendar date.
+pub fn today() -> Result<Day, Failure> {
+    match std::env::var("PLEDGER_TODAY") {
+        Ok(s) => Day::parse(&s).map_err(|e| Failure::Input(format!("PLEDGER_TODAY: {e}"))),
+        Err(_) => Ok(Day(time::OffsetDateTime::now_utc().date())),
+    }
+}
+
+/// Parses `--as-of`.
+pub fn parse_day(s: &str) -> Result<Day, String> {
+    Day::parse(s)
+}
+
+/// Loads the facts a report needs, and the date statuses are judged at.
+pub fn facts_for(data: &Path, scope: Scope) -> Result<(Facts, Day), Failure> {
+    let (_dir, backend) = crate::commands::open_backend(data)?;
+    let head = pledger_store::LogBackend::head(backend.as_ref())?;
+    let facts = pledger_views::load(backend.as_ref(), head.len, scope)?;
+    let now = match scope.as_of {
+        Some(d) => d,
+        None => today()?,
+    };
+    Ok((facts, now))
+}
+
+/// The scope as printed in JSON reports, so a tool knows what it got.
+#[derive(Serialize)]
+struct Judged {
+    judged_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at_seq: Option<u64>,
+}
+
+fn print_json(scope: Scope, now: Day, body: impl Serialize) -> Result<(), Failure> {
+    let mut v = serde_json::to_value(body)?;
+    let judged = serde_json::to_value(Judged {
+        judged_at: now.to_string(),
+        as_of: scope.as_of.map(|d| d.to_string()),
+        at_seq: scope.at_seq,
+    })?;
+    if let (Some(obj), serde_json::Value::Object(j)) = (v.as_object_mut(), judged) {
+        obj.extend(j);
+    }
+    println!("{v}");
+    Ok(())
+}
+
+/// Prints rows as an aligned table or CSV.
+pub fn print_rows<R: TableRow>(rows: &[R], format: Format, title: Option<&str>) -> Result<(), Failure> {
+    let mut t = Table::new(R::header());
+    for r in rows {
+        t.row(r.cells());
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == Format::Csv {
+        t.write_csv(&mut out)?;
+    } else {
+        if let Some(title) = title {
+            writeln!(out, "{title}")?;
+        }
+        t.write_aligned(&mut out)?;
+    }
+    Ok(())
+}
+
+pub fn run(data: &Path, view: View, scope: Scope, holidays: Option<&Path>, format: Format) -> Result<(), Failure> {
+    let (facts, now) = facts_for(data, scope)?;
+    let calendar = match holidays {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))?;
+            pledger_views::calendar::Calendar::from_text(&text)
+                .map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?
+        }
+        None => pledger_views::calendar::Calendar::weekdays(),
+    };
+    match view {
+        View::Targets => {
+            let r = pledger_views::targets::report(&facts, now);
+            if format == Format::Json {
+                return print_json(scope, now, &r);
+            }
+            print_rows(&r.targets, format, None)?;
+            if format == Format::Table && !r.miss_runs.is_empty() {
+                println!();
+                print_rows(&r.miss_runs, format, Some("consecutive missed periods"))?;
+            }
+        }
+        View::Funds => {
+            let r = pledger_views::funds::report(&facts, now);
+            if format == Format::Json {
+                return print_json(scope, now, &r);
+            }
+            print_rows(&r.accounts, format, (format == Format::Table).then_some("accounts"))?;
+            if format == Format::Table {
+                println!();
+                print_rows(&r.allocations, format, Some("allocations"))?;
+            }
+        }
+        View::Commitments => {
+            let r = pledger_views::commitments::report(&facts, now, &calendar);
+            if format == Format::Json {
+                return print_json(scope, now, &r);
+            }
+            print_rows(&r.commitments, format, None)?;
+        }
+        View::Incentives => {
+            let r = pledger_views::incentives::report(&facts, now);
+            if format == Format::Json {
+                return print_json(scope, now, &r);
+            }
+            print_rows(&r.schemes, format, (format == Format::Table).then_some("schemes"))?;
+            if format == Format::Table {
+                println!();
+                print_rows(&r.payouts, format, Some("payouts"))?;
+            }
+        }
+        View::Findings => {
+            let findings = pledger_views::findings::all_with(&facts, now, &calendar);
+            if format == Format::Json {
+                return print_json(scope, now, serde_json::json!({ "findings": findings }));
+            }
+            print_rows(&findings, format, None)?;
+        }
+    }
+    Ok(())
+}
