@@ -110,6 +110,23 @@ fn bulk(c: &mut Criterion) {
         b.iter(|| pledger_store::verify_log(backend.as_ref(), |_| {}).expect("verify"))
     });
     g.finish();
+
+    // Views: rebuild every fact from the log, and a findings report as of a
+    // past date (the slowest report: it judges every view).
+    let mut v = c.benchmark_group("views");
+    v.sample_size(10).throughput(Throughput::Elements(n as u64));
+    v.bench_function(format!("rebuild_facts_{n}"), |b| {
+        b.iter(|| pledger_views::load(backend.as_ref(), head.len, pledger_views::Scope::default()).expect("load"))
+    });
+    let past = pledger_core::when::Day::parse("2018-06-30").expect("date");
+    v.bench_function(format!("findings_as_of_past_date_{n}"), |b| {
+        b.iter(|| {
+            let scope = pledger_views::Scope { as_of: Some(past), at_seq: None };
+            let facts = pledger_views::load(backend.as_ref(), head.len, scope).expect("load");
+            pledger_views::findings::all(&facts, past)
+        })
+    });
+    v.finish();
 }
 
 /// 64 tasks each appending single events and waiting for durability.

@@ -565,6 +565,41 @@ impl Event {
         })
     }
 
+    /// Parses an event from its JSON text. The fast path reads straight into
+    /// the typed model (no `serde_json::Value` tree: reading a million stored
+    /// records is dominated by allocation otherwise); on any fault it falls
+    /// back to [`Event::parse`] so the rejection names the field.
+    pub fn parse_text(text: &str) -> Result<Event, Rejection> {
+        if let Some(e) = Self::parse_text_fast(text) {
+            return Ok(e);
+        }
+        let v: Value = crate::json::parse_strict(text.as_bytes())
+            .map_err(|e| Rejection::new("invalid_json", "", format!("not valid JSON: {e}")))?;
+        Event::parse(&v)
+    }
+
+    fn parse_text_fast(text: &str) -> Option<Event> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Envelope<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: std::borrow::Cow<'a, str>,
+            #[serde(default)]
+            id: Option<Id>,
+            actor: Id,
+            occurred_at: BusinessTime,
+            #[serde(borrow)]
+            data: &'a serde_json::value::RawValue,
+            #[serde(default, rename = "signature")]
+            _signature: Option<serde::de::IgnoredAny>,
+        }
+        let env: Envelope = serde_json::from_str(text).ok()?;
+        let kind = EventType::from_name(&env.kind)?;
+        let data = parse_data_text(kind, env.data.get())?;
+        check_shape(&data).ok()?;
+        Some(Event { kind, id: env.id, actor: env.actor, occurred_at: env.occurred_at, data })
+    }
+
     /// The identifier this event creates, with the namespace it is unique in.
     pub fn creates(&self) -> Option<(crate::registry::Namespace, &Id)> {
         use crate::registry::Namespace as N;
@@ -606,6 +641,35 @@ fn parse_data(kind: EventType, data: &Value) -> Result<EventData, Rejection> {
         T::EventVoided => EventData::EventVoided(typed(data)?),
     })
 }
+
+/// As `parse_data`, straight from JSON text (no intermediate tree). Any
+/// error is reported as `None`: the caller re-parses the slow way for a
+/// message that names the field.
+fn parse_data_text(kind: EventType, data: &str) -> Option<EventData> {
+    use EventType as T;
+    Some(match kind {
+        T::EntityRegistered => EventData::EntityRegistered(serde_json::from_str(data).ok()?),
+        T::AccountOpened => EventData::AccountOpened(serde_json::from_str(data).ok()?),
+        T::TargetAssigned => EventData::TargetAssigned(serde_json::from_str(data).ok()?),
+        T::TargetRevised => EventData::TargetRevised(serde_json::from_str(data).ok()?),
+        T::TargetProgressReported => EventData::TargetProgressReported(serde_json::from_str(data).ok()?),
+        T::TargetVerified => EventData::TargetVerified(serde_json::from_str(data).ok()?),
+        T::FundAllocated => EventData::FundAllocated(serde_json::from_str(data).ok()?),
+        T::FundDisbursed => EventData::FundDisbursed(serde_json::from_str(data).ok()?),
+        T::FundReceived => EventData::FundReceived(serde_json::from_str(data).ok()?),
+        T::CommitmentMade => EventData::CommitmentMade(serde_json::from_str(data).ok()?),
+        T::CommitmentConditionMet => EventData::CommitmentConditionMet(serde_json::from_str(data).ok()?),
+        T::CommitmentFulfilled => EventData::CommitmentFulfilled(serde_json::from_str(data).ok()?),
+        T::CommitmentDisputed => EventData::CommitmentDisputed(serde_json::from_str(data).ok()?),
+        T::CommitmentBreached => EventData::CommitmentBreached(serde_json::from_str(data).ok()?),
+        T::CommitmentWaived => EventData::CommitmentWaived(serde_json::from_str(data).ok()?),
+        T::IncentiveSchemeSet => EventData::IncentiveSchemeSet(serde_json::from_str(data).ok()?),
+        T::IncentivePaid => EventData::IncentivePaid(serde_json::from_str(data).ok()?),
+        T::IncentiveClawedBack => EventData::IncentiveClawedBack(serde_json::from_str(data).ok()?),
+        T::EventVoided => EventData::EventVoided(serde_json::from_str(data).ok()?),
+    })
+}
+
 
 /// Rules that need the whole event but not the ledger: periods run
 /// forwards, shares add up, condition ids are unique and `due` names one.
@@ -722,6 +786,15 @@ mod tests {
     fn disb(amount: Value) -> Value {
         json!({"type": "fund.disbursed", "id": "d1", "actor": "city", "occurred_at": "2026-03-01",
                "data": {"disbursement_id": "d1", "from_account": "a", "to_account": "b", "amount": amount, "purpose": "roads"}})
+    }
+
+    #[test]
+    fn text_and_tree_parsing_agree() {
+        let v = disb(json!("12.50"));
+        assert_eq!(Event::parse_text(&v.to_string()).unwrap(), Event::parse(&v).unwrap());
+        let r = Event::parse_text(&disb(json!("1.234")).to_string()).unwrap_err();
+        assert_eq!(r.field, "data.amount");
+        assert!(Event::parse_text(r#"{"type":"x","type":"y"}"#).is_err());
     }
 
     #[test]

@@ -350,8 +350,7 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
                     return Err(format!("its body says seq {}", h.seq));
                 }
                 let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
-                let v: Value = serde_json::from_str(h.event.get()).map_err(|e| e.to_string())?;
-                let e = Event::parse(&v).map_err(|e| e.to_string())?;
+                let e = Event::parse_text(h.event.get()).map_err(|e| e.to_string())?;
                 Ok((hash, prev, e))
             })
             .collect();
@@ -392,8 +391,7 @@ fn voided_event(backend: &dyn LogBackend, event: &Event) -> Result<Option<Event>
 fn event_of(r: &StoredRecord) -> Result<Event, StoreError> {
     let corrupt = |why: String| StoreError::Corrupt(format!("record {}: {why}", r.seq));
     let h = RecordHeader::parse(r.body()).map_err(|e| corrupt(e.to_string()))?;
-    let v: Value = serde_json::from_str(h.event.get()).map_err(|e| corrupt(e.to_string()))?;
-    Event::parse(&v).map_err(|e| corrupt(e.to_string()))
+    Event::parse_text(h.event.get()).map_err(|e| corrupt(e.to_string()))
 }
 
 /// Rebuilds the Merkle frontier of a tree of `len` leaves from the stored

@@ -14,7 +14,12 @@ use pledger_core::event::{
 use pledger_core::money::{Amount, Quantity};
 use pledger_core::when::Day;
 use pledger_core::{Event, EventData};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+/// Hash maps keyed by seq or id; foldhash, not SipHash: a million lookups
+/// per rebuild.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// What every fact carries: where it is in the log and when it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -49,8 +49,7 @@ pub fn load(backend: &dyn LogBackend, len: u64, scope: Scope) -> Result<Facts, V
             .map(|r| {
                 let bad = |why: String| ViewError::BadRecord { seq: r.seq, why };
                 let h = RecordHeader::parse(r.body()).map_err(|e| bad(e.to_string()))?;
-                let v: serde_json::Value = serde_json::from_str(h.event.get()).map_err(|e| bad(e.to_string()))?;
-                let e = Event::parse(&v).map_err(|e| bad(e.to_string()))?;
+                let e = Event::parse_text(h.event.get()).map_err(|e| bad(e.to_string()))?;
                 Ok((r.seq, e))
             })
             .collect();
