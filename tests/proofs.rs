@@ -42,7 +42,9 @@ fn key_and_checkpoint_verify_with_signed_note() {
     assert!(vkey.starts_with("pledger.changde.example/ledger+"), "{vkey}");
     let parts: Vec<&str> = vkey.splitn(3, '+').collect();
     assert_eq!(parts[1].len(), 8);
-    assert!(parts[1].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(parts[1]
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
 
     let out = l.run(&["checkpoint"]);
     out.expect(0);
@@ -160,7 +162,10 @@ fn inclusion_and_consistency_proofs_verify() {
         let keys: Vec<&str> = c.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys, ["from", "from_root", "path", "to", "to_root"], "{c}");
         assert_eq!((c["from"].as_u64(), c["to"].as_u64()), (Some(m), Some(to)));
-        let (fr, tr) = (unhex(c["from_root"].as_str().unwrap()), unhex(c["to_root"].as_str().unwrap()));
+        let (fr, tr) = (
+            unhex(c["from_root"].as_str().unwrap()),
+            unhex(c["to_root"].as_str().unwrap()),
+        );
         assert_eq!((fr, tr), (roots[m as usize], roots[to as usize]));
         verify_consistency(m, to, &fr, &tr, &hashes(&c["path"])).unwrap();
     }
@@ -344,10 +349,18 @@ fn verify_detects_a_tampered_checkpoint_or_signature() {
         b64.encode(&sig_bytes)
     );
     let cases = [
-        ("root", note.replacen(root_line, &b64.encode(other_root), 1), "not valid"),
+        (
+            "root",
+            note.replacen(root_line, &b64.encode(other_root), 1),
+            "not valid",
+        ),
         ("size", note.replacen("\n9\n", "\n8\n", 1), "not valid"),
         ("signature", note.replacen(sig_line, &forged_sig, 1), "not valid"),
-        ("unsigned", format!("{}\n", lines[..3].join("\n")), "checkpoint of size 9"),
+        (
+            "unsigned",
+            format!("{}\n", lines[..3].join("\n")),
+            "checkpoint of size 9",
+        ),
     ];
     for (what, text, expect) in cases {
         tamper_store(&l, |t| {
@@ -384,7 +397,11 @@ fn verify_since_accepts_a_log_that_extends_the_checkpoint() {
     let k = kept.to_str().unwrap();
     let out = l.run(&["verify", "--since", k]);
     out.expect(0);
-    assert!(out.stdout.contains("extends your checkpoint of 8 records"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("extends your checkpoint of 8 records"),
+        "{}",
+        out.stdout
+    );
     for n in [1, 7, 300] {
         l.append_str(&ndjson(&disbursements(&format!("more{n}-"), n))).expect(0);
         let out = l.run(&["--format", "json", "verify", "--since", k]);
@@ -451,7 +468,11 @@ fn verify_since_says_history_was_rewritten_on_a_fork() {
     let other = ledger(7);
     let out = other.run(&["verify", "--since", k]);
     out.expect(1);
-    assert!(out.stderr.contains("not a checkpoint signed by this ledger"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a checkpoint signed by this ledger"),
+        "{}",
+        out.stderr
+    );
     // A checkpoint whose text was edited is not accepted either.
     let edited = std::fs::read_to_string(&kept).unwrap().replacen("\n10\n", "\n9\n", 1);
     let e = a.file("edited.checkpoint", &edited);
@@ -531,7 +552,11 @@ fn export_import_round_trip() {
     let fresh = Ledger::uninit();
     let out = fresh.run(&["import-bundle", b]);
     out.expect(0);
-    assert!(out.stdout.contains("imported 28 records and 2 checkpoints"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("imported 28 records and 2 checkpoints"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(fresh.log_json_text(), l.log_json_text());
     let v = verify_json(&fresh);
     assert_eq!(v["head_hash"], v_src["head_hash"]);

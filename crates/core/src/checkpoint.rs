@@ -512,11 +512,7 @@ pub struct VerifiedCheckpoint {
 /// Parses a checkpoint note, checks its signature under one of `keys`, and
 /// checks that it is for `origin`. The signature is checked first: nothing
 /// in an unsigned text is believed.
-pub fn open_checkpoint(
-    note: &[u8],
-    keys: &[VerifierKey],
-    origin: &str,
-) -> Result<VerifiedCheckpoint, CheckpointError> {
+pub fn open_checkpoint(note: &[u8], keys: &[VerifierKey], origin: &str) -> Result<VerifiedCheckpoint, CheckpointError> {
     let note = SignedNote::parse(note)?;
     let key = note.verify_any(keys)?.clone();
     let checkpoint = Checkpoint::parse_body(&note.text)?;
@@ -542,10 +538,7 @@ mod tests {
     #[test]
     fn checkpoint_body_and_round_trip() {
         let cp = Checkpoint::new(ORIGIN, 7, [0xab; 32]);
-        assert_eq!(
-            cp.body(),
-            format!("{ORIGIN}\n7\n{}\n", B64.encode([0xab; 32]))
-        );
+        assert_eq!(cp.body(), format!("{ORIGIN}\n7\n{}\n", B64.encode([0xab; 32])));
         let note = cp.sign(&key(1)).unwrap();
         let text = note.to_text();
         assert!(text.starts_with(&cp.body()));
@@ -676,7 +669,12 @@ mod tests {
             p(&format!("{text}\u{2014} x AAAA\n")),
             Err(NoteError::MalformedSignature { .. })
         ));
-        let many = format!("{text}{}", SignedNote::parse(text.as_bytes()).unwrap().signatures[0].line().repeat(100));
+        let many = format!(
+            "{text}{}",
+            SignedNote::parse(text.as_bytes()).unwrap().signatures[0]
+                .line()
+                .repeat(100)
+        );
         assert_eq!(p(&many), Err(NoteError::TooManySignatures));
         assert_eq!(p(&"x".repeat(MAX_NOTE_SIZE + 1)), Err(NoteError::TooLarge));
     }
@@ -686,7 +684,10 @@ mod tests {
         let c = |s: &str| Checkpoint::parse_body(s);
         let root = B64.encode([2u8; 32]);
         assert!(matches!(c("o\n1\n"), Err(CheckpointError::TooFewLines(2))));
-        assert!(matches!(c(&format!("\n1\n{root}\n")), Err(CheckpointError::EmptyOrigin)));
+        assert!(matches!(
+            c(&format!("\n1\n{root}\n")),
+            Err(CheckpointError::EmptyOrigin)
+        ));
         for bad in ["01", "-1", "+1", "1.0", "", " 1", "18446744073709551616"] {
             assert!(
                 matches!(c(&format!("o\n{bad}\n{root}\n")), Err(CheckpointError::Size(_))),
@@ -694,7 +695,10 @@ mod tests {
             );
         }
         assert!(matches!(c("o\n1\nAAAA\n"), Err(CheckpointError::Root(_))));
-        assert!(matches!(c(&format!("o\n1\n{root}\n\n")), Err(CheckpointError::EmptyExtension(1))));
+        assert!(matches!(
+            c(&format!("o\n1\n{root}\n\n")),
+            Err(CheckpointError::EmptyExtension(1))
+        ));
         let cp = c(&format!("o\n0\n{root}\next one\n")).unwrap();
         assert_eq!(cp.size, 0);
         assert_eq!(cp.extensions, vec!["ext one".to_string()]);

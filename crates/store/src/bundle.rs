@@ -258,7 +258,12 @@ impl<R: BufRead> BundleReader<R> {
                     format!("this is a bundle of format {v}; this pledger reads format {BUNDLE_FORMAT}"),
                 ))
             }
-            None => return Err(invalid(at, "this is not a pledger bundle (no \"pledger_bundle\" version)")),
+            None => {
+                return Err(invalid(
+                    at,
+                    "this is not a pledger bundle (no \"pledger_bundle\" version)",
+                ))
+            }
         }
         let header: BundleHeader =
             serde_json::from_str(text).map_err(|e| invalid(at, format!("the header is not valid: {e}")))?;
@@ -285,7 +290,11 @@ impl<R: BufRead> BundleReader<R> {
             if k.name() != header.origin {
                 return Err(invalid(
                     at,
-                    format!("the verifier key {k} is for {:?}, not the origin {:?}", k.name(), header.origin),
+                    format!(
+                        "the verifier key {k} is for {:?}, not the origin {:?}",
+                        k.name(),
+                        header.origin
+                    ),
                 ));
             }
             r.keys.push(k);
@@ -353,13 +362,19 @@ impl<R: BufRead> BundleReader<R> {
         let at = Some(line);
         let text = std::str::from_utf8(&self.buf).map_err(|_| invalid(at, "the line is not UTF-8"))?;
         if self.checkpoints_read < self.header.checkpoints {
-            let c: CheckpointLine = serde_json::from_str(text)
-                .map_err(|e| invalid(at, format!("expected a checkpoint line ({e})")))?;
+            let c: CheckpointLine =
+                serde_json::from_str(text).map_err(|e| invalid(at, format!("expected a checkpoint line ({e})")))?;
             if serde_json::to_string(&c).ok().as_deref() != Some(text) {
-                return Err(invalid(at, "the checkpoint line is not in canonical form (it was changed)"));
+                return Err(invalid(
+                    at,
+                    "the checkpoint line is not in canonical form (it was changed)",
+                ));
             }
             self.checkpoints_read += 1;
-            return Ok(Some(BundleItem::Checkpoint { line, note: c.checkpoint }));
+            return Ok(Some(BundleItem::Checkpoint {
+                line,
+                note: c.checkpoint,
+            }));
         }
         if self.next_seq == self.header.records {
             return Err(invalid(
@@ -619,4 +634,3 @@ pub fn restore_bundle<R: BufRead>(
         former_keys: former,
     })
 }
-

@@ -243,9 +243,10 @@ where
                 ),
             ));
         }
-        let recomputed = roots.get(&cp.size).copied().ok_or_else(|| {
-            cp_fail(cp.size, "its root was not recomputed (internal error)")
-        })?;
+        let recomputed = roots
+            .get(&cp.size)
+            .copied()
+            .ok_or_else(|| cp_fail(cp.size, "its root was not recomputed (internal error)"))?;
         if cp.root != recomputed {
             return Err(cp_fail(
                 cp.size,
@@ -263,7 +264,10 @@ where
             if proof.from_root != p.root || proof.to_root != cp.root {
                 return Err(cp_fail(
                     cp.size,
-                    format!("the stored tree disagrees with the checkpoints of sizes {} and {}", p.size, cp.size),
+                    format!(
+                        "the stored tree disagrees with the checkpoints of sizes {} and {}",
+                        p.size, cp.size
+                    ),
                 ));
             }
             proof.verify().map_err(|e| {
@@ -336,7 +340,10 @@ mod tests {
         let mut bad = roots.clone();
         bad.insert(8, [0; 32]);
         let e = check(&stored, &bad, &keys, ORIGIN, 20, &tree).unwrap_err();
-        assert!(e.what.contains("checkpoint of size 8") && e.what.contains("rewritten"), "{e}");
+        assert!(
+            e.what.contains("checkpoint of size 8") && e.what.contains("rewritten"),
+            "{e}"
+        );
         // A log shorter than a checkpoint.
         let e = check(&stored, &roots, &keys, ORIGIN, 19, &tree).unwrap_err();
         assert!(e.what.contains("removed"), "{e}");

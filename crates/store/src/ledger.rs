@@ -127,9 +127,6 @@ enum Request {
 
 type Listener = Box<dyn Fn(Head) + Send + Sync>;
 
-/// Import chunks written between intermediate syncs (~64k events).
-const IMPORT_CHUNKS_PER_SYNC: usize = 8;
-
 /// Largest number of events one group commit takes before writing.
 const MAX_GROUP_EVENTS: usize = 8192;
 
@@ -747,7 +744,6 @@ impl Writer {
         let mut outcome = AppendOutcome::default();
         let result = (|| -> Result<(), AppendError> {
             let mut offset = 0;
-            let mut chunks_since_sync = 0;
             for chunk in chunks.iter() {
                 let chunk = chunk?;
                 let n = chunk.len();
@@ -769,13 +765,6 @@ impl Writer {
                     nodes,
                     head: None,
                 })?;
-                // Flush now and then: sled holds unflushed pages in memory,
-                // so an import synced only at the end grew with its input.
-                chunks_since_sync += 1;
-                if chunks_since_sync >= IMPORT_CHUNKS_PER_SYNC {
-                    self.backend.sync()?;
-                    chunks_since_sync = 0;
-                }
             }
             Ok(())
         })();

@@ -78,7 +78,10 @@ impl TreeNodes for StoredTree<'_> {
                 start + (1u64 << level)
             ))
         };
-        let mut blocks = self.blocks.lock().map_err(|_| StoreError::Backend("tree cache poisoned".into()))?;
+        let mut blocks = self
+            .blocks
+            .lock()
+            .map_err(|_| StoreError::Backend("tree cache poisoned".into()))?;
         if let Some(pos) = blocks.iter().position(|(b, _)| *b == block) {
             if let Ok(h) = blocks[pos].1.node(level, local) {
                 return Ok(h);
@@ -124,7 +127,7 @@ mod tests {
         let t = StoredTree::new(&b);
         for size in [1, 2, 255, 256, 257, 511, 512, 513, 767, 999, 1000] {
             assert_eq!(root(size, &t).unwrap(), root(size, &mem).unwrap(), "root {size}");
-            for i in [0, 1, size / 2, size - 1] {
+            for i in [0, 1, size / 2, size - 1].into_iter().filter(|&i| i < size) {
                 assert_eq!(
                     inclusion_proof(i, size, &t).unwrap(),
                     inclusion_proof(i, size, &mem).unwrap(),

@@ -73,7 +73,7 @@ fn export_verifies_and_restores_exactly() {
     for s in 0..46 {
         assert_eq!(c.get(s).unwrap(), b.get(s).unwrap());
     }
-    verify_ledger(c.as_ref(), &[vk.clone()], ORIGIN, |_| {}).unwrap();
+    verify_ledger(c.as_ref(), std::slice::from_ref(&vk), ORIGIN, |_| {}).unwrap();
     assert_eq!(export(c.as_ref()), bytes, "re-export of the restore is byte-identical");
     // A second restore into it is refused.
     assert!(restore_bundle(c.as_ref(), &bytes[..], &vk).is_err());
@@ -138,11 +138,16 @@ fn verify_ledger_catches_tampered_checkpoints() {
     note.signatures[0].signature[5] ^= 1;
     checkpoints::put(b.as_ref(), 6, &note.to_text()).unwrap();
     let e = verify_ledger(b.as_ref(), &keys, ORIGIN, |_| {}).unwrap_err();
-    assert!(e.what.contains("checkpoint of size 6") && e.what.contains("not valid"), "{e}");
+    assert!(
+        e.what.contains("checkpoint of size 6") && e.what.contains("not valid"),
+        "{e}"
+    );
 
     // A checkpoint of a forged root, correctly signed (as by a stolen key):
     // the root check names it.
-    let forged = pledger_core::checkpoint::Checkpoint::new(ORIGIN, 6, [7; 32]).sign(&key(1)).unwrap();
+    let forged = pledger_core::checkpoint::Checkpoint::new(ORIGIN, 6, [7; 32])
+        .sign(&key(1))
+        .unwrap();
     checkpoints::put(b.as_ref(), 6, &forged.to_text()).unwrap();
     let e = verify_ledger(b.as_ref(), &keys, ORIGIN, |_| {}).unwrap_err();
     assert!(e.what.contains("not the root of the first 6 records"), "{e}");
