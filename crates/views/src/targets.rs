@@ -437,6 +437,14 @@ struct Run<'s, 'a> {
 }
 
 fn miss_runs<'s, 'a>(all: &'s [TargetStanding<'a>]) -> Vec<Run<'s, 'a>> {
+    runs_of_misses(all, false)
+}
+
+/// Runs of consecutive misses per assignee and metric: only the current
+/// one (ending at the latest decided period), or every maximal run in
+/// history (`every`), which is what a look back needs: two misses in a row
+/// in 2008–2009 still happened after a met 2010.
+fn runs_of_misses<'s, 'a>(all: &'s [TargetStanding<'a>], every: bool) -> Vec<Run<'s, 'a>> {
     let mut pairs: BTreeMap<(&str, &str), Vec<&TargetStanding>> = BTreeMap::new();
     for s in all
         .iter()
@@ -449,6 +457,12 @@ fn miss_runs<'s, 'a>(all: &'s [TargetStanding<'a>]) -> Vec<Run<'s, 'a>> {
         decided.sort_by(|a, b| {
             (a.period.to, a.period.from, a.target_id()).cmp(&(b.period.to, b.period.from, b.target_id()))
         });
+        if every {
+            for missed in decided.split(|s| s.status == TargetStatus::Met).filter(|r| !r.is_empty()) {
+                runs.push(Run { assignee: assignee.to_string(), metric: metric.to_string(), missed: missed.to_vec() });
+            }
+            continue;
+        }
         let start = decided
             .iter()
             .rposition(|s| s.status == TargetStatus::Met)
@@ -563,8 +577,9 @@ fn describe_period(p: &Period) -> String {
 /// - `target_revised_after_period`: a revision dated after the end of the
 ///   period in force just before it (moving the goalposts after the
 ///   result is known). Dated the revision.
-/// - `consecutive_misses`: a current run of two or more missed periods
-///   for one assignee and metric. Dated the latest deciding verification.
+/// - `consecutive_misses`: every run of two or more missed periods in a row
+///   for one assignee and metric, current or past (a later `met` ends a
+///   run but does not erase it). Dated the run's latest deciding verification.
 /// - `missing_evidence`: a `target.verified` with no evidence.
 pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
     let all = standings(facts, now);
@@ -595,7 +610,7 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             }
         }
     }
-    for run in miss_runs(&all).into_iter().filter(|r| r.missed.len() >= 2) {
+    for run in runs_of_misses(&all, true).into_iter().filter(|r| r.missed.len() >= 2) {
         let ids: Vec<String> = run.missed.iter().map(|s| s.target_id().to_string()).collect();
         let periods: Vec<String> = run
             .missed

@@ -478,8 +478,13 @@ fn a_met_period_breaks_the_run() {
     assert_eq!(r.miss_runs.len(), 1);
     assert_eq!(r.miss_runs[0].consecutive_missed, 1);
     assert_eq!(r.miss_runs[0].target_ids, ["t2009"]);
-    // A single miss is not a finding; before 2008 was decided, it was.
-    assert!(with_code(&findings(&events, "2010-06-01"), "consecutive_misses").is_empty());
+    // The current run (2009 alone) is not a finding, but the 2006–2007 run
+    // stays one after 2008 was met: a look back must still see it.
+    let all = findings(&events, "2010-06-01");
+    let later = with_code(&all, "consecutive_misses");
+    assert_eq!(later.len(), 1);
+    assert!(later[0].subjects.contains(&"t2006".to_string()) && later[0].subjects.contains(&"t2007".to_string()));
+    assert!(!later[0].subjects.contains(&"t2009".to_string()));
     assert_eq!(
         with_code(&findings(&events, "2008-06-01"), "consecutive_misses").len(),
         1
