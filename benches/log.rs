@@ -121,7 +121,10 @@ fn bulk(c: &mut Criterion) {
     let past = pledger_core::when::Day::parse("2018-06-30").expect("date");
     v.bench_function(format!("findings_as_of_past_date_{n}"), |b| {
         b.iter(|| {
-            let scope = pledger_views::Scope { as_of: Some(past), at_seq: None };
+            let scope = pledger_views::Scope {
+                as_of: Some(past),
+                at_seq: None,
+            };
             let facts = pledger_views::load(backend.as_ref(), head.len, scope).expect("load");
             pledger_views::findings::all(&facts, past)
         })

@@ -597,7 +597,13 @@ impl Event {
         let kind = EventType::from_name(&env.kind)?;
         let data = parse_data_text(kind, env.data.get())?;
         check_shape(&data).ok()?;
-        Some(Event { kind, id: env.id, actor: env.actor, occurred_at: env.occurred_at, data })
+        Some(Event {
+            kind,
+            id: env.id,
+            actor: env.actor,
+            occurred_at: env.occurred_at,
+            data,
+        })
     }
 
     /// The identifier this event creates, with the namespace it is unique in.
@@ -669,7 +675,6 @@ fn parse_data_text(kind: EventType, data: &str) -> Option<EventData> {
         T::EventVoided => EventData::EventVoided(serde_json::from_str(data).ok()?),
     })
 }
-
 
 /// Rules that need the whole event but not the ledger: periods run
 /// forwards, shares add up, condition ids are unique and `due` names one.

@@ -458,8 +458,15 @@ fn runs_of_misses<'s, 'a>(all: &'s [TargetStanding<'a>], every: bool) -> Vec<Run
             (a.period.to, a.period.from, a.target_id()).cmp(&(b.period.to, b.period.from, b.target_id()))
         });
         if every {
-            for missed in decided.split(|s| s.status == TargetStatus::Met).filter(|r| !r.is_empty()) {
-                runs.push(Run { assignee: assignee.to_string(), metric: metric.to_string(), missed: missed.to_vec() });
+            for missed in decided
+                .split(|s| s.status == TargetStatus::Met)
+                .filter(|r| !r.is_empty())
+            {
+                runs.push(Run {
+                    assignee: assignee.to_string(),
+                    metric: metric.to_string(),
+                    missed: missed.to_vec(),
+                });
             }
             continue;
         }

@@ -29,7 +29,9 @@ fn ledger_with(events: &[Value]) -> Arc<MemBackend> {
     let ledger = Ledger::open(backend.clone()).expect("open");
     // Batches of varying size, as clients would send them.
     for chunk in events.chunks(37) {
-        ledger.append_values(chunk.to_vec()).expect("generator events are valid");
+        ledger
+            .append_values(chunk.to_vec())
+            .expect("generator events are valid");
     }
     ledger.close();
     backend
@@ -86,6 +88,14 @@ proptest! {
 fn at_seq_beyond_the_log_is_refused() {
     let events: Vec<Value> = pledger_gen::Generator::new(1).take(50).collect();
     let backend = ledger_with(&events);
-    let err = load(backend.as_ref(), 50, Scope { as_of: None, at_seq: Some(50) }).unwrap_err();
+    let err = load(
+        backend.as_ref(),
+        50,
+        Scope {
+            as_of: None,
+            at_seq: Some(50),
+        },
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("beyond the end"), "{err}");
 }
