@@ -83,7 +83,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Check an exported bundle offline; exit 1 naming what failed.
+    /// Check an exported bundle or a claim bundle offline; exit 1 naming what failed.
     VerifyBundle {
         file: PathBuf,
         /// A verifier key the checkpoints must be signed by (repeatable);
@@ -113,11 +113,15 @@ enum Command {
         #[command(flatten)]
         scope: ScopeArgs,
     },
-    /// Verdict on "target T was met", with the records that decide it.
+    /// Verdict on "target T was met", with the records that decide it and
+    /// their inclusion proofs (signs a checkpoint first if none covers them).
     Claim {
         target: String,
         #[command(flatten)]
         scope: ScopeArgs,
+        /// Also write the evidence as a claim bundle for `verify-bundle`.
+        #[arg(long, value_name = "OUT")]
+        bundle: Option<PathBuf>,
     },
     /// Create a data directory holding the Changde demo city, then print its findings.
     Demo,
@@ -181,7 +185,9 @@ fn main() -> ExitCode {
             };
             commands::trace::run(&cli.data, &account, direction, scope.scope(), cli.format)
         }
-        Command::Claim { target, scope } => commands::claim::run(&cli.data, &target, scope.scope(), cli.format),
+        Command::Claim { target, scope, bundle } => {
+            commands::claim::run(&cli.data, &target, scope.scope(), cli.format, bundle.as_deref())
+        }
         Command::Demo => commands::demo::run(&cli.data, cli.format),
     };
     match result {

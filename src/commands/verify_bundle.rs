@@ -3,6 +3,11 @@
 //! the Merkle tree, every checkpoint's signature and root, and a consistency
 //! proof between successive checkpoints. Exit 1 naming what failed.
 //!
+//! A claim bundle (`pledger claim TARGET --bundle OUT`) is recognised by
+//! its header's `kind` and checked by [`run_claim`]: each record's hash,
+//! each inclusion proof against the checkpoint's root, the checkpoint's
+//! signature, and the verdict re-derived from the bundled records.
+//!
 //! Without `--key`, signatures are checked against the key the bundle
 //! itself names, which proves the bundle consistent with itself; compare
 //! that key with the one the ledger publishes (`pledger key`), or pass it
@@ -11,8 +16,9 @@
 use crate::{Failure, Format};
 use pledger_core::checkpoint::VerifierKey;
 use pledger_store::bundle::{verify_bundle, BundleError};
+use pledger_store::claim_bundle::{peek_kind, verify_claim_bundle, ClaimReport, KIND_CLAIM};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> {
@@ -21,7 +27,19 @@ pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> 
         .map(|k| VerifierKey::parse(k).map_err(|e| Failure::Input(format!("--key {k:?}: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     let f = File::open(file).map_err(|e| Failure::Input(format!("cannot read {}: {e}", file.display())))?;
-    let report = match verify_bundle(BufReader::with_capacity(1 << 20, f), &pinned) {
+    let mut input = BufReader::with_capacity(1 << 20, f);
+    let kind = match peek_kind(&mut input) {
+        Ok(k) => k,
+        Err(BundleError::Io(e)) => return Err(Failure::Input(format!("cannot read {}: {e}", file.display()))),
+        Err(_) => None,
+    };
+    input
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", file.display())))?;
+    if kind.as_deref() == Some(KIND_CLAIM) {
+        return run_claim(file, input, &pinned, format);
+    }
+    let report = match verify_bundle(input, &pinned) {
         Ok(r) => r,
         Err(BundleError::Io(e)) => return Err(Failure::Input(format!("cannot read {}: {e}", file.display()))),
         Err(e) => {
@@ -85,4 +103,115 @@ pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> 
         }
     }
     Ok(())
+}
+
+/// Prints a failed check (as JSON too when asked) and returns exit 1.
+fn failed(file: &Path, what: &str, format: Format) -> Failure {
+    if format == Format::Json {
+        println!("{}", serde_json::json!({"ok": false, "error": what}));
+    }
+    Failure::Check(format!("bundle {} FAILED verification: {what}", file.display()))
+}
+
+/// Checks a claim bundle: everything [`verify_claim_bundle`] checks, then
+/// the verdict, reason and deciding records re-derived from the bundled
+/// records alone (`pledger_views::targets::claim_from_records`), which
+/// must equal the header's.
+fn run_claim(file: &Path, input: impl BufRead, pinned: &[VerifierKey], format: Format) -> Result<(), Failure> {
+    let report = match verify_claim_bundle(input, pinned) {
+        Ok(r) => r,
+        Err(BundleError::Io(e)) => return Err(Failure::Input(format!("cannot read {}: {e}", file.display()))),
+        Err(e) => return Err(failed(file, &e.to_string(), format)),
+    };
+    if let Err(what) = rederive(&report) {
+        return Err(failed(file, &what, format));
+    }
+    let h = &report.header;
+    let cp = &report.checkpoint;
+    let seqs: Vec<u64> = report.records.iter().map(|r| r.seq).collect();
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({
+                "ok": true,
+                "kind": h.kind,
+                "origin": h.origin,
+                "target_id": h.target_id,
+                "claim": h.claim,
+                "verdict": h.verdict,
+                "reason": h.reason,
+                "records": seqs,
+                "checkpoint": {"size": cp.size, "root": hex::encode(cp.root), "key": report.signer.to_string()},
+                "inclusion_proofs": seqs.len(),
+                "keys_pinned": report.keys_pinned,
+            })
+        ),
+        _ => {
+            println!("ok: claim bundle of {}: \"{}\" is {}", h.origin, h.claim, h.verdict);
+            println!(
+                "why (pledger's reading, re-derived from the bundled records): {}",
+                h.reason
+            );
+            println!(
+                "{} record(s) {:?}: hashes recomputed, each proven included in the checkpoint of size {} (root {})",
+                seqs.len(),
+                seqs,
+                cp.size,
+                hex::encode(cp.root)
+            );
+            if report.keys_pinned {
+                println!(
+                    "the checkpoint's signature verified under the key you gave: {}",
+                    report.signer
+                );
+            } else {
+                println!(
+                    "the checkpoint's signature verified under the key the bundle names: {}\n  compare it with the ledger's published key (`pledger key`), or pass it with --key",
+                    report.signer
+                );
+            }
+            println!(
+                "note: the bundle proves these records are in the log; it cannot prove that no other record (a later verification, a void) exists"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The verdict judged from the bundled records alone must be the header's.
+fn rederive(report: &ClaimReport) -> Result<(), String> {
+    let h = &report.header;
+    let mut events = Vec::with_capacity(report.records.len());
+    for r in &report.records {
+        let e = pledger_core::Event::parse(&r.event)
+            .map_err(|e| format!("line {}: record {}: its event is not valid: {e}", r.line, r.seq))?;
+        events.push((r.seq, e));
+    }
+    let seqs: Vec<u64> = report.records.iter().map(|r| r.seq).collect();
+    let v = pledger_views::targets::claim_from_records(&h.target_id, events)
+        .ok_or_else(|| format!("the bundled records do not assign target {:?}", h.target_id))?;
+    let mut differs = Vec::new();
+    if v.claim != h.claim {
+        differs.push(format!("the claim is {:?}, not {:?}", v.claim, h.claim));
+    }
+    if v.verdict.as_str() != h.verdict {
+        differs.push(format!("the verdict is {}, not {}", v.verdict.as_str(), h.verdict));
+    }
+    if v.reason != h.reason {
+        differs.push(format!("the reason is {:?}, not {:?}", v.reason, h.reason));
+    }
+    if v.deciding_seqs != seqs {
+        differs.push(format!(
+            "the deciding records are {:?}, not the bundled {:?}",
+            v.deciding_seqs, seqs
+        ));
+    }
+    if differs.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "line 1: the header does not follow from the bundled records: judged from them, {}",
+            differs.join("; ")
+        ))
+    }
 }

@@ -107,6 +107,25 @@ impl<'a> RecordHeader<'a> {
     }
 }
 
+/// The event's JSON text inside a stored body, found by position instead of
+/// by parsing: a canonical body is `{"event":` EVENT `,"prev_hash":"`…, and
+/// that marker cannot occur inside EVENT (a string would escape its quotes;
+/// no event has a `prev_hash` key). Falls back to a parse for anything
+/// else. Readers of millions of records (views, the registry at open) save
+/// a full pass over every body this way.
+pub fn event_text(body: &[u8]) -> Option<&str> {
+    const HEAD: &[u8] = b"{\"event\":";
+    const MARK: &[u8] = b",\"prev_hash\":\"";
+    if body.starts_with(HEAD) {
+        if let Some(end) = body.windows(MARK.len()).rposition(|w| w == MARK) {
+            if end >= HEAD.len() {
+                return std::str::from_utf8(&body[HEAD.len()..end]).ok();
+            }
+        }
+    }
+    RecordHeader::parse(body).ok().map(|h| h.event.get())
+}
+
 /// A record as a reader sees it, fields in the contract's order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct Record {
@@ -223,6 +242,19 @@ mod tests {
         assert!(is_canonical(&body));
         let h = RecordHeader::parse(&body).unwrap();
         assert_eq!((h.seq, h.prev_hash_bytes()), (12, Some(prev)));
+    }
+
+    #[test]
+    fn event_text_is_found_by_position() {
+        let event = json!({"type": "x", "actor": "a", "occurred_at": "2026-01-01",
+                           "data": {"purpose": ",\"prev_hash\":\" inside a string"}});
+        let ev = jcs(&event).unwrap();
+        let body = record_body(3, "2026-01-01T00:00:00.000Z", &ZERO_HASH, &ev);
+        assert_eq!(event_text(&body).unwrap().as_bytes(), &ev[..]);
+        assert_eq!(
+            event_text(&body).unwrap(),
+            RecordHeader::parse(&body).unwrap().event.get()
+        );
     }
 
     #[test]

@@ -17,9 +17,9 @@
 //! anywhere is either a changed value (caught by a hash or a signature) or a
 //! non-canonical line (refused as such).
 //!
-//! The `kind` field leaves room for other bundles over the same lines:
-//! a claim bundle (contract 3.6) will be `"kind":"claim"` and add lines
-//! holding inclusion proofs in the contract 1.3 form.
+//! The `kind` field leaves room for other bundles over the same lines: a
+//! claim bundle (contract 3.6, `"kind":"claim"`) reuses the checkpoint and
+//! record lines and adds inclusion-proof lines; see [`crate::claim_bundle`].
 
 use crate::backend::{Head, LogBackend};
 use crate::checkpoints::{self, StoredCheckpoint};
@@ -40,7 +40,7 @@ pub const BUNDLE_FORMAT: u32 = 1;
 /// `kind` of a full export.
 pub const KIND_EXPORT: &str = "export";
 /// Longest line read (a record's event is far smaller).
-const MAX_LINE: u64 = 16 << 20;
+pub(crate) const MAX_LINE: u64 = 16 << 20;
 
 /// The first line of a bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,18 +68,18 @@ pub struct BundleHeader {
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CheckpointLine {
-    checkpoint: String,
+pub(crate) struct CheckpointLine {
+    pub(crate) checkpoint: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RecordLine {
-    seq: u64,
-    recorded_at: String,
-    prev_hash: String,
-    event: Value,
-    hash: String,
+pub(crate) struct RecordLine {
+    pub(crate) seq: u64,
+    pub(crate) recorded_at: String,
+    pub(crate) prev_hash: String,
+    pub(crate) event: Value,
+    pub(crate) hash: String,
 }
 
 /// Why a bundle was refused.
@@ -103,7 +103,7 @@ impl fmt::Display for BundleError {
 
 impl std::error::Error for BundleError {}
 
-fn invalid(line: Option<u64>, what: impl Into<String>) -> BundleError {
+pub(crate) fn invalid(line: Option<u64>, what: impl Into<String>) -> BundleError {
     BundleError::Invalid {
         line,
         what: what.into(),
@@ -264,6 +264,12 @@ impl<R: BufRead> BundleReader<R> {
                     "this is not a pledger bundle (no \"pledger_bundle\" version)",
                 ))
             }
+        }
+        if loose.get("kind").and_then(Value::as_str) == Some(crate::claim_bundle::KIND_CLAIM) {
+            return Err(invalid(
+                at,
+                "this is a claim bundle (the evidence for one claim, not a whole ledger): `pledger verify-bundle` checks it; it cannot be read as an export",
+            ));
         }
         let header: BundleHeader =
             serde_json::from_str(text).map_err(|e| invalid(at, format!("the header is not valid: {e}")))?;

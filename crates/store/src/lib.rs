@@ -28,6 +28,7 @@
 pub mod backend;
 pub mod bundle;
 pub mod checkpoints;
+pub mod claim_bundle;
 pub mod error;
 pub mod input;
 pub mod keys;

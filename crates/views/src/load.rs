@@ -1,7 +1,7 @@
 //! Building facts from the log for a scope.
 
 use crate::facts::Facts;
-use pledger_core::record::RecordHeader;
+use pledger_core::record::event_text;
 use pledger_core::when::Day;
 use pledger_core::Event;
 use pledger_store::{LogBackend, StoreError};
@@ -48,8 +48,8 @@ pub fn load(backend: &dyn LogBackend, len: u64, scope: Scope) -> Result<Facts, V
             .par_iter()
             .map(|r| {
                 let bad = |why: String| ViewError::BadRecord { seq: r.seq, why };
-                let h = RecordHeader::parse(r.body()).map_err(|e| bad(e.to_string()))?;
-                let e = Event::parse_text(h.event.get()).map_err(|e| bad(e.to_string()))?;
+                let text = event_text(r.body()).ok_or_else(|| bad("the stored record is not valid JSON".into()))?;
+                let e = Event::parse_text(text).map_err(|e| bad(e.to_string()))?;
                 Ok((r.seq, e))
             })
             .collect();

@@ -769,7 +769,9 @@ pub struct ClaimVerdict {
     pub status: TargetStatus,
     /// The records that decide it, ascending: the assignment, the revisions
     /// that set the threshold and period in force, the deciding (or
-    /// contradicting) verification, and the latest claim.
+    /// contradicting, or latest undecisive) verification, and the latest
+    /// claim. Judging the claim from these records alone gives the same
+    /// verdict and reason, which is what lets a claim bundle be re-checked.
     pub deciding_seqs: Vec<u64>,
     /// One sentence saying why.
     pub reason: String,
@@ -847,6 +849,10 @@ pub fn claim(facts: &Facts, target_id: &str, now: Day) -> Option<ClaimVerdict> {
                 ),
             )
         } else {
+            if let Some(v) = s.last_verification {
+                // The reason cites it, so it is part of the evidence.
+                seqs.push(v.at.seq);
+            }
             let why = match (s.last_claim, s.last_verification) {
                 (_, Some(v)) => format!(
                     "the latest verification is as of {} (record {}, value {}), before the end of the period on {}",
@@ -886,4 +892,25 @@ pub fn claim(facts: &Facts, target_id: &str, now: Day) -> Option<ClaimVerdict> {
         deciding_seqs: seqs,
         reason,
     })
+}
+
+/// The verdict on "target `target_id` was met" judged from `records`
+/// alone — the deciding records of a claim, as a claim bundle carries them
+/// — at the latest business date among them. For the deciding records of
+/// [`claim`] this gives the same `verdict`, `reason` and `deciding_seqs` as
+/// judging the whole log (the `status` may differ: whether the period is
+/// still open depends on the date judged at, which the records do not
+/// give). `None` when the records assign no such target.
+pub fn claim_from_records(
+    target_id: &str,
+    records: impl IntoIterator<Item = (u64, pledger_core::Event)>,
+) -> Option<ClaimVerdict> {
+    let mut facts = Facts::new();
+    let mut now: Option<Day> = None;
+    for (seq, event) in records {
+        let day = event.occurred_at.day();
+        now = Some(now.map_or(day, |n| n.max(day)));
+        facts.apply(seq, event, None);
+    }
+    claim(&facts, target_id, now?)
 }

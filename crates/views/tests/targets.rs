@@ -874,6 +874,26 @@ proptest! {
         prop_assert_eq!(judge(&facts(&voided), now), judge(&facts(&never), now));
     }
 
+    /// A claim judged from its deciding records alone (as a claim bundle
+    /// carries them) gives the same verdict, reason and records.
+    #[test]
+    fn a_claim_rederives_from_its_deciding_records(ops in proptest::collection::vec(op(), 0..30), at in 0..SPAN) {
+        let events = build(&ops);
+        let now = d(&day_text(at));
+        let full = facts(&events);
+        for id in IDS {
+            let Some(v) = targets::claim(&full, id, now) else { continue };
+            let subset = v.deciding_seqs.iter().map(|&s| {
+                (s, pledger_core::Event::parse(&events[s as usize]).unwrap())
+            });
+            let r = targets::claim_from_records(id, subset).expect("the subset assigns the target");
+            prop_assert_eq!(&r.verdict, &v.verdict);
+            prop_assert_eq!(&r.reason, &v.reason);
+            prop_assert_eq!(&r.claim, &v.claim);
+            prop_assert_eq!(&r.deciding_seqs, &v.deciding_seqs);
+        }
+    }
+
     /// Status and progress agree: `met` only with a deciding verification
     /// that meets; a claim never changes met/missed.
     #[test]
