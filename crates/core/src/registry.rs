@@ -85,7 +85,9 @@ pub enum Entry {
     Entity {
         idx: EntityIdx,
         kind: EntityKind,
-        public_key: Option<[u8; 32]>,
+        /// Boxed: few entities have one, and the key inline would make
+        /// every entry of every map 16 bytes larger.
+        public_key: Option<Box<[u8; 32]>>,
     },
     Account {
         holder: EntityIdx,
@@ -119,6 +121,7 @@ pub struct SeqInfo {
 #[derive(Debug)]
 enum Undo {
     Inserted(Namespace, Key),
+    InsertedEventId(Key),
     Removed(Namespace, Key, Entry),
     PushedSeq,
     PushedEntity,
@@ -180,6 +183,9 @@ impl Journal {
 #[derive(Debug, Default)]
 pub struct Registry {
     maps: [HashMap<Key, Entry>; Namespace::COUNT],
+    /// Client `id` → seq: one per record, so kept apart in the smallest
+    /// form (24 bytes a slot instead of a full `Entry`).
+    event_ids: HashMap<Key, u64>,
     entity_ids: Vec<Box<str>>,
     /// Every entity id ever registered, voided or not, to its index: an
     /// entity registered again after a void is the same party, so the
@@ -212,10 +218,7 @@ impl Registry {
 
     /// The seq recorded under a client `id`, for idempotent retries.
     pub fn seq_of_id(&self, id: &str) -> Option<u64> {
-        match self.maps[Namespace::Event as usize].get(&key(id)) {
-            Some(Entry::Event { seq }) => Some(*seq),
-            _ => None,
-        }
+        self.event_ids.get(&key(id)).copied()
     }
 
     pub fn get(&self, ns: Namespace, id: &str) -> Option<&Entry> {
@@ -233,7 +236,7 @@ impl Registry {
     /// The entity's registered Ed25519 key, if it gave one.
     pub fn public_key(&self, entity: &str) -> Option<[u8; 32]> {
         match self.get(Namespace::Entity, entity) {
-            Some(Entry::Entity { public_key, .. }) => *public_key,
+            Some(Entry::Entity { public_key, .. }) => public_key.as_deref().copied(),
             _ => None,
         }
     }
@@ -560,7 +563,6 @@ impl Registry {
     }
 
     fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, voided: Option<&Event>, journal: &mut Journal) {
-        use Namespace as N;
         let entry = match &event.data {
             EventData::EntityRegistered(d) => {
                 let idx = self.index_for(&d.entity_id);
@@ -572,7 +574,7 @@ impl Registry {
                 Some(Entry::Entity {
                     idx,
                     kind: d.kind,
-                    public_key: d.public_key.as_ref().map(|k| k.0),
+                    public_key: d.public_key.as_ref().map(|k| Box::new(k.0)),
                 })
             }
             EventData::AccountOpened(d) => self
@@ -609,7 +611,9 @@ impl Registry {
             self.insert(ns, id, entry, journal);
         }
         if let Some(id) = &event.id {
-            self.insert(N::Event, id, Entry::Event { seq }, journal);
+            let k = key(id);
+            self.event_ids.insert(k, seq);
+            journal.push(Undo::InsertedEventId(k));
         }
         if let (EventData::EventVoided(d), Some(target)) = (&event.data, voided) {
             if let Some(info) = self.seqs.get_mut(d.seq as usize) {
@@ -637,6 +641,9 @@ impl Registry {
     pub fn rollback(&mut self, journal: &mut Journal) {
         while let Some(op) = journal.ops.pop() {
             match op {
+                Undo::InsertedEventId(k) => {
+                    self.event_ids.remove(&k);
+                }
                 Undo::Inserted(ns, id) => {
                     self.maps[ns as usize].remove(&id);
                 }

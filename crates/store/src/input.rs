@@ -11,7 +11,7 @@ use std::io::BufRead;
 use std::sync::mpsc::SyncSender;
 
 /// Events per chunk handed to the writer.
-pub const CHUNK: usize = 8192;
+pub const CHUNK: usize = 4096;
 
 /// Where each event came from, to turn "event #N" into "line L".
 pub enum Origin {

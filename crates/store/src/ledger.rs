@@ -302,7 +302,7 @@ impl Ledger {
     /// A bounded channel for [`Ledger::import`]: the reader may run at most
     /// a couple of chunks ahead of the writer.
     pub fn import_channel() -> (SyncSender<ImportChunk>, Receiver<ImportChunk>) {
-        mpsc::sync_channel(2)
+        mpsc::sync_channel(1)
     }
 
     /// Stops the writer after the requests already queued, and waits.
