@@ -82,6 +82,38 @@ pub(crate) struct RecordLine {
     pub(crate) hash: String,
 }
 
+impl RecordLine {
+    /// Checks a record line on its own (contract 1.2, from the parsed
+    /// values): its hash recomputes from its content, and the line is the
+    /// one canonical spelling of the record, so no byte can change unseen.
+    /// Returns the hash and the canonical body.
+    pub(crate) fn check(&self, line: &[u8]) -> Result<(Hash, Vec<u8>), String> {
+        let stated = parse_hash(&self.hash).map_err(|e| format!("hash: {e}"))?;
+        let body = jcs(&serde_json::json!({
+            "seq": self.seq,
+            "recorded_at": self.recorded_at,
+            "prev_hash": self.prev_hash,
+            "event": self.event,
+        }))
+        .map_err(|e| format!("cannot be put in canonical form: {e}"))?;
+        let computed = record_hash(&body);
+        if computed != stated {
+            return Err(format!(
+                "its content does not match its hash: stated {}, recomputed {}",
+                self.hash,
+                hex::encode(computed)
+            ));
+        }
+        let mut canonical = Vec::with_capacity(line.len() + 1);
+        Record::write_json_line(&body, &stated, &mut canonical).map_err(|e| e.to_string())?;
+        canonical.pop();
+        if canonical != line {
+            return Err("the line is not in canonical form (it was changed)".into());
+        }
+        Ok((stated, body))
+    }
+}
+
 /// Why a bundle was refused.
 #[derive(Debug)]
 pub enum BundleError {
@@ -399,7 +431,6 @@ impl<R: BufRead> BundleReader<R> {
             return Err(rec_fail(format!("the line says seq {} where {seq} comes next", rl.seq)));
         }
         let prev = parse_hash(&rl.prev_hash).map_err(|e| rec_fail(format!("prev_hash: {e}")))?;
-        let stated = parse_hash(&rl.hash).map_err(|e| rec_fail(format!("hash: {e}")))?;
         if prev != self.prev {
             return Err(rec_fail(format!(
                 "prev_hash {} is not the hash of the record before it ({})",
@@ -407,29 +438,7 @@ impl<R: BufRead> BundleReader<R> {
                 hex::encode(self.prev)
             )));
         }
-        // Contract 1.2, from the parsed values: JCS of the record without
-        // its hash.
-        let body = jcs(&serde_json::json!({
-            "seq": rl.seq,
-            "recorded_at": rl.recorded_at,
-            "prev_hash": rl.prev_hash,
-            "event": rl.event,
-        }))
-        .map_err(|e| rec_fail(format!("cannot be put in canonical form: {e}")))?;
-        let computed = record_hash(&body);
-        if computed != stated {
-            return Err(rec_fail(format!(
-                "its content does not match its hash: stated {}, recomputed {}",
-                rl.hash,
-                hex::encode(computed)
-            )));
-        }
-        let mut canonical = Vec::with_capacity(self.buf.len() + 1);
-        Record::write_json_line(&body, &stated, &mut canonical).map_err(|e| rec_fail(e.to_string()))?;
-        canonical.pop();
-        if canonical != self.buf {
-            return Err(rec_fail("the line is not in canonical form (it was changed)".into()));
-        }
+        let (stated, body) = rl.check(&self.buf).map_err(rec_fail)?;
         self.prev = stated;
         self.next_seq += 1;
         Ok(Some(BundleItem::Record {

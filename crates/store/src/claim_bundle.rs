@@ -33,7 +33,7 @@ use ed25519_dalek::SigningKey;
 use pledger_core::checkpoint::{open_checkpoint, Checkpoint, VerifierKey};
 use pledger_core::merkle::{Hash, ProofError};
 use pledger_core::proof::{parse_hash, InclusionProof};
-use pledger_core::record::{jcs, record_hash, Record};
+use pledger_core::record::Record;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io::{BufRead, Read, Write};
@@ -372,29 +372,7 @@ pub fn verify_claim_bundle<R: BufRead>(mut input: R, pinned: &[VerifierKey]) -> 
             )));
         }
         parse_hash(&rl.prev_hash).map_err(|e| rec_fail(format!("prev_hash: {e}")))?;
-        let stated = parse_hash(&rl.hash).map_err(|e| rec_fail(format!("hash: {e}")))?;
-        // Contract 1.2, from the parsed values.
-        let body = jcs(&serde_json::json!({
-            "seq": rl.seq,
-            "recorded_at": rl.recorded_at,
-            "prev_hash": rl.prev_hash,
-            "event": rl.event,
-        }))
-        .map_err(|e| rec_fail(format!("cannot be put in canonical form: {e}")))?;
-        let computed = record_hash(&body);
-        if computed != stated {
-            return Err(rec_fail(format!(
-                "its content does not match its hash: stated {}, recomputed {}",
-                rl.hash,
-                hex::encode(computed)
-            )));
-        }
-        let mut canonical = Vec::with_capacity(buf.len() + 1);
-        Record::write_json_line(&body, &stated, &mut canonical).map_err(|e| rec_fail(e.to_string()))?;
-        canonical.pop();
-        if canonical != buf {
-            return Err(rec_fail("the line is not in canonical form (it was changed)".into()));
-        }
+        let (stated, _body) = rl.check(&buf).map_err(rec_fail)?;
         let about = rl
             .event
             .get("data")

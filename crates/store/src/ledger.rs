@@ -576,8 +576,15 @@ impl Writer {
             self.undo_tail();
             return Err(e);
         }
+        self.publish(new_head, &p.frontier);
+        Ok(())
+    }
+
+    /// Makes a durable head visible: to readers, to the next group, and to
+    /// the listeners (a stream waiting for records).
+    fn publish(&mut self, new_head: Head, frontier: &Frontier) {
         self.head = new_head;
-        self.frontier = p.frontier.clone();
+        self.frontier = frontier.clone();
         if let Ok(mut h) = self.shared_head.write() {
             *h = new_head;
         }
@@ -587,7 +594,6 @@ impl Writer {
                 l(new_head);
             }
         }
-        Ok(())
     }
 
     /// Puts the backend back to the committed head after a failed write.
@@ -784,19 +790,7 @@ impl Writer {
                 })
                 .and_then(|_| self.backend.sync())
                 .map_err(AppendError::from)
-                .map(|_| {
-                    self.head = new_head;
-                    self.frontier = p.frontier.clone();
-                    if let Ok(mut h) = self.shared_head.write() {
-                        *h = new_head;
-                    }
-                    self.committed.store(new_head.len, Ordering::Release);
-                    if let Ok(ls) = self.listeners.read() {
-                        for l in ls.iter() {
-                            l(new_head);
-                        }
-                    }
-                })
+                .map(|_| self.publish(new_head, &p.frontier))
         });
         if let Err(e) = committed {
             // Drain the feeder so it is not blocked forever on a full channel.
