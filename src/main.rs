@@ -162,6 +162,14 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 fn main() -> ExitCode {
+    // `pledger log | head` should stop quietly when the reader goes away,
+    // as every Unix tool does, not panic on the broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal at start-up,
+    // before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init { origin } => commands::init::run(&cli.data, &origin, cli.format),

@@ -286,7 +286,7 @@ fn claim_bundles_verify_offline() {
     let (path, _) = bundle_of(&l, "open", 0);
     let fresh = Ledger::uninit();
     let out = fresh.run(&["import-bundle", path.to_str().unwrap()]);
-    assert_ne!(out.code, Some(0));
+    assert_eq!(out.code, Some(2), "the wrong kind of input is bad input");
     assert!(out.stderr.contains("claim bundle"), "{}", out.stderr);
     assert!(!fresh.data.exists());
 }

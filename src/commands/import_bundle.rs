@@ -26,7 +26,23 @@ fn open(file: &Path) -> Result<BufReader<File>, Failure> {
         .map_err(|e| Failure::Input(format!("cannot read {}: {e}", file.display())))
 }
 
+/// The `kind` the bundle's header line declares, if it can be read.
+fn declared_kind(file: &Path) -> Option<String> {
+    use std::io::BufRead;
+    let mut first = String::new();
+    open(file).ok()?.read_line(&mut first).ok()?;
+    let header: serde_json::Value = serde_json::from_str(&first).ok()?;
+    header.get("kind")?.as_str().map(str::to_string)
+}
+
 pub fn run(data: &Path, file: &Path, format: Format) -> Result<(), Failure> {
+    // A claim bundle is the wrong kind of input, not a failed check.
+    if declared_kind(file).as_deref() == Some("claim") {
+        return Err(Failure::Input(format!(
+            "{} is a claim bundle (evidence for one claim); only an export made by `pledger export` can be imported",
+            file.display()
+        )));
+    }
     let report = match verify_bundle(open(file)?, &[]) {
         Ok(r) => r,
         Err(BundleError::Io(e)) => return Err(Failure::Input(format!("cannot read {}: {e}", file.display()))),
