@@ -378,3 +378,33 @@ fn changed_content_that_stays_well_formed_is_named() {
     // Truncated after a record.
     fails("cut.claim", &(lines[..5].join("\n") + "\n"), "truncated");
 }
+
+/// What `claim --format json` prints is itself checkable evidence: the
+/// contract says `verify-bundle` checks "a claim's evidence".
+#[test]
+fn the_json_answer_of_claim_verifies_as_evidence() {
+    let l = scenario();
+    for (target, code) in [("met", 0), ("missed", 1), ("open", 0)] {
+        let out = l.run(&["claim", target, "--as-of", AS_OF, "--format", "json"]);
+        out.expect(code);
+        let ok = verify_text(&l, &format!("{target}.json"), out.stdout.as_bytes());
+        ok.expect(0);
+        // A changed verdict no longer follows from the records.
+        let verdict = serde_json::from_str::<Value>(&out.stdout).unwrap()["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let other = if verdict == "supported" {
+            "contradicted"
+        } else {
+            "supported"
+        };
+        let forged = out.stdout.replace(
+            &format!("\"verdict\":\"{verdict}\""),
+            &format!("\"verdict\":\"{other}\""),
+        );
+        assert_ne!(forged, out.stdout);
+        let bad = verify_text(&l, &format!("{target}-forged.json"), forged.as_bytes());
+        assert_eq!(bad.code, Some(1), "{}", bad.stderr);
+    }
+}

@@ -21,11 +21,75 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
+/// The JSON answer of `pledger claim --format json`, turned into the claim
+/// bundle it is equivalent to, so `claim > c.json; verify-bundle c.json`
+/// checks the same things as a `--bundle` file. `None` when the file is not
+/// such an answer.
+fn claim_answer_as_bundle(file: &Path) -> Option<Vec<u8>> {
+    use pledger_core::proof::InclusionProof;
+    use pledger_store::claim_bundle::{write_claim_bundle, ClaimHeader, Evidence};
+    use serde_json::value::RawValue;
+    #[derive(serde::Deserialize)]
+    struct Item<'a> {
+        seq: u64,
+        #[serde(borrow)]
+        record: &'a RawValue,
+        inclusion: InclusionProof,
+    }
+    #[derive(serde::Deserialize)]
+    struct Proofs<'a> {
+        checkpoint: String,
+        key: String,
+        #[serde(borrow)]
+        records: Vec<Item<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Answer<'a> {
+        target_id: String,
+        claim: String,
+        verdict: String,
+        reason: String,
+        #[serde(borrow)]
+        evidence: Proofs<'a>,
+    }
+    let text = std::fs::read_to_string(file).ok()?;
+    let answer: Answer = serde_json::from_str(text.trim()).ok()?;
+    let origin = answer.evidence.checkpoint.lines().next()?.to_string();
+    let evidence: Vec<Evidence> = answer
+        .evidence
+        .records
+        .into_iter()
+        .map(|i| Evidence {
+            seq: i.seq,
+            hash: i.inclusion.record_hash,
+            line: i.record.get().to_string(),
+            proof: i.inclusion,
+        })
+        .collect();
+    let header = ClaimHeader {
+        pledger_bundle: 1,
+        kind: KIND_CLAIM.to_string(),
+        origin,
+        key: answer.evidence.key,
+        target_id: answer.target_id,
+        claim: answer.claim,
+        verdict: answer.verdict,
+        reason: answer.reason,
+        records: evidence.len() as u64,
+    };
+    let mut out = Vec::new();
+    write_claim_bundle(&header, &answer.evidence.checkpoint, &evidence, &mut out).ok()?;
+    Some(out)
+}
+
 pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> {
     let pinned = keys
         .iter()
         .map(|k| VerifierKey::parse(k).map_err(|e| Failure::Input(format!("--key {k:?}: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(bundle) = claim_answer_as_bundle(file) {
+        return run_claim(file, std::io::Cursor::new(bundle), &pinned, format);
+    }
     let f = File::open(file).map_err(|e| Failure::Input(format!("cannot read {}: {e}", file.display())))?;
     let mut input = BufReader::with_capacity(1 << 20, f);
     let kind = match peek_kind(&mut input) {

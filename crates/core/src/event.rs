@@ -105,11 +105,13 @@ pub struct Currency(pub String);
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = crate::money::string_only(d, "a currency code")?;
-        if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        // Every view adds amounts together, so a second currency would be
+        // summed as yuan: refuse it until conversions are modelled.
+        if s == "CNY" {
             Ok(Currency(s))
         } else {
             Err(de::Error::custom(format!(
-                "{s:?} is not a currency code; use three capital letters such as \"CNY\""
+                "{s:?} is not accepted: this ledger keeps every amount in yuan (\"CNY\"); convert the amount to yuan and omit currency"
             )))
         }
     }
@@ -808,6 +810,17 @@ mod tests {
             assert_eq!(EventType::from_name(t.as_str()), Some(*t));
         }
         assert_eq!(EventType::ALL.len(), 19);
+    }
+
+    #[test]
+    fn only_yuan_is_accepted() {
+        let mut v = disb(json!("1.00"));
+        v["data"]["currency"] = json!("CNY");
+        assert!(Event::parse(&v).is_ok());
+        v["data"]["currency"] = json!("USD");
+        let r = Event::parse(&v).unwrap_err();
+        assert_eq!(r.field, "data.currency");
+        assert!(Event::parse_text(&v.to_string()).is_err());
     }
 
     #[test]
