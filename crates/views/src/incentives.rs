@@ -327,6 +327,41 @@ fn clawback_note(facts: &Facts, p: &PayoutFact, now: Day) -> String {
 pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
     let mut by_scheme: BTreeMap<&str, Vec<&PayoutFact>> = BTreeMap::new();
     for p in payouts(facts, now) {
+        // Beyond the contract's list: more clawed back than was paid leaves
+        // a negative payment, which no ledger of real money can hold.
+        let back = clawed_back(facts, p, now);
+        if back > p.data.amount {
+            let mut seqs: Vec<u64> = std::iter::once(p.at.seq)
+                .chain(
+                    p.clawbacks
+                        .iter()
+                        .filter(|c| counts(facts, c.at, now))
+                        .map(|c| c.at.seq),
+                )
+                .collect();
+            seqs.sort_unstable();
+            let date = p
+                .clawbacks
+                .iter()
+                .filter(|c| counts(facts, c.at, now))
+                .map(|c| c.at.day)
+                .max()
+                .unwrap_or(p.at.day);
+            out.push(Finding {
+                code: "clawback_exceeds_payout",
+                message: format!(
+                    "Payout {} paid {} yuan to {}, but {} yuan has been clawed back from it, {} yuan more than was paid.",
+                    p.data.payout_id,
+                    p.data.amount,
+                    p.data.payee,
+                    back,
+                    back - p.data.amount
+                ),
+                subjects: vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string(), p.data.payee.to_string()],
+                seqs,
+                date,
+            });
+        }
         by_scheme.entry(p.data.scheme_id.as_str()).or_default().push(p);
         let sch = scheme(facts, p.data.scheme_id.as_str(), now);
         let status = status_when_paid(facts, p, now);

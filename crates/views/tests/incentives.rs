@@ -541,3 +541,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_clawback_larger_than_its_payout_is_a_finding_and_an_exact_one_is_not() {
+    use serde_json::json;
+    let base = vec![
+        json!({"type": "entity.registered", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"entity_id": "city", "kind": "government", "name": "city"}}),
+        json!({"type": "entity.registered", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"entity_id": "park", "kind": "park", "name": "park"}}),
+        json!({"type": "target.assigned", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"target_id": "t", "assignee": "park", "metric": "m", "unit": "count", "comparator": ">=",
+                        "threshold": "1", "period": {"from": "2026-01-01", "to": "2026-06-30"}, "basis": "doc"}}),
+        json!({"type": "incentive.scheme_set", "actor": "city", "occurred_at": "2026-01-01",
+               "data": {"scheme_id": "s", "target_id": "t", "total": "100", "condition": "target_met",
+                        "shares": [{"role": "a", "percent": "100"}]}}),
+        json!({"type": "incentive.paid", "actor": "city", "occurred_at": "2026-08-01",
+               "data": {"payout_id": "p", "scheme_id": "s", "payee": "park", "role": "a", "amount": "60", "evidence": "doc"}}),
+    ];
+    let clawback = |amount: &str| {
+        json!({"type": "incentive.clawed_back", "actor": "city", "occurred_at": "2026-09-01",
+               "data": {"payout_id": "p", "amount": amount, "reason": "not earned"}})
+    };
+    let at = pledger_core::when::Day::parse("2026-12-31").unwrap();
+    let codes = |events: &[serde_json::Value]| {
+        let facts = pledger_views::facts::from_json(events, None).unwrap();
+        pledger_views::findings::all(&facts, at)
+            .into_iter()
+            .map(|f| f.code)
+            .collect::<Vec<_>>()
+    };
+    let mut over = base.clone();
+    over.push(clawback("70"));
+    assert!(codes(&over).contains(&"clawback_exceeds_payout"));
+    let mut exact = base;
+    exact.push(clawback("60"));
+    assert!(!codes(&exact).contains(&"clawback_exceeds_payout"));
+}
