@@ -12,7 +12,7 @@ use crate::money::{Amount, Percent, Quantity};
 use crate::when::{BusinessTime, Day};
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Longest free text accepted (names, purposes, reasons, terms).
 pub const MAX_TEXT_LEN: usize = 16 * 1024;
@@ -778,11 +778,6 @@ fn check_shape(data: &EventData) -> Result<(), Rejection> {
         _ => {}
     }
     Ok(())
-}
-
-/// Returns the envelope as a map, for callers that fill in `id`.
-pub fn as_object_mut(v: &mut Value) -> Option<&mut Map<String, Value>> {
-    v.as_object_mut()
 }
 
 #[cfg(test)]

@@ -80,10 +80,6 @@ impl Amount {
         self.0.checked_add(other.0).map(Amount)
     }
 
-    pub fn saturating_sub(self, other: Amount) -> Amount {
-        Amount(self.0 - other.0)
-    }
-
     pub fn is_zero(self) -> bool {
         self.0 == 0
     }
