@@ -1,5 +1,6 @@
 //! The log's speed: bulk import, concurrent durable appends, verify, and
-//! raw sled batched inserts of the same bytes as the floor.
+//! raw sled batched inserts of the same bytes as the floor; the views'
+//! rebuild, from the log alone or from a snapshot and the log's tail.
 //!
 //! `PLEDGER_BENCH_EVENTS` sets the import/verify size (default 1,000,000).
 //! Events come from the deterministic generator in tools/pledger-gen.
@@ -128,6 +129,53 @@ fn bulk(c: &mut Criterion) {
             let facts = pledger_views::load(backend.as_ref(), head.len, scope).expect("load");
             pledger_views::findings::all(&facts, past)
         })
+    });
+
+    // Persisted view state: the same facts from a snapshot of the whole log,
+    // and from a snapshot 10,000 records short (the tail read from the log),
+    // against the full rebuild above; and what writing a snapshot costs.
+    let snap_dir = tempfile::tempdir().expect("tempdir");
+    let hash_at = |len: u64| {
+        backend
+            .get(len - 1)
+            .expect("get")
+            .and_then(|r| r.hash())
+            .expect("record")
+    };
+    let full = pledger_views::load(backend.as_ref(), head.len, pledger_views::Scope::default()).expect("load");
+    let whole = snap_dir.path().join("whole.snapshot");
+    let size = pledger_views::snapshot::write(&whole, &full, head.len, &hash_at(head.len)).expect("write");
+    let tail = 10_000.min(head.len - 1);
+    let short = snap_dir.path().join("short.snapshot");
+    let scope = pledger_views::Scope {
+        as_of: None,
+        at_seq: Some(head.len - tail - 1),
+    };
+    let prefix = pledger_views::load(backend.as_ref(), head.len, scope).expect("load");
+    pledger_views::snapshot::write(&short, &prefix, head.len - tail, &hash_at(head.len - tail)).expect("write");
+    drop(prefix);
+    println!("views snapshot of {n} events: {size} bytes");
+    let cached = |path: &std::path::Path, expect_tail: u64| {
+        let (facts, used) =
+            pledger_views::load_cached(backend.as_ref(), head.len, pledger_views::Scope::default(), path)
+                .expect("load");
+        assert_eq!(
+            used.source,
+            pledger_views::CacheSource::Snapshot {
+                len: head.len - expect_tail,
+                tail: expect_tail
+            }
+        );
+        assert!(used.refreshed.is_none());
+        facts
+    };
+    v.bench_function(format!("snapshot_load_{n}"), |b| b.iter(|| cached(&whole, 0)));
+    v.bench_function(format!("snapshot_load_tail_{tail}_{n}"), |b| {
+        b.iter(|| cached(&short, tail))
+    });
+    v.bench_function(format!("snapshot_write_{n}"), |b| {
+        let out = snap_dir.path().join("again.snapshot");
+        b.iter(|| pledger_views::snapshot::write(&out, &full, head.len, &hash_at(head.len)).expect("write"))
     });
     v.finish();
 }

@@ -124,7 +124,23 @@ enum Command {
         bundle: Option<PathBuf>,
     },
     /// Create a data directory holding the Changde demo city, then print its findings.
-    Demo,
+    Demo {
+        /// Then serve it (reads public, console at /) until stopped.
+        #[arg(long)]
+        serve: bool,
+        /// Address to serve on, with --serve.
+        #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+        addr: String,
+    },
+    /// Serve the HTTP API (contract section 5) and the console.
+    Serve(commands::serve::ServeArgs),
+    /// Issue or revoke API tokens.
+    Token {
+        #[command(subcommand)]
+        command: commands::token::TokenCommand,
+    },
+    /// Sign an NDJSON file of events offline with an entity's Ed25519 key.
+    Sign(commands::sign::SignArgs),
 }
 
 /// `--as-of DATE` and `--at-seq N` (contract section 3).
@@ -196,7 +212,10 @@ fn main() -> ExitCode {
         Command::Claim { target, scope, bundle } => {
             commands::claim::run(&cli.data, &target, scope.scope(), cli.format, bundle.as_deref())
         }
-        Command::Demo => commands::demo::run(&cli.data, cli.format),
+        Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, serve.then_some(addr)),
+        Command::Serve(args) => commands::serve::run(&cli.data, args),
+        Command::Token { command } => commands::token::run(&cli.data, command, cli.format),
+        Command::Sign(args) => commands::sign::run(args, cli.format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

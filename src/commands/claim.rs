@@ -24,7 +24,7 @@ use std::path::Path;
 pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Option<&Path>) -> Result<(), Failure> {
     let (dir, backend) = crate::commands::open_backend(data)?;
     let len = backend.head()?.len;
-    let facts = pledger_views::load(backend.as_ref(), len, scope)?;
+    let facts = crate::commands::report::load_facts(data, backend.as_ref(), len, scope)?;
     let now = match scope.as_of {
         Some(d) => d,
         None => crate::commands::report::today()?,

@@ -8,7 +8,7 @@ use pledger_store::LogBackend;
 use pledger_views::Scope;
 use std::path::Path;
 
-pub fn run(data: &Path, format: Format) -> Result<(), Failure> {
+pub fn run(data: &Path, format: Format, serve_on: Option<String>) -> Result<(), Failure> {
     if DataDir::exists(data) {
         let (_dir, backend) = crate::commands::open_backend(data)?;
         if backend.head()?.len > 0 {
@@ -38,5 +38,33 @@ pub fn run(data: &Path, format: Format) -> Result<(), Failure> {
         Scope::default(),
         None,
         format,
-    )
+    )?;
+    let Some(addr) = serve_on else {
+        return Ok(());
+    };
+    // A token to try appends with: the city government records in its own name.
+    let issued = pledger_server::tokens::TokenStore::new(data)
+        .add(
+            "changde-gov",
+            &[pledger_server::tokens::Role::Recorder],
+            &pledger_core::when::recorded_at_text(time::OffsetDateTime::now_utc()),
+        )
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    println!();
+    println!("console: http://{addr}/ (reads are public); stop with Ctrl-C");
+    println!(
+        "a recorder token for changde-gov, to append over HTTP: {}",
+        issued.token
+    );
+    let args = crate::commands::serve::ServeArgs {
+        addr,
+        public_reads: true,
+        checkpoint_every: 60,
+        max_body: 16 * 1024 * 1024,
+        request_timeout: 60,
+        holidays: None,
+        snapshot_every: pledger_views::load::REFRESH_TAIL,
+        log_format: crate::commands::serve::LogFormat::Text,
+    };
+    crate::commands::serve::run(data, args)
 }

@@ -3,10 +3,11 @@
 use crate::output::Table;
 use crate::{Failure, Format};
 use pledger_core::when::Day;
-use pledger_views::{Facts, Scope, TableRow};
+use pledger_store::LogBackend;
+use pledger_views::{CacheSource, Facts, Scope, TableRow};
 use serde::Serialize;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum View {
@@ -31,11 +32,29 @@ pub fn parse_day(s: &str) -> Result<Day, String> {
     Day::parse(s)
 }
 
+/// Where the views snapshot of a data directory lives.
+pub fn snapshot_path(data: &Path) -> PathBuf {
+    data.join(pledger_views::snapshot::FILE_NAME)
+}
+
+/// Facts for `scope` over the first `len` records, through the data
+/// directory's views snapshot (read when it serves the scope, rewritten
+/// when stale or far behind; see docs/views.md). The snapshot is only a
+/// cache: when it is refused or cannot be saved, a note goes to stderr and
+/// the answer is the same.
+pub fn load_facts(data: &Path, backend: &dyn LogBackend, len: u64, scope: Scope) -> Result<Facts, Failure> {
+    let (facts, used) = pledger_views::load_cached(backend, len, scope, &snapshot_path(data))?;
+    if matches!(used.source, CacheSource::Rejected(_)) || matches!(used.refreshed, Some(Err(_))) {
+        eprintln!("pledger: note: {used}");
+    }
+    Ok(facts)
+}
+
 /// Loads the facts a report needs, and the date statuses are judged at.
 pub fn facts_for(data: &Path, scope: Scope) -> Result<(Facts, Day), Failure> {
     let (_dir, backend) = crate::commands::open_backend(data)?;
-    let head = pledger_store::LogBackend::head(backend.as_ref())?;
-    let facts = pledger_views::load(backend.as_ref(), head.len, scope)?;
+    let head = backend.head()?;
+    let facts = load_facts(data, backend.as_ref(), head.len, scope)?;
     let now = match scope.as_of {
         Some(d) => d,
         None => today()?,

@@ -20,12 +20,25 @@ pub fn run(data: &Path, since: Option<&Path>, format: Format) -> Result<(), Fail
     let kept = since
         .map(|p| std::fs::read(p).map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display()))))
         .transpose()?;
-    // A store too damaged to open is a failed check, not bad input.
-    let (dir, backend) = crate::commands::open_backend(data).map_err(|f| match f {
-        Failure::Input(m) if m.contains("damaged") => Failure::Check(format!("verify FAILED: {m}")),
+    // A store, key or config too damaged to open is a failed check, not
+    // bad input.
+    let damaged = |f: Failure| match f {
+        Failure::Input(mut m) if m.contains("damaged") => {
+            // This is the verify the message advises running.
+            if let Some(i) = m.find("; run `pledger verify`") {
+                m.truncate(i);
+            }
+            if format == Format::Json {
+                println!("{}", serde_json::json!({"ok": false, "seq": null, "error": m}));
+            }
+            Failure::Check(format!(
+                "verify FAILED: {m}; restore from an export (docs/operations.md)"
+            ))
+        }
         other => other,
-    })?;
-    let (_own, keys) = crate::commands::checkpoint::ledger_keys(&dir, backend.as_ref())?;
+    };
+    let (dir, backend) = crate::commands::open_backend(data).map_err(damaged)?;
+    let (_own, keys) = crate::commands::checkpoint::ledger_keys(&dir, backend.as_ref()).map_err(damaged)?;
     let total = backend.head().map(|h| h.len).unwrap_or(0);
     let bar = if std::io::stderr().is_terminal() && total > 100_000 {
         let b = ProgressBar::new(total);
@@ -45,9 +58,30 @@ pub fn run(data: &Path, since: Option<&Path>, format: Format) -> Result<(), Fail
             if format == Format::Json {
                 println!("{}", serde_json::json!({"ok": false, "seq": f.seq, "error": f.what}));
             }
-            return Err(Failure::Check(format!("verify FAILED: {f}")));
+            let hint = if f.what.contains("is not signed by") {
+                "; every stored checkpoint is checked under the key in ledger.key and the origin in ledger.json: if either file was changed or replaced, put the original back from a backup, else restore from an export (docs/operations.md)"
+            } else {
+                "; restore from an export (docs/operations.md)"
+            };
+            return Err(Failure::Check(format!("verify FAILED: {f}{hint}")));
         }
     };
+    // An insider holding the ledger key can recompute every hash and
+    // checkpoint, but not the entities' signatures: when the log has any,
+    // replay it through the registry, checking each signature against the
+    // key its actor had at that point (and every rule of section 2).
+    let signatures_checked = r.log.records_with_keys_or_signatures > 0;
+    if signatures_checked {
+        if let Err(e) = pledger_store::ledger::rebuild_registry(backend.as_ref(), r.log.records) {
+            let m = e.detail();
+            if format == Format::Json {
+                println!("{}", serde_json::json!({"ok": false, "seq": null, "error": m}));
+            }
+            return Err(Failure::Check(format!(
+                "verify FAILED: {m}; restore from an export (docs/operations.md)"
+            )));
+        }
+    }
     let since_report = match (since, kept) {
         (Some(path), Some(bytes)) => match check_since(
             backend.as_ref(),
@@ -83,6 +117,7 @@ pub fn run(data: &Path, since: Option<&Path>, format: Format) -> Result<(), Fail
                 "root": hex::encode(r.log.root),
                 "tree_nodes_checked": r.log.tree_nodes_checked,
                 "checkpoints": r.checkpoints.count,
+                "signatures_checked": signatures_checked,
                 "latest_checkpoint": latest,
             });
             if let Some(s) = since_report {
@@ -97,6 +132,9 @@ pub fn run(data: &Path, since: Option<&Path>, format: Format) -> Result<(), Fail
                 hex::encode(r.log.head_hash),
                 hex::encode(r.log.root)
             );
+            if signatures_checked {
+                println!("every signed event's signature re-checked against its entity's key, and every record against the rules of section 2");
+            }
             if r.checkpoints.count > 0 {
                 println!(
                     "{} stored checkpoint(s) verified (signature, root, consistency with the one before), the latest of size {}",

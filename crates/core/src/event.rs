@@ -188,7 +188,7 @@ word_enum!(SchemeCondition { TargetMet => "target_met" });
 
 /// A period of dates, both ends inclusive.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Period {
     pub from: Day,
     pub to: Day,
@@ -197,7 +197,7 @@ pub struct Period {
 /// One piece of evidence: a document reference and, optionally, the BLAKE3
 /// of the document so a reader can check it is the one meant.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct EvidenceRef {
     #[serde(rename = "ref")]
     pub reference: Text,
@@ -225,7 +225,7 @@ impl<'de> Deserialize<'de> for Evidence {
             One(Text),
             Many(Vec<EvidenceRef>),
         }
-        let v = Value::deserialize(d)?;
+        let v = crate::json::strict_value(d)?;
         match &v {
             Value::String(_) | Value::Array(_) => {}
             _ => {
@@ -264,14 +264,14 @@ impl<'de> Deserialize<'de> for HexDigest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Responsible {
     pub person: Id,
     pub role: Text,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Condition {
     pub condition_id: Id,
     pub text: Text,
@@ -280,10 +280,42 @@ pub struct Condition {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Share {
     pub role: Text,
     pub percent: Percent,
+}
+
+/// `Deserialize` for a struct that must be given as a JSON object. serde's
+/// derive also reads a struct from an array, by position, so
+/// `"period": ["2026-01-01", "2026-12-31"]` would pass unnoticed; the
+/// derived reader is kept (`remote = "Self"`) and reached only through a map.
+macro_rules! object_only {
+    ($($ty:ident: $what:literal),* $(,)?) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Only;
+                impl<'de> de::Visitor<'de> for Only {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
+                        $ty::deserialize(de::value::MapAccessDeserializer::new(map))
+                    }
+                }
+                d.deserialize_map(Only)
+            }
+        }
+    )*};
+}
+
+object_only! {
+    Period: "an object {\"from\": date, \"to\": date}",
+    EvidenceRef: "an object {\"ref\": ..., \"blake3\"?: ...}",
+    Responsible: "an object {\"person\": entity, \"role\": ...}",
+    Condition: "an object {\"condition_id\": ..., \"text\": ..., \"target_id\"?: ...}",
+    Share: "an object {\"role\": ..., \"percent\": ...}",
 }
 
 /// When a commitment falls due: a fixed time, or a number of days after one
@@ -306,7 +338,7 @@ impl<'de> Deserialize<'de> for Due {
             within_working_days: Option<u32>,
             after: Id,
         }
-        let v = Value::deserialize(d)?;
+        let v = crate::json::strict_value(d)?;
         match v {
             Value::String(s) => BusinessTime::parse(&s).map(Due::At).map_err(de::Error::custom),
             Value::Object(_) => {
@@ -392,6 +424,9 @@ impl<'de> Deserialize<'de> for PublicKey {
         let key: [u8; 32] = bytes
             .try_into()
             .map_err(|_| de::Error::custom("public_key must be the base64 of a 32-byte Ed25519 key"))?;
+        // 32 bytes that are not a curve point could never verify a signature.
+        ed25519_dalek::VerifyingKey::from_bytes(&key)
+            .map_err(|_| de::Error::custom("public_key is not a valid Ed25519 public key"))?;
         Ok(PublicKey(key))
     }
 }
@@ -586,7 +621,8 @@ impl Event {
         struct Envelope<'a> {
             #[serde(rename = "type", borrow)]
             kind: std::borrow::Cow<'a, str>,
-            #[serde(default)]
+            // `"id": null` is refused, as `Event::parse` refuses it.
+            #[serde(default, deserialize_with = "present")]
             id: Option<Id>,
             actor: Id,
             occurred_at: BusinessTime,
@@ -595,7 +631,15 @@ impl Event {
             #[serde(default, rename = "signature")]
             _signature: Option<serde::de::IgnoredAny>,
         }
+        fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Id>, D::Error> {
+            Id::deserialize(d).map(Some)
+        }
         let env: Envelope = serde_json::from_str(text).ok()?;
+        // A struct reads from a JSON array too; `data` must be an object,
+        // as `Event::parse` requires.
+        if !env.data.get().starts_with('{') {
+            return None;
+        }
         let kind = EventType::from_name(&env.kind)?;
         let data = parse_data_text(kind, env.data.get())?;
         check_shape(&data).ok()?;
@@ -881,5 +925,48 @@ mod tests {
                      "threshold": "5", "period": {"from": "2026-01-01", "to": "2026-12-31", "too": 1}, "basis": "doc"}});
         let r = Event::parse(&v).unwrap_err();
         assert_eq!(r.field, "data.period.too", "{r}");
+    }
+
+    #[test]
+    fn a_public_key_must_be_a_curve_point() {
+        use base64::Engine;
+        let b64 = |k: &[u8; 32]| base64::engine::general_purpose::STANDARD.encode(k);
+        let event = |key: String| {
+            json!({"type": "entity.registered", "actor": "city", "occurred_at": "2026-01-01",
+                   "data": {"entity_id": "acme", "kind": "enterprise", "name": "Acme", "public_key": key}})
+        };
+        let not_points: Vec<[u8; 32]> = (0..=255u8)
+            .map(|b| [b; 32])
+            .filter(|k| ed25519_dalek::VerifyingKey::from_bytes(k).is_err())
+            .collect();
+        assert!(!not_points.is_empty());
+        for k in &not_points {
+            let r = Event::parse(&event(b64(k))).unwrap_err();
+            assert_eq!(r.field, "data.public_key", "{r}");
+        }
+        let good = ed25519_dalek::SigningKey::from_bytes(&[7; 32])
+            .verifying_key()
+            .to_bytes();
+        assert!(Event::parse(&event(b64(&good))).is_ok());
+    }
+
+    #[test]
+    fn nested_structs_must_be_objects_not_arrays() {
+        let target = |period: Value| {
+            json!({"type": "target.assigned", "actor": "city", "occurred_at": "2026-01-01",
+                   "data": {"target_id": "t", "assignee": "park", "metric": "m", "unit": "count",
+                            "comparator": ">=", "threshold": "5", "period": period, "basis": "doc"}})
+        };
+        let ok = target(json!({"from": "2026-01-01", "to": "2026-12-31"}));
+        assert!(Event::parse(&ok).is_ok());
+        assert!(Event::parse_text(&ok.to_string()).is_ok());
+        let positional = target(json!(["2026-01-01", "2026-12-31"]));
+        let r = Event::parse(&positional).unwrap_err();
+        assert_eq!(r.field, "data.period", "{r}");
+        assert!(Event::parse_text(&positional.to_string()).is_err());
+        let evidence = json!({"type": "target.verified", "actor": "audit", "occurred_at": "2026-07-01",
+            "data": {"target_id": "t", "value": "5", "as_of": "2026-06-30", "evidence": [["doc-1"]]}});
+        assert!(Event::parse(&evidence).is_err());
+        assert!(Event::parse_text(&evidence.to_string()).is_err());
     }
 }

@@ -14,6 +14,13 @@ pub fn parse_strict(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     Ok(v)
 }
 
+/// Reads any JSON value from `d` as [`parse_strict`] does (a repeated
+/// member name is refused): for fields buffered as a `Value` before being
+/// typed, so the fast typed path refuses what the strict path refuses.
+pub(crate) fn strict_value<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    StrictValue.deserialize(d)
+}
+
 struct StrictValue;
 
 impl<'de> DeserializeSeed<'de> for StrictValue {

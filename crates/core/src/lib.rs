@@ -16,6 +16,8 @@
 //! - [`merkle`]: RFC 9162 tree math with BLAKE3, proofs and their checks.
 //! - [`proof`]: inclusion and consistency proofs in the contract's JSON form.
 //! - [`checkpoint`]: C2SP tlog-checkpoint bodies and signed-note signatures.
+//! - [`signature`]: events signed by an entity that registered a public
+//!   key: the signed bytes, which key decides, and signing (`pledger sign`).
 //! - [`error`]: the typed rejection every refused input gets.
 //!
 //! The core never touches a disk, a clock or a socket: callers pass in the
@@ -32,6 +34,7 @@ pub mod money;
 pub mod proof;
 pub mod record;
 pub mod registry;
+pub mod signature;
 pub mod when;
 
 pub use error::Rejection;

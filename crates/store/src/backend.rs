@@ -101,6 +101,11 @@ pub trait LogBackend: Send + Sync + 'static {
     /// Removes every record with seq >= `len` and every node beyond a tree
     /// of `len` leaves: the leftovers of an import that never committed.
     fn discard_from(&self, len: u64) -> Result<(), StoreError>;
+    /// Makes the engine usable again after a failed write poisoned it (a
+    /// full disk), keeping only what is durable. Nothing to do by default.
+    fn recover(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Small named values beside the log (checkpoints, snapshots' marks).
     fn put_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError>;
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;

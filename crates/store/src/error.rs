@@ -11,7 +11,9 @@ pub enum StoreError {
     DiskFull(String),
     #[error("storage error: {0}")]
     Backend(String),
-    #[error("the stored log is damaged: {0}; run `pledger verify`, and restore from an export if it fails")]
+    #[error(
+        "the ledger is damaged: {0}; run `pledger verify`, and if it fails restore from an export (docs/operations.md)"
+    )]
     Corrupt(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -24,8 +26,27 @@ impl From<sled::Error> for StoreError {
         match e {
             sled::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull(io.to_string()),
             sled::Error::Io(io) => StoreError::Io(io),
-            sled::Error::Corruption { .. } => StoreError::Corrupt(e.to_string()),
+            // Name the file and offset sled found bad, not its Debug text.
+            sled::Error::Corruption { at, .. } => StoreError::Corrupt(match at {
+                Some(sled::DiskPtr::Inline(offset)) => {
+                    format!("sled found corrupted data at offset {offset} of the store's file `db`")
+                }
+                Some(sled::DiskPtr::Blob(_, blob)) => {
+                    format!("sled found corrupted data in the store's file `blobs/{blob}`")
+                }
+                None => "sled found corrupted data in the store's files (`db`, `snap.*` or `conf`)".to_string(),
+            }),
             other => StoreError::Backend(other.to_string()),
+        }
+    }
+}
+
+impl StoreError {
+    /// The message without the advice [`StoreError::Corrupt`] adds.
+    pub fn detail(&self) -> String {
+        match self {
+            StoreError::Corrupt(what) => what.clone(),
+            other => other.to_string(),
         }
     }
 }

@@ -113,12 +113,26 @@ impl DataDir {
 
     /// The ledger's Ed25519 signing key.
     pub fn signing_key(&self) -> Result<SigningKey, StoreError> {
-        let text = fs::read_to_string(Self::key_path(&self.path))?;
-        let seed = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
+        let path = Self::key_path(&self.path);
+        // Read as bytes: a damaged key file need not be UTF-8, and the
+        // message must name the file either way.
+        let bytes = fs::read(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                StoreError::Corrupt(format!("the ledger key {} is missing", path.display()))
+            } else {
+                StoreError::Io(e)
+            }
+        })?;
+        let seed = std::str::from_utf8(&bytes)
             .ok()
+            .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text.trim()).ok())
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .ok_or_else(|| StoreError::Corrupt("ledger.key is not a base64 Ed25519 seed".into()))?;
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "the ledger key {} is not a base64 Ed25519 seed (the file was changed)",
+                    path.display()
+                ))
+            })?;
         Ok(SigningKey::from_bytes(&seed))
     }
 }

@@ -17,6 +17,7 @@ use crate::error::{AppendError, StoreError};
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{jcs, record_body, record_hash, RecordHeader, ZERO_HASH};
 use pledger_core::registry::Journal;
+use pledger_core::signature::{self, SignedPart};
 use pledger_core::{Event, EventData, Hash, Registry, Rejection};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -38,6 +39,9 @@ pub struct Prepared {
     event: Event,
     /// JCS of the event as submitted; `None` until an `id` is filled in.
     jcs: Option<Vec<u8>>,
+    /// The signature and the bytes it signs, for a signed event. Boxed:
+    /// few events are signed, and imports hold thousands of `Prepared`.
+    signed: Option<Box<SignedPart>>,
 }
 
 impl Prepared {
@@ -47,18 +51,23 @@ impl Prepared {
 }
 
 /// Parses and checks one submitted event on the caller's thread.
+/// A signature is read and its message built here, in parallel; only the
+/// key lookup and the verification wait for the writer.
 pub fn prepare(value: Value) -> Result<Prepared, Rejection> {
     let event = Event::parse(&value)?;
+    let signed = signature::signed_part(&value)?.map(Box::new);
     Ok(match event.id {
         Some(_) => Prepared {
             jcs: Some(canonical(&value)?),
             value: None,
             event,
+            signed,
         },
         None => Prepared {
             jcs: None,
             value: Some(value),
             event,
+            signed,
         },
     })
 }
@@ -177,6 +186,7 @@ impl Ledger {
             shared_head: shared_head.clone(),
             listeners: listeners.clone(),
             broken: None,
+            needs_undo: false,
             needs_discard: false,
         };
         let handle = std::thread::Builder::new()
@@ -324,6 +334,15 @@ impl Drop for Ledger {
     }
 }
 
+/// The message of a store error without its prefix, to wrap it again as
+/// the same kind of error without saying "the disk is full" twice.
+fn inner_message(e: &StoreError) -> String {
+    match e {
+        StoreError::DiskFull(m) | StoreError::Backend(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Reads every committed record and replays it into a fresh registry.
 /// Parsing is spread over all cores; admitting is sequential.
 pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, StoreError> {
@@ -338,7 +357,8 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
         if chunk.is_empty() {
             break;
         }
-        let parsed: Vec<Result<(Hash, Hash, Event), String>> = chunk
+        type Parsed = (Hash, Hash, Event, Option<SignedPart>);
+        let parsed: Vec<Result<Parsed, String>> = chunk
             .par_iter()
             .map(|r| {
                 let hash = r.hash().ok_or("value too short")?;
@@ -347,8 +367,16 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
                     return Err(format!("its body says seq {}", h.seq));
                 }
                 let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
-                let e = Event::parse_text(h.event.get()).map_err(|e| e.to_string())?;
-                Ok((hash, prev, e))
+                let text = h.event.get();
+                let e = Event::parse_text(text).map_err(|e| e.to_string())?;
+                // Only events that mention a signature pay for reading it.
+                let signed = if text.contains("\"signature\"") {
+                    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                    signature::signed_part(&value).map_err(|e| e.to_string())?
+                } else {
+                    None
+                };
+                Ok((hash, prev, e, signed))
             })
             .collect();
         for (r, p) in chunk.iter().zip(parsed) {
@@ -356,10 +384,15 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
             if r.seq != next_seq {
                 return Err(StoreError::Corrupt(format!("record {next_seq} is missing")));
             }
-            let (hash, rec_prev, event) = p.map_err(corrupt)?;
+            let (hash, rec_prev, event, signed) = p.map_err(corrupt)?;
             if rec_prev != prev {
                 return Err(corrupt("its prev_hash does not match the record before it".into()));
             }
+            // Signatures were checked when recorded; checking them again
+            // here catches a log rewritten by someone without the entities'
+            // keys, even if every hash was recomputed.
+            signature::check(&registry, &event, signed.as_ref())
+                .map_err(|e| corrupt(format!("its signature no longer holds: {e}")))?;
             let voided = voided_event(backend, &event)?;
             registry
                 .admit(&event, voided.as_ref(), &mut journal)
@@ -425,6 +458,9 @@ struct Writer {
     /// Set when a failed write could not be undone; every later append is
     /// refused until a restart re-reads the durable state.
     broken: Option<String>,
+    /// A failed write's undo was itself refused (a full disk): the backend
+    /// may still name the uncommitted head, so put it back before writing.
+    needs_undo: bool,
     /// Records past the head from a failed write are still on disk (the
     /// discard failed too, e.g. the disk is still full): retry before the
     /// next write, so a full disk heals once space is freed.
@@ -496,7 +532,7 @@ impl Writer {
         }
         if let Err(e) = self.ensure_clean_tail() {
             let disk_full = matches!(e, StoreError::DiskFull(_));
-            let message = e.to_string();
+            let message = inner_message(&e);
             for (_, reply) in group {
                 let err = if disk_full {
                     StoreError::DiskFull(message.clone())
@@ -536,7 +572,7 @@ impl Writer {
         if !pending.staged.is_empty() {
             if let Err(e) = self.write_and_commit(&mut pending) {
                 self.registry.rollback(&mut accepted);
-                let message = e.to_string();
+                let message = inner_message(&e);
                 let disk_full = matches!(e, StoreError::DiskFull(_));
                 for (r, reply) in results {
                     let err = if disk_full {
@@ -603,19 +639,39 @@ impl Writer {
             head: Some(old),
             ..WriteBatch::default()
         };
-        if let Err(e) = self.backend.write(restore) {
-            self.broken = Some(format!(
-                "a failed write could not be undone ({e}); restart pledger so it re-reads the durable log"
-            ));
-            return;
+        match self.backend.write(restore) {
+            Ok(()) => self.needs_discard = self.backend.discard_from(old.len).is_err(),
+            // A full disk may refuse the undo too: retry it before the next
+            // write. Readers are bounded by the committed length meanwhile.
+            Err(StoreError::DiskFull(_)) => self.needs_undo = true,
+            Err(e) => {
+                self.broken = Some(format!(
+                    "a failed write could not be undone ({e}); restart pledger so it re-reads the durable log"
+                ))
+            }
         }
-        self.needs_discard = self.backend.discard_from(old.len).is_err();
     }
 
     /// Finishes a discard that failed earlier; an error refuses the write.
     fn ensure_clean_tail(&mut self) -> Result<(), StoreError> {
         if let Some(why) = &self.broken {
             return Err(StoreError::Backend(why.clone()));
+        }
+        if self.needs_undo {
+            let restore = || {
+                self.backend.write(WriteBatch {
+                    head: Some(self.head),
+                    ..WriteBatch::default()
+                })
+            };
+            if let Err(StoreError::DiskFull(_)) = restore() {
+                // The engine may have poisoned itself; start it afresh from
+                // what is durable, then put the committed head back.
+                self.backend.recover()?;
+                restore()?;
+            }
+            self.needs_undo = false;
+            self.needs_discard = true;
         }
         if self.needs_discard {
             self.backend.discard_from(self.head.len)?;
@@ -648,6 +704,10 @@ impl Writer {
                         });
                         continue;
                     }
+                    // A signed line changed after signing is reported as
+                    // that, not as a conflict with its own first copy.
+                    signature::check(&self.registry, &prep.event, prep.signed.as_deref())
+                        .map_err(|r| r.at_index(index))?;
                     return Err(Rejection::new(
                         "id_conflict",
                         "id",
@@ -668,6 +728,9 @@ impl Writer {
                 prep.event.id = Some(id);
                 prep.jcs = Some(canonical(&value).map_err(|r| r.at_index(index))?);
             }
+            // Against the registry as it stands before this event: a new
+            // key an event registers is not the key that judges it.
+            signature::check(&self.registry, &prep.event, prep.signed.as_deref()).map_err(|r| r.at_index(index))?;
             let voided = self.voided_at(&prep.event, p)?;
             self.registry
                 .admit(&prep.event, voided.as_ref(), journal)

@@ -17,6 +17,7 @@ use crate::error::StoreError;
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{record_hash, RecordHeader, ZERO_HASH};
 use pledger_core::registry::Journal;
+use pledger_core::signature;
 use pledger_core::{Event, EventData, Hash, Registry};
 use serde_json::Value;
 use thiserror::Error;
@@ -93,8 +94,11 @@ fn run(
         let value: Value = serde_json::from_str(h.event.get()).map_err(|e| refused(e.to_string()))?;
         let event = Event::parse(&value).map_err(|e| refused(format!("its event is not valid: {e}")))?;
         let voided = voided_event(backend, &batch, &event)?;
-        registry
-            .admit(&event, voided.as_ref(), &mut journal)
+        // The same rules as an append, signatures included: a bundle is
+        // not trusted to have come from a ledger that checked them.
+        signature::signed_part(&value)
+            .and_then(|signed| signature::check(&registry, &event, signed.as_ref()))
+            .and_then(|_| registry.admit(&event, voided.as_ref(), &mut journal))
             .map_err(|e| refused(format!("its event is refused by the ledger's rules: {e}")))?;
         batch.nodes.extend(frontier.push(&r.hash));
         batch.records.push(StoredRecord::new(seq, &r.hash, &r.body));
@@ -225,5 +229,48 @@ mod tests {
         let e = restore(&b, vec![Ok(recs[0].clone()), Err("the bundle broke".to_string())]).unwrap_err();
         assert!(matches!(e, RestoreError::Source(_)));
         assert_eq!(b.get(0).unwrap(), None);
+    }
+
+    /// Records chained and hashed correctly around the given events, as a
+    /// bundle built by someone else would hold them.
+    fn forged(events: &[Value]) -> Vec<RestoreRecord> {
+        let mut prev = ZERO_HASH;
+        let mut out = Vec::new();
+        for (seq, e) in events.iter().enumerate() {
+            let ev = pledger_core::record::jcs(e).unwrap();
+            let body = pledger_core::record::record_body(seq as u64, "2026-01-01T00:00:00.000Z", &prev, &ev);
+            let hash = record_hash(&body);
+            prev = hash;
+            out.push(RestoreRecord { hash, body });
+        }
+        out
+    }
+
+    #[test]
+    fn signatures_are_checked_as_on_append() {
+        use pledger_core::checkpoint::ed25519_dalek::SigningKey;
+        use pledger_core::signature::{public_key_text, sign};
+        let (k, other) = (SigningKey::from_bytes(&[1; 32]), SigningKey::from_bytes(&[2; 32]));
+        let mut founding = events()[0].clone();
+        founding["data"]["public_key"] = json!(public_key_text(&k));
+        sign(&mut founding, &k).unwrap();
+        let account = events()[1].clone();
+        let mut good = account.clone();
+        sign(&mut good, &k).unwrap();
+        let b = MemBackend::new();
+        restore(&b, forged(&[founding.clone(), good]).into_iter().map(Ok)).unwrap();
+        assert_eq!(b.head().unwrap().len, 2);
+        let mut bad = account.clone();
+        sign(&mut bad, &other).unwrap();
+        for (second, why) in [
+            (bad, "signature: the signature does not match"),
+            (account, "must be signed"),
+        ] {
+            let b = MemBackend::new();
+            let e = restore(&b, forged(&[founding.clone(), second]).into_iter().map(Ok)).unwrap_err();
+            assert!(e.to_string().contains("record 1: its event is refused"), "{e}");
+            assert!(e.to_string().contains(why), "{e}");
+            assert_eq!(b.get(0).unwrap(), None);
+        }
     }
 }

@@ -95,14 +95,40 @@ fn decode_segment(start: u64, v: &[u8]) -> Result<Vec<&[u8]>, StoreError> {
 }
 
 pub struct SledBackend {
+    dir: std::path::PathBuf,
+    /// `None` only between dropping a poisoned engine and reopening it.
+    engine: std::sync::RwLock<Option<Engine>>,
+}
+
+/// The open sled database and its one tree.
+struct Engine {
     db: sled::Db,
     tree: sled::Tree,
+    /// sled's data file, to make a flush durable (see `sync`).
+    data_file: std::sync::Arc<std::fs::File>,
 }
 
 impl SledBackend {
     /// Opens (or creates) the store in `dir`. The cache is kept modest: a
     /// year's import must fit a small machine beside the views.
     pub fn open(dir: &Path) -> Result<SledBackend, StoreError> {
+        // sled releases its file lock lazily after the last handle is
+        // dropped, so reopening in the same process (`pledger demo` reports
+        // right after appending) can find it still held: wait a moment.
+        // Another process holding the store fails after the same wait.
+        let mut tries = 0;
+        loop {
+            match Self::open_unlocked(dir) {
+                Err(StoreError::Io(e)) if tries < 40 && e.to_string().contains("could not acquire lock") => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_unlocked(dir: &Path) -> Result<SledBackend, StoreError> {
         match Self::open_once(dir) {
             Err(StoreError::Corrupt(why)) if remove_unfinished_snapshots(dir) => {
                 // sled 0.34 writes a recovery snapshot at every open into
@@ -120,6 +146,7 @@ impl SledBackend {
     }
 
     fn open_once(dir: &Path) -> Result<SledBackend, StoreError> {
+        check_conf(dir)?;
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(16 * 1024 * 1024)
@@ -128,14 +155,32 @@ impl SledBackend {
             // (a quarter of a segment), so no file is created per value.
             .segment_size(2 * 1024 * 1024)
             .mode(sled::Mode::LowSpace)
-            .open()?;
-        let tree = db.open_tree("log")?;
-        Ok(SledBackend { db, tree })
+            .open()
+            .map_err(|e| opening(dir, e))?;
+        let tree = db.open_tree("log").map_err(|e| opening(dir, e))?;
+        let data_file = std::sync::Arc::new(std::fs::File::open(dir.join("db"))?);
+        Ok(SledBackend {
+            dir: dir.to_path_buf(),
+            engine: std::sync::RwLock::new(Some(Engine { db, tree, data_file })),
+        })
+    }
+
+    /// The tree (a cheap handle). Fails only while a reopen is unfinished.
+    fn tree(&self) -> Result<sled::Tree, StoreError> {
+        self.engine().map(|e| e.1)
+    }
+
+    fn engine(&self) -> Result<(sled::Db, sled::Tree, std::sync::Arc<std::fs::File>), StoreError> {
+        let guard = self.engine.read().unwrap_or_else(|p| p.into_inner());
+        guard
+            .as_ref()
+            .map(|e| (e.db.clone(), e.tree.clone(), e.data_file.clone()))
+            .ok_or_else(|| StoreError::DiskFull("the store is being reopened after a failed write".into()))
     }
 
     /// The segment holding `seq`, if any: (first seq, raw value).
     fn segment_at(&self, seq: u64) -> Result<Option<(u64, sled::IVec)>, StoreError> {
-        match self.tree.range(record_key(0)..=record_key(seq)).next_back() {
+        match self.tree()?.range(record_key(0)..=record_key(seq)).next_back() {
             None => Ok(None),
             Some(item) => {
                 let (k, v) = item?;
@@ -192,6 +237,68 @@ impl SledBackend {
     }
 }
 
+/// An error of sled while opening the store in `dir`, named for the
+/// operator. sled refuses a store whose files fail its checksums
+/// (`Corruption`) or whose `conf` no longer reads as the settings pledger
+/// created it with (`Unsupported`: pledger always opens it with the same
+/// settings and the same sled version, so that too means changed files).
+fn opening(dir: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Corruption { .. } => StoreError::Corrupt(format!(
+            "the store in {} fails its checksums: {}",
+            dir.display(),
+            StoreError::from(e).detail()
+        )),
+        sled::Error::Unsupported(why) => StoreError::Corrupt(format!(
+            "the store in {} cannot be opened ({why}); its files were changed",
+            dir.display()
+        )),
+        other => other.into(),
+    }
+}
+
+/// Checks sled's `conf` file against the CRC-32 sled appends to it. sled
+/// itself only logs a mismatch and reads on, so a changed setting would
+/// surface as a puzzling refusal, or not at all.
+fn check_conf(dir: &Path) -> Result<(), StoreError> {
+    let path = dir.join("conf");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    // sled ignores (and rewrites) a file of 8 bytes or fewer: an
+    // interrupted first open.
+    if bytes.len() <= 8 {
+        return Ok(());
+    }
+    let (text, crc) = bytes.split_at(bytes.len() - 4);
+    let stated = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+    if crc32(text) != stated {
+        return Err(StoreError::Corrupt(format!(
+            "{} does not match its checksum (the file was changed)",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// CRC-32 (IEEE, reflected, as crc32fast and zlib compute it).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// Deletes sled's unfinished snapshot files; true if there were any. Only
 /// called after sled refused to open, which it does before taking its lock
 /// only for corruption, so no other process is using them.
@@ -218,7 +325,8 @@ fn remove_unfinished_snapshots(dir: &Path) -> bool {
 /// retains what it walked, whatever `cache_capacity` says), while one-step
 /// reads stayed at ~220 MB and were no slower.
 struct Scan<'a> {
-    tree: &'a sled::Tree,
+    tree: sled::Tree,
+    _backend: std::marker::PhantomData<&'a SledBackend>,
     /// The key of the next segment to read (inclusive lower bound).
     next_key: Option<[u8; 9]>,
     current: Vec<StoredRecord>,
@@ -287,7 +395,7 @@ impl Iterator for Scan<'_> {
 
 impl LogBackend for SledBackend {
     fn head(&self) -> Result<Head, StoreError> {
-        match self.tree.get(HEAD_KEY)? {
+        match self.tree()?.get(HEAD_KEY)? {
             None => Ok(Head::default()),
             Some(v) => Head::decode(&v).ok_or_else(|| StoreError::Corrupt("the committed head is malformed".into())),
         }
@@ -304,13 +412,60 @@ impl LogBackend for SledBackend {
         if let Some(h) = batch.head {
             b.insert(HEAD_KEY, &h.encode()[..]);
         }
-        self.tree.apply_batch(b)?;
+        self.tree()?.apply_batch(b)?;
         Ok(())
     }
 
     fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        let (db, _, data_file) = self.engine()?;
+        db.flush()?;
+        // sled 0.34's flush ends in `sync_file_range`, which survives a
+        // killed process but not a power cut (it neither flushes the disk's
+        // cache nor the file's size); fdatasync does both. Measured: 64 HTTP
+        // clients keep the same throughput and p99 (tools/loadgen).
+        data_file.sync_data().map_err(|e| {
+            if crate::error::is_disk_full(&e) {
+                StoreError::DiskFull(e.to_string())
+            } else {
+                StoreError::Io(e)
+            }
+        })?;
         Ok(())
+    }
+
+    /// sled 0.34 remembers an I/O error (a full disk) and refuses every
+    /// later operation until it is reopened; reopening reads back only what
+    /// is durable.
+    fn recover(&self) -> Result<(), StoreError> {
+        let mut guard = self.engine.write().unwrap_or_else(|p| p.into_inner());
+        // The old engine must be gone (its file lock released) first. sled
+        // frees some of its parts lazily, so the lock may outlive the drop
+        // by a moment: retry for a few seconds.
+        drop(guard.take());
+        let mut last = None;
+        for _ in 0..100 {
+            match Self::open_unlocked(&self.dir) {
+                Ok(fresh) => {
+                    *guard = fresh.engine.into_inner().unwrap_or_else(|p| p.into_inner());
+                    return Ok(());
+                }
+                Err(StoreError::Io(e)) if e.to_string().contains("lock") => {
+                    last = Some(e);
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                // Opening writes a recovery snapshot, which a disk that is
+                // still full refuses: try again on the next write.
+                Err(e) => {
+                    return Err(StoreError::DiskFull(format!(
+                        "the store cannot be reopened until space is freed ({e})"
+                    )))
+                }
+            }
+        }
+        Err(StoreError::DiskFull(format!(
+            "the store could not be reopened yet after a failed write ({})",
+            last.map(|e| e.to_string()).unwrap_or_default()
+        )))
     }
 
     fn get(&self, seq: u64) -> Result<Option<StoredRecord>, StoreError> {
@@ -334,7 +489,11 @@ impl LogBackend for SledBackend {
             Err(e) => return Box::new(std::iter::once(Err(e))),
         };
         Box::new(Scan {
-            tree: &self.tree,
+            tree: match self.tree() {
+                Ok(t) => t,
+                Err(e) => return Box::new(std::iter::once(Err(e))),
+            },
+            _backend: std::marker::PhantomData,
             next_key: Some(record_key(start)),
             current: Vec::new(),
             pos: 0,
@@ -344,7 +503,7 @@ impl LogBackend for SledBackend {
     }
 
     fn node(&self, level: u32, index: u64) -> Result<Option<Hash>, StoreError> {
-        match self.tree.get(node_key(level, index))? {
+        match self.tree()?.get(node_key(level, index))? {
             None => Ok(None),
             Some(v) => v
                 .as_ref()
@@ -363,9 +522,12 @@ impl LogBackend for SledBackend {
         level: u32,
         from: u64,
     ) -> Box<dyn Iterator<Item = Result<(u64, Hash), StoreError>> + Send + '_> {
+        let tree = match self.tree() {
+            Ok(t) => t,
+            Err(e) => return Box::new(std::iter::once(Err(e))),
+        };
         Box::new(
-            self.tree
-                .range(node_key(level, from)..=node_key(level, u64::MAX))
+            tree.range(node_key(level, from)..=node_key(level, u64::MAX))
                 .map(move |item| {
                     let (k, v) = item?;
                     let index = k.get(2..10).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes);
@@ -390,35 +552,33 @@ impl LogBackend for SledBackend {
                 b.insert(&record_key(start), encode_segment(items[..keep].iter().copied()));
             }
         }
-        for item in self.tree.range(record_key(len)..=record_key(u64::MAX)) {
+        let tree = self.tree()?;
+        for item in tree.range(record_key(len)..=record_key(u64::MAX)) {
             b.remove(item?.0);
         }
         for level in 0..64u32 {
             let first_stale = len >> level;
-            for item in self
-                .tree
-                .range(node_key(level, first_stale)..=node_key(level, u64::MAX))
-            {
+            for item in tree.range(node_key(level, first_stale)..=node_key(level, u64::MAX)) {
                 b.remove(item?.0);
             }
         }
         // No sync: records past the head are invisible, and discarded
         // again at open if this does not reach the disk.
-        self.tree.apply_batch(b)?;
+        tree.apply_batch(b)?;
         Ok(())
     }
 
     fn put_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        self.tree.insert(meta_key(key), value)?;
+        self.tree()?.insert(meta_key(key), value)?;
         Ok(())
     }
 
     fn get_meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.tree.get(meta_key(key))?.map(|v| v.to_vec()))
+        Ok(self.tree()?.get(meta_key(key))?.map(|v| v.to_vec()))
     }
 
     fn meta_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        self.tree
+        self.tree()?
             .scan_prefix(meta_key(prefix))
             .map(|item| {
                 let (k, v) = item?;
@@ -438,6 +598,21 @@ mod tests {
             seq,
             bytes: vec![tag; 40 + seq as usize % 7],
         }
+    }
+
+    #[test]
+    fn crc32_is_the_ieee_one_and_a_changed_conf_is_refused() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        let d = tempfile::tempdir().unwrap();
+        drop(SledBackend::open(d.path()).unwrap());
+        let conf = d.path().join("conf");
+        let good = std::fs::read(&conf).unwrap();
+        assert!(check_conf(d.path()).is_ok());
+        let mut bad = good.clone();
+        bad[3] ^= 0x20;
+        std::fs::write(&conf, &bad).unwrap();
+        let e = check_conf(d.path()).unwrap_err().to_string();
+        assert!(e.contains("damaged") && e.contains("conf"), "{e}");
     }
 
     #[test]

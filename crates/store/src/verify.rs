@@ -30,6 +30,9 @@ pub struct VerifyReport {
     pub head_hash: Hash,
     pub root: Hash,
     pub tree_nodes_checked: u64,
+    /// Records whose text names a `public_key` or a `signature`: when there
+    /// are any, signatures can be re-checked ([`crate::ledger::rebuild_registry`]).
+    pub records_with_keys_or_signatures: u64,
 }
 
 /// The first thing found wrong.
@@ -56,7 +59,7 @@ fn fail(seq: Option<u64>, what: impl Into<String>) -> VerifyFailure {
 }
 
 fn from_store(e: StoreError) -> VerifyFailure {
-    fail(None, format!("the store could not be read: {e}"))
+    fail(None, format!("the store could not be read: {}", e.detail()))
 }
 
 /// Per-record facts computed in parallel.
@@ -65,6 +68,7 @@ struct Checked {
     stored: Option<Hash>,
     computed: Hash,
     header: Result<(u64, Option<Hash>), String>,
+    keyed: bool,
 }
 
 fn check_one(r: &StoredRecord) -> Checked {
@@ -73,6 +77,8 @@ fn check_one(r: &StoredRecord) -> Checked {
         seq: r.seq,
         stored: r.hash(),
         computed: record_hash(body),
+        keyed: memchr::memmem::find(body, b"\"public_key\"").is_some()
+            || memchr::memmem::find(body, b"\"signature\"").is_some(),
         header: RecordHeader::parse(body)
             .map(|h| (h.seq, h.prev_hash_bytes()))
             .map_err(|e| e.to_string()),
@@ -133,6 +139,7 @@ pub fn verify_log_at(
     let mut frontier = Frontier::new();
     let mut node_iters: Vec<_> = (0..64).map(|level| backend.scan_nodes(level, 0).peekable()).collect();
     let mut nodes_checked = 0u64;
+    let mut keyed = 0u64;
     let min_level = backend.min_stored_level();
     let mut iter = backend.scan(0, head.len);
     loop {
@@ -210,6 +217,7 @@ pub fn verify_log_at(
             }
             prev = stored;
             expected_seq += 1;
+            keyed += u64::from(c.keyed);
             if wanted.next_if_eq(&expected_seq).is_some() {
                 roots.insert(expected_seq, frontier.root());
             }
@@ -235,6 +243,7 @@ pub fn verify_log_at(
             head_hash: prev,
             root: frontier.root(),
             tree_nodes_checked: nodes_checked,
+            records_with_keys_or_signatures: keyed,
         },
         roots,
     ))

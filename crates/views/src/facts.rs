@@ -28,20 +28,20 @@ pub struct At {
     pub day: Day,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityFact {
     pub at: At,
     pub data: EntityRegistered,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountFact {
     pub at: At,
     pub data: AccountOpened,
 }
 
 /// A value reported (a claim) or found (a verification) for a target.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Observation {
     pub at: At,
     pub actor: String,
@@ -50,7 +50,7 @@ pub struct Observation {
     pub evidence: Option<Evidence>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Revision {
     pub at: At,
     pub threshold: Option<Quantity>,
@@ -58,7 +58,7 @@ pub struct Revision {
     pub reason: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TargetFact {
     pub at: At,
     pub data: TargetAssigned,
@@ -67,13 +67,13 @@ pub struct TargetFact {
     pub verifications: Vec<Observation>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AllocationFact {
     pub at: At,
     pub data: FundAllocated,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DisbursementFact {
     pub at: At,
     pub data: FundDisbursed,
@@ -82,14 +82,14 @@ pub struct DisbursementFact {
 }
 
 /// Something that happened to a commitment after it was made.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CommitmentStep {
     pub at: At,
     pub actor: String,
     pub kind: CommitmentStepKind,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CommitmentStepKind {
     ConditionMet {
         condition_id: String,
@@ -111,35 +111,37 @@ pub enum CommitmentStepKind {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CommitmentFact {
     pub at: At,
     pub data: CommitmentMade,
     pub steps: Vec<CommitmentStep>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SchemeFact {
     pub at: At,
     pub data: IncentiveSchemeSet,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Clawback {
     pub at: At,
     pub amount: Amount,
     pub reason: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PayoutFact {
     pub at: At,
     pub data: IncentivePaid,
     pub clawbacks: Vec<Clawback>,
 }
 
-/// Every fact of the log so far (within the query's scope).
-#[derive(Debug, Default)]
+/// Every fact of the log so far (within the query's scope). `Clone` so a
+/// server can keep a live copy; unscoped facts are also persisted as a
+/// snapshot ([`crate::snapshot`]).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facts {
     /// Seqs voided by an `event.voided` within scope (whatever its date).
     pub voided: HashSet<u64>,

@@ -5,7 +5,10 @@
 //! - [`facts`]: one pass over the log files every event under what it is
 //!   about ([`facts::Facts`]); voids and the as-of date are applied here.
 //! - [`load`]: builds [`facts::Facts`] from a store for a [`Scope`]
-//!   (`as_of` a business date, `at_seq` a log position), parsing in parallel.
+//!   (`as_of` a business date, `at_seq` a log position), parsing in parallel;
+//!   [`load_cached`] starts from a snapshot and reads only the log's tail.
+//! - [`snapshot`]: persisted unscoped facts (a cache checked against the
+//!   log, never trusted).
 //! - [`targets`]: contract 3.1 — standing, trajectory, runs of misses.
 //! - [`funds`]: 3.2 — balances, allocations, traces down and up.
 //! - [`commitments`]: 3.3 — statuses and computed due dates.
@@ -24,13 +27,14 @@ pub mod findings;
 pub mod funds;
 pub mod incentives;
 pub mod load;
+pub mod snapshot;
 pub mod targets;
 
 use pledger_core::when::Day;
 use serde::Serialize;
 
 pub use facts::Facts;
-pub use load::{load, Scope, ViewError};
+pub use load::{load, load_cached, CacheSource, CacheUse, Scope, ViewError};
 
 /// One discrepancy (contract 3.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

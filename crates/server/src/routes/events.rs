@@ -1,0 +1,292 @@
+//! `POST /v1/events`, `GET /v1/events`, `GET /v1/events/{seq}`.
+
+use crate::auth::{Caller, Principal, Reader};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tokens::Role;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use pledger_core::event::EntityKind;
+use pledger_core::{EventType, Record};
+use pledger_store::{prepare, AppendOutcome, Prepared, StoredRecord};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Batches larger than this are prepared on the blocking pool, in parallel.
+const PARALLEL_PREPARE: usize = 64;
+
+/// Event types an `auditor` token may append (contract 5).
+const AUDITOR_TYPES: [EventType; 3] = [
+    EventType::TargetVerified,
+    EventType::CommitmentBreached,
+    EventType::EventVoided,
+];
+
+pub async fn append(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let span = tracing::Span::current();
+    span.record("entity", caller.entity.as_str());
+    match append_inner(&state, &caller, body).await {
+        Ok(outcome) => {
+            let status = if outcome.all_repeats() {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            if let (Some(first), Some(last)) = (outcome.receipts.first(), outcome.receipts.last()) {
+                if first.seq == last.seq {
+                    span.record("seq", first.seq);
+                } else {
+                    span.record("seq", format!("{}..={}", first.seq, last.seq));
+                }
+            }
+            span.record("events", outcome.receipts.len());
+            state
+                .metrics()
+                .appended(outcome.appended() as u64, status.as_u16(), started.elapsed());
+            let body = serde_json::json!({ "receipts": outcome.receipts });
+            Ok((status, axum::Json(body)).into_response())
+        }
+        Err(e) => {
+            state.metrics().append_status(e.status.as_u16());
+            Err(e)
+        }
+    }
+}
+
+async fn append_inner(
+    state: &AppState,
+    caller: &Principal,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<AppendOutcome, ApiError> {
+    let body = body.map_err(|e| {
+        let status = e.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "bad_body"
+        };
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "the request body is larger than {} bytes; send the events in smaller batches",
+                state.config().max_body_bytes
+            )
+        } else {
+            e.body_text()
+        };
+        ApiError::new(status, code, message)
+    })?;
+    let may_record = caller.has(Role::Recorder);
+    let may_audit = caller.has(Role::Auditor) && is_auditor(state, &caller.entity)?;
+    if !may_record && !may_audit {
+        return Err(ApiError::forbidden(
+            "forbidden_role",
+            if caller.has(Role::Auditor) {
+                format!(
+                    "the auditor role counts only for an entity of kind auditor, and {:?} is not one",
+                    caller.entity
+                )
+            } else {
+                "this token may only read; appending needs a recorder (or auditor) token".to_string()
+            },
+        ));
+    }
+
+    let value = pledger_core::json::parse_strict(&body).map_err(|e| {
+        ApiError::rejected(pledger_core::Rejection::new(
+            "invalid_json",
+            "",
+            format!("the body is not valid JSON: {e}"),
+        ))
+    })?;
+    let (items, batch) = match value {
+        Value::Array(items) => (items, true),
+        obj @ Value::Object(_) => (vec![obj], false),
+        _ => {
+            return Err(ApiError::rejected(pledger_core::Rejection::new(
+                "invalid_json",
+                "",
+                "the body must be one event object, or an array of them",
+            )))
+        }
+    };
+    if items.is_empty() {
+        return Err(ApiError::rejected(pledger_core::Rejection::new(
+            "empty_batch",
+            "",
+            "the array holds no events; send at least one",
+        )));
+    }
+    let at = |i: usize, field: &str| {
+        if batch {
+            format!("[{i}].{field}")
+        } else {
+            field.to_string()
+        }
+    };
+    // Impersonation is refused before anything else is looked at.
+    for (i, item) in items.iter().enumerate() {
+        if let Some(actor) = item.get("actor").and_then(Value::as_str) {
+            if actor != caller.entity {
+                return Err(ApiError::forbidden(
+                    "forbidden_actor",
+                    format!(
+                        "this token records as {:?}, but the event names {actor:?} as its actor; an organisation records only in its own name",
+                        caller.entity
+                    ),
+                )
+                .field(at(i, "actor")));
+            }
+        }
+        if !may_record {
+            let kind = item.get("type").and_then(Value::as_str).and_then(EventType::from_name);
+            if !kind.is_some_and(|k| AUDITOR_TYPES.contains(&k)) {
+                return Err(ApiError::forbidden(
+                    "forbidden_role",
+                    "an auditor token appends only target.verified, commitment.breached and event.voided",
+                )
+                .field(at(i, "type")));
+            }
+        }
+    }
+
+    let prepared = if items.len() > PARALLEL_PREPARE {
+        tokio::task::spawn_blocking(move || prepare_all(items, batch))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))??
+    } else {
+        prepare_all(items, batch)?
+    };
+
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    state.ledger().submit(prepared, move |r| {
+        let _ = tx.send(r);
+    });
+    let outcome = rx
+        .await
+        .map_err(|_| ApiError::from(pledger_store::StoreError::Closed))?
+        .map_err(|e| {
+            // A rejection of one event in a batch names its position.
+            match e {
+                pledger_store::AppendError::Rejected(r) if batch && r.index.is_none() => ApiError::rejected(r),
+                other => ApiError::from(other),
+            }
+        })?;
+    Ok(outcome)
+}
+
+fn prepare_all(items: Vec<Value>, batch: bool) -> Result<Vec<Prepared>, ApiError> {
+    let tag = |i: usize, r: pledger_core::Rejection| if batch { r.at_index(i) } else { r };
+    if items.len() > PARALLEL_PREPARE {
+        items
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, v)| prepare(v).map_err(|r| ApiError::rejected(tag(i, r))))
+            .collect()
+    } else {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| prepare(v).map_err(|r| ApiError::rejected(tag(i, r))))
+            .collect()
+    }
+}
+
+/// Is `entity` registered with kind `auditor`?
+fn is_auditor(state: &AppState, entity: &str) -> Result<bool, ApiError> {
+    Ok(state.live().read(state.ledger(), |facts| {
+        facts
+            .entities
+            .get(entity)
+            .is_some_and(|e| e.data.kind == EntityKind::Auditor)
+    })?)
+}
+
+/// A record as stored (contract 1.2), as one line of JSON without the newline.
+pub fn record_json(r: &StoredRecord) -> Result<Vec<u8>, ApiError> {
+    let hash = r.hash().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "corrupt",
+            format!("stored record {} is truncated; run `pledger verify`", r.seq),
+        )
+    })?;
+    let mut line = Vec::with_capacity(r.bytes.len() + 80);
+    Record::write_json_line(r.body(), &hash, &mut line).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "corrupt",
+            format!("stored record {} is not valid JSON ({e}); run `pledger verify`", r.seq),
+        )
+    })?;
+    while line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    Ok(line)
+}
+
+fn json_bytes(bytes: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+/// Most records one `GET /v1/events` returns.
+const MAX_LIMIT: u64 = 1000;
+
+pub async fn list(
+    State(state): State<AppState>,
+    _reader: Reader,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let from = q
+        .get("from")
+        .map(|s| super::number(s, "from"))
+        .transpose()?
+        .unwrap_or(0);
+    let limit = q
+        .get("limit")
+        .map(|s| super::number(s, "limit"))
+        .transpose()?
+        .unwrap_or(100)
+        .min(MAX_LIMIT);
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = b"{\"records\":[".to_vec();
+        for (i, r) in st.ledger().scan(from, limit).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&record_json(&r?)?);
+        }
+        out.extend_from_slice(b"]}");
+        Ok(json_bytes(out))
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    _reader: Reader,
+    seq: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(seq) = seq?;
+    let seq = seq
+        .parse::<u64>()
+        .map_err(|_| ApiError::bad_query("seq", format!("seq must be a non-negative integer, not {seq:?}")))?;
+    let record = state.ledger().get(seq)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "there is no record {seq}: the log holds {} records",
+            state.ledger().len()
+        ))
+    })?;
+    Ok(json_bytes(record_json(&record)?))
+}

@@ -1,0 +1,568 @@
+//! The routes, and the one table both the router and `/openapi.json` are
+//! built from: a route cannot be served without being documented, nor
+//! documented without being served.
+
+pub mod events;
+pub mod ops;
+pub mod proofs;
+pub mod stream;
+pub mod views;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use pledger_core::when::Day;
+use pledger_views::Scope;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use tower_http::trace::TraceLayer;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health, metrics, the API description, the console).
+    Open,
+    /// Any valid token, or anyone with `--public-reads`.
+    Read,
+    /// A token whose entity is every event's actor.
+    Write,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum In {
+    Path,
+    Query,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    pub name: &'static str,
+    pub location: In,
+    pub required: bool,
+    /// JSON Schema type: `integer` or `string`.
+    pub kind: &'static str,
+    pub description: &'static str,
+}
+
+const fn query(name: &'static str, kind: &'static str, description: &'static str) -> Param {
+    Param {
+        name,
+        location: In::Query,
+        required: false,
+        kind,
+        description,
+    }
+}
+
+const fn path(name: &'static str, kind: &'static str, description: &'static str) -> Param {
+    Param {
+        name,
+        location: In::Path,
+        required: true,
+        kind,
+        description,
+    }
+}
+
+const AS_OF: Param = query(
+    "as_of",
+    "string",
+    "Only events that occurred on or before this date (YYYY-MM-DD); statuses are judged at it.",
+);
+const AT_SEQ: Param = query(
+    "at_seq",
+    "integer",
+    "Only records 0..=at_seq: what the ledger showed at that point of its history.",
+);
+const SCOPE: [Param; 2] = [AS_OF, AT_SEQ];
+
+/// One route of the API.
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    pub params: Vec<Param>,
+    /// Status codes this route answers with, and what each means.
+    pub responses: &'static [(u16, &'static str)],
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+const READ_ERRORS: [(u16, &str); 2] = [(400, "a query parameter is malformed"), (401, "no valid token")];
+
+/// Every route. The router and the API description are both built from
+/// this list.
+pub fn table() -> Vec<Route> {
+    vec![
+        Route {
+            method: "post",
+            path: "/v1/events",
+            summary: "Append one event or an array of events (in order, all or nothing).",
+            access: Access::Write,
+            params: vec![],
+            responses: &[
+                (201, "recorded: {\"receipts\": [{\"seq\", \"hash\"}]}"),
+                (200, "an idempotent repeat: the first receipts, nothing appended"),
+                (401, "no valid token"),
+                (403, "an event's actor is not the token's entity, or the token's role may not append it"),
+                (409, "an id already used for a different event"),
+                (413, "the body is larger than the server accepts"),
+                (422, "a structural error: bad JSON, unknown type or field, a reference to nothing, a bad amount, a bad signature"),
+                (503, "the server is shutting down"),
+                (507, "the disk is full; nothing was written"),
+            ],
+            handler: || post(events::append),
+        },
+        Route {
+            method: "get",
+            path: "/v1/events",
+            summary: "Records as stored: {\"records\": [...]}.",
+            access: Access::Read,
+            params: vec![
+                query("from", "integer", "First seq (default 0)."),
+                query("limit", "integer", "At most this many records (default 100, at most 1000)."),
+            ],
+            responses: &[(200, "the records"), (400, "a query parameter is malformed"), (401, "no valid token")],
+            handler: || get(events::list),
+        },
+        Route {
+            method: "get",
+            path: "/v1/events/{seq}",
+            summary: "One record as stored.",
+            access: Access::Read,
+            params: vec![path("seq", "integer", "The record's seq.")],
+            responses: &[(200, "the record"), (401, "no valid token"), (404, "no such record")],
+            handler: || get(events::one),
+        },
+        Route {
+            method: "get",
+            path: "/v1/targets",
+            summary: "Every target's standing (contract 3.1) and the runs of consecutive misses.",
+            access: Access::Read,
+            params: SCOPE.to_vec(),
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::targets),
+        },
+        Route {
+            method: "get",
+            path: "/v1/targets/{id}",
+            summary: "One target's standing.",
+            access: Access::Read,
+            params: vec![path("id", "string", "target_id"), AS_OF, AT_SEQ],
+            responses: &READ_ONE,
+            handler: || get(views::target),
+        },
+        Route {
+            method: "get",
+            path: "/v1/funds/accounts",
+            summary: "Per account: allocated and disbursed in and out, confirmations, balance; per allocation, what is left (3.2).",
+            access: Access::Read,
+            params: SCOPE.to_vec(),
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::accounts),
+        },
+        Route {
+            method: "get",
+            path: "/v1/funds/accounts/{id}/trace",
+            summary: "Where an account's money went (down, to final payees) or came from (up, to sources, pro rata).",
+            access: Access::Read,
+            params: vec![
+                path("id", "string", "account_id"),
+                query("direction", "string", "down (default) or up"),
+                AS_OF,
+                AT_SEQ,
+            ],
+            responses: &READ_ONE,
+            handler: || get(views::trace),
+        },
+        Route {
+            method: "get",
+            path: "/v1/commitments",
+            summary: "Every commitment's status and computed due date (3.3).",
+            access: Access::Read,
+            params: SCOPE.to_vec(),
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::commitments),
+        },
+        Route {
+            method: "get",
+            path: "/v1/commitments/{id}",
+            summary: "One commitment.",
+            access: Access::Read,
+            params: vec![path("id", "string", "commitment_id"), AS_OF, AT_SEQ],
+            responses: &READ_ONE,
+            handler: || get(views::commitment),
+        },
+        Route {
+            method: "get",
+            path: "/v1/incentives",
+            summary: "Per scheme, paid per role against its share; per payout, whether the target was met (3.4).",
+            access: Access::Read,
+            params: SCOPE.to_vec(),
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::incentives),
+        },
+        Route {
+            method: "get",
+            path: "/v1/findings",
+            summary: "Every discrepancy with its code, records and a plain sentence (3.5).",
+            access: Access::Read,
+            params: SCOPE.to_vec(),
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::findings),
+        },
+        Route {
+            method: "get",
+            path: "/v1/claims/targets/{id}",
+            summary: "Verdict on \"target T was met\" with the deciding records and their inclusion proofs (3.6).",
+            access: Access::Read,
+            params: vec![path("id", "string", "target_id"), AS_OF, AT_SEQ],
+            responses: &READ_ONE,
+            handler: || get(views::claim),
+        },
+        Route {
+            method: "get",
+            path: "/v1/checkpoint",
+            summary: "The newest signed checkpoint (C2SP tlog-checkpoint, signed note).",
+            access: Access::Read,
+            params: vec![],
+            responses: &[(200, "the checkpoint"), (401, "no valid token"), (404, "the log is empty")],
+            handler: || get(proofs::checkpoint),
+        },
+        Route {
+            method: "get",
+            path: "/v1/proofs/inclusion",
+            summary: "Inclusion proof of record seq in the tree of size records (contract 1.3).",
+            access: Access::Read,
+            params: vec![
+                Param {
+                    required: true,
+                    ..query("seq", "integer", "The record.")
+                },
+                query("size", "integer", "Tree size (default: the whole log)."),
+            ],
+            responses: &READ_ERRORS_OK,
+            handler: || get(proofs::inclusion),
+        },
+        Route {
+            method: "get",
+            path: "/v1/proofs/consistency",
+            summary: "Consistency proof: the tree of `from` records is a prefix of the tree of `to`.",
+            access: Access::Read,
+            params: vec![
+                Param {
+                    required: true,
+                    ..query("from", "integer", "The older tree size (at least 1).")
+                },
+                query("to", "integer", "The newer tree size (default: the whole log)."),
+            ],
+            responses: &READ_ERRORS_OK,
+            handler: || get(proofs::consistency),
+        },
+        Route {
+            method: "get",
+            path: "/v1/stream",
+            summary: "Server-sent events, one record each (`id:` is its seq): replays from `from`, then follows live.",
+            access: Access::Read,
+            params: vec![query(
+                "from",
+                "integer",
+                "First seq to send (default 0; a Last-Event-ID header resumes after it).",
+            )],
+            responses: &[(200, "text/event-stream"), (401, "no valid token")],
+            handler: || get(stream::stream),
+        },
+        Route {
+            method: "get",
+            path: "/healthz",
+            summary: "Liveness: {\"status\": \"ok\", \"records\": N}.",
+            access: Access::Open,
+            params: vec![],
+            responses: &[(200, "serving")],
+            handler: || get(ops::healthz),
+        },
+        Route {
+            method: "get",
+            path: "/metrics",
+            summary: "Prometheus text: appends, rejections by code, append latency, log size, checkpoint size, view lag.",
+            access: Access::Open,
+            params: vec![],
+            responses: &[(200, "text/plain; version=0.0.4")],
+            handler: || get(ops::metrics),
+        },
+        Route {
+            method: "get",
+            path: "/openapi.json",
+            summary: "This API, as OpenAPI 3.1, generated from the server's route table.",
+            access: Access::Open,
+            params: vec![],
+            responses: &[(200, "the document")],
+            handler: || get(ops::openapi),
+        },
+        Route {
+            method: "get",
+            path: "/",
+            summary: "The auditor's web console.",
+            access: Access::Open,
+            params: vec![],
+            responses: &[(200, "text/html")],
+            handler: || get(ops::console_index),
+        },
+        Route {
+            method: "get",
+            path: "/console/{*file}",
+            summary: "The console's embedded assets.",
+            access: Access::Open,
+            params: vec![path("file", "string", "Asset path.")],
+            responses: &[(200, "the asset"), (404, "no such asset")],
+            handler: || get(ops::console_asset),
+        },
+    ]
+}
+
+const READ_ERRORS_OK: [(u16, &str); 3] = [(200, "the view"), READ_ERRORS[0], READ_ERRORS[1]];
+const READ_ONE: [(u16, &str); 4] = [(200, "the item"), READ_ERRORS[0], READ_ERRORS[1], (404, "no such item")];
+
+/// The router of every route in [`table`], with the request limits, the
+/// request span and the metrics.
+pub fn router(state: AppState) -> Router {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for route in table() {
+        let handler = (route.handler)();
+        let merged = match by_path.remove(route.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(route.path, merged);
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler);
+    }
+    let max_body = state.config().max_body_bytes;
+    let timeout = state.config().request_timeout;
+    router
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), count_request))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &Request<axum::body::Body>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        seq = tracing::field::Empty,
+                        events = tracing::field::Empty,
+                        entity = tracing::field::Empty,
+                    )
+                }),
+        )
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route; see /openapi.json")
+}
+
+/// Counts requests, and refusals by their error code.
+async fn count_request(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let resp = next.run(req).await;
+    state.metrics().request();
+    if let Some(code) = resp.extensions().get::<crate::error::ErrorCode>() {
+        state.metrics().rejected(&code.0);
+    }
+    resp
+}
+
+/// `/openapi.json`, from [`table`].
+pub fn openapi() -> Value {
+    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    for r in table() {
+        let params: Vec<Value> = r
+            .params
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "in": match p.location { In::Path => "path", In::Query => "query" },
+                    "required": p.required,
+                    "description": p.description,
+                    "schema": {"type": p.kind},
+                })
+            })
+            .collect();
+        let responses: Map<String, Value> = r
+            .responses
+            .iter()
+            .map(|(code, what)| {
+                let mut resp = json!({ "description": what });
+                if *code >= 400 {
+                    resp["content"] = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+                }
+                (code.to_string(), resp)
+            })
+            .collect();
+        let mut op = json!({
+            "summary": r.summary,
+            "operationId": format!("{}{}", r.method, r.path.replace(['/', '{', '}', '*', '.'], "_")),
+            "parameters": params,
+            "responses": responses,
+        });
+        match r.access {
+            Access::Open => op["security"] = json!([]),
+            Access::Read => op["security"] = json!([{"bearer": []}, {}]),
+            Access::Write => op["security"] = json!([{"bearer": []}]),
+        }
+        if r.method == "post" {
+            op["requestBody"] = json!({
+                "required": true,
+                "content": {"application/json": {"schema": {"oneOf": [
+                    {"$ref": "#/components/schemas/Event"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
+                ]}}}
+            });
+        }
+        paths.entry(r.path).or_default().insert(r.method.to_string(), op);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "pledger",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "A hash-chained, Merkle-proven ledger of what was promised about industrial parks, and whether it was delivered. Reads without a token only when the server runs with --public-reads.",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {
+                        "type": "object",
+                        "required": ["code", "message", "field"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "field": {"type": "string"}
+                        }
+                    }}
+                },
+                "Event": {
+                    "type": "object",
+                    "required": ["type", "actor", "occurred_at", "data"],
+                    "properties": {
+                        "type": {"type": "string"},
+                        "id": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+                        "actor": {"type": "string"},
+                        "occurred_at": {"type": "string"},
+                        "data": {"type": "object"},
+                        "signature": {"type": "string", "description": "base64 Ed25519 signature over the JCS of the event without this field (docs/signatures.md)"}
+                    },
+                    "additionalProperties": false
+                }
+            }
+        }
+    })
+}
+
+/// `as_of` and `at_seq` from a query string.
+pub fn scope(q: &HashMap<String, String>) -> Result<Scope, ApiError> {
+    let as_of = match q.get("as_of") {
+        Some(s) => Some(Day::parse(s).map_err(|e| ApiError::bad_query("as_of", format!("as_of: {e}")))?),
+        None => None,
+    };
+    let at_seq = match q.get("at_seq") {
+        Some(s) => Some(number(s, "at_seq")?),
+        None => None,
+    };
+    Ok(Scope { as_of, at_seq })
+}
+
+/// A non-negative integer query parameter.
+pub fn number(s: &str, name: &str) -> Result<u64, ApiError> {
+    s.parse::<u64>()
+        .map_err(|_| ApiError::bad_query(name, format!("{name} must be a non-negative integer, not {s:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::ServerConfig;
+    use axum::body::Body;
+    use pledger_store::keys::DataDir;
+    use pledger_store::{Ledger, MemBackend};
+    use std::sync::Arc;
+    use tower::ServiceExt;
+
+    fn state(dir: &std::path::Path) -> AppState {
+        let data = DataDir::init(dir, "test.example/ledger").unwrap();
+        let ledger = Ledger::open(Arc::new(MemBackend::default())).unwrap();
+        let mut config = ServerConfig::new(dir);
+        config.public_reads = true;
+        AppState::with_ledger(config, &data, ledger).unwrap()
+    }
+
+    /// Every route of the table is documented, and served: the router
+    /// answers it with something other than its "no such route" fallback.
+    #[tokio::test]
+    async fn every_route_is_served_and_documented() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = router(state(&dir.path().join("data")));
+        let doc = openapi();
+        for r in table() {
+            assert!(
+                doc["paths"][r.path][r.method].is_object(),
+                "{} {} is not in /openapi.json",
+                r.method,
+                r.path
+            );
+            let uri = r
+                .path
+                .replace("{seq}", "0")
+                .replace("{id}", "x")
+                .replace("{*file}", "app.js");
+            let req = Request::builder()
+                .method(r.method.to_uppercase().as_str())
+                .uri(&uri)
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let resp = app.clone().oneshot(req).await.unwrap();
+            assert_ne!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{} {uri}", r.method);
+            if resp.status() == StatusCode::NOT_FOUND {
+                let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+                let text = String::from_utf8_lossy(&body);
+                assert!(
+                    !text.contains("no such route"),
+                    "{} {uri} is documented but not routed",
+                    r.method
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_documented_status_is_a_real_status() {
+        for r in table() {
+            for (code, _) in r.responses {
+                assert!(StatusCode::from_u16(*code).is_ok(), "{} {}: {code}", r.method, r.path);
+            }
+        }
+    }
+}

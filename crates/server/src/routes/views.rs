@@ -1,0 +1,231 @@
+//! The read models of contract section 3, as JSON: the same objects
+//! `pledger report ... --format json` prints, with `judged_at` and the
+//! scope they answer for.
+
+use crate::auth::Reader;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use pledger_core::when::Day;
+use pledger_store::claim_bundle::{covering_checkpoint, evidence};
+use pledger_views::funds::Direction;
+use pledger_views::{Facts, Scope};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+type Q = Query<HashMap<String, String>>;
+
+/// Builds a view off the async runtime: unscoped from the live facts
+/// (caught up first), scoped by rebuilding from the log. The answer says
+/// the date it was judged at and the scope it answers for.
+async fn view<F>(state: &AppState, scope: Scope, f: F) -> Result<Response, ApiError>
+where
+    F: FnOnce(&AppState, &Facts, Day) -> Result<Value, ApiError> + Send + 'static,
+{
+    build(state, scope, true, f).await
+}
+
+/// As [`view`], for answers that do not depend on the date (a trace).
+async fn undated<F>(state: &AppState, scope: Scope, f: F) -> Result<Response, ApiError>
+where
+    F: FnOnce(&AppState, &Facts, Day) -> Result<Value, ApiError> + Send + 'static,
+{
+    build(state, scope, false, f).await
+}
+
+async fn build<F>(state: &AppState, scope: Scope, dated: bool, f: F) -> Result<Response, ApiError>
+where
+    F: FnOnce(&AppState, &Facts, Day) -> Result<Value, ApiError> + Send + 'static,
+{
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let now = st.judged_at(scope);
+        let mut value = if scope == Scope::default() {
+            st.live().read(st.ledger(), |facts| f(&st, facts, now))??
+        } else {
+            let facts = pledger_views::load(st.backend(), st.ledger().len(), scope)?;
+            f(&st, &facts, now)?
+        };
+        if let Some(obj) = value.as_object_mut().filter(|_| dated) {
+            obj.insert("judged_at".into(), json!(now.to_string()));
+            if let Some(d) = scope.as_of {
+                obj.insert("as_of".into(), json!(d.to_string()));
+            }
+            if let Some(n) = scope.at_seq {
+                obj.insert("at_seq".into(), json!(n));
+            }
+        }
+        let bytes = serde_json::to_vec(&value).map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
+}
+
+fn to_value(v: impl serde::Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+fn query(q: Result<Q, axum::extract::rejection::QueryRejection>) -> Result<HashMap<String, String>, ApiError> {
+    Ok(q?.0)
+}
+
+pub async fn targets(
+    State(state): State<AppState>,
+    _r: Reader,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, |_, facts, now| {
+        to_value(pledger_views::targets::report(facts, now))
+    })
+    .await
+}
+
+pub async fn target(
+    State(state): State<AppState>,
+    _r: Reader,
+    Path(id): Path<String>,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, move |_, facts, now| {
+        let standing = pledger_views::targets::standing(facts, &id, now)
+            .ok_or_else(|| ApiError::not_found(format!("no target {id:?} is recorded in this ledger")))?;
+        to_value(pledger_views::targets::row(&standing, now))
+    })
+    .await
+}
+
+pub async fn accounts(
+    State(state): State<AppState>,
+    _r: Reader,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, |_, facts, now| {
+        to_value(pledger_views::funds::report(facts, now))
+    })
+    .await
+}
+
+pub async fn trace(
+    State(state): State<AppState>,
+    _r: Reader,
+    Path(id): Path<String>,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let scope = super::scope(&q)?;
+    let direction = match q.get("direction").map(String::as_str) {
+        None | Some("down") => Direction::Down,
+        Some("up") => Direction::Up,
+        Some(other) => {
+            return Err(ApiError::bad_query(
+                "direction",
+                format!("direction must be down or up, not {other:?}"),
+            ))
+        }
+    };
+    undated(&state, scope, move |_, facts, _| {
+        let trace = pledger_views::funds::trace(facts, &id, direction)
+            .ok_or_else(|| ApiError::not_found(format!("no account {id:?} is recorded in this ledger")))?;
+        to_value(trace)
+    })
+    .await
+}
+
+pub async fn commitments(
+    State(state): State<AppState>,
+    _r: Reader,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, |st, facts, now| {
+        to_value(pledger_views::commitments::report(facts, now, &st.config().calendar))
+    })
+    .await
+}
+
+pub async fn commitment(
+    State(state): State<AppState>,
+    _r: Reader,
+    Path(id): Path<String>,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, move |st, facts, now| {
+        let row = pledger_views::commitments::commitment(facts, &id, now, &st.config().calendar)
+            .ok_or_else(|| ApiError::not_found(format!("no commitment {id:?} is recorded in this ledger")))?;
+        to_value(row)
+    })
+    .await
+}
+
+pub async fn incentives(
+    State(state): State<AppState>,
+    _r: Reader,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, |_, facts, now| {
+        to_value(pledger_views::incentives::report(facts, now))
+    })
+    .await
+}
+
+pub async fn findings(
+    State(state): State<AppState>,
+    _r: Reader,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, |st, facts, now| {
+        let findings = pledger_views::findings::all_with(facts, now, &st.config().calendar);
+        Ok(json!({ "findings": to_value(findings)? }))
+    })
+    .await
+}
+
+/// Contract 3.6: the verdict, and each deciding record with its inclusion
+/// proof against a signed checkpoint that covers it (signed now if none
+/// does), as `pledger claim --format json` prints it.
+pub async fn claim(
+    State(state): State<AppState>,
+    _r: Reader,
+    Path(id): Path<String>,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, move |st, facts, now| {
+        let verdict = pledger_views::targets::claim(facts, &id, now)
+            .ok_or_else(|| ApiError::not_found(format!("no target {id:?} is recorded in this ledger")))?;
+        let signed = covering_checkpoint(st.backend(), &verdict.deciding_seqs, st.origin(), st.signing_key())?;
+        st.note_checkpoint(signed.checkpoint.size);
+        let items = evidence(st.backend(), &verdict.deciding_seqs, signed.checkpoint.size)?;
+        let mut records = Vec::with_capacity(items.len());
+        for e in &items {
+            if e.proof.root != signed.checkpoint.root {
+                return Err(ApiError::internal(format!(
+                    "the stored tree disagrees with the checkpoint of size {}; run `pledger verify`",
+                    signed.checkpoint.size
+                )));
+            }
+            let record: Value = serde_json::from_str(&e.line).map_err(|e| ApiError::internal(e.to_string()))?;
+            records.push(json!({ "seq": e.seq, "record": record, "inclusion": to_value(&e.proof)? }));
+        }
+        let mut answer = to_value(&verdict)?;
+        answer["evidence"] = json!({
+            "checkpoint": signed.text(),
+            "checkpoint_size": signed.checkpoint.size,
+            "checkpoint_root": hex::encode(signed.checkpoint.root),
+            "key": st.verifier().to_string(),
+            "signed_new_checkpoint": signed.new,
+            "records": records,
+        });
+        Ok(answer)
+    })
+    .await
+}

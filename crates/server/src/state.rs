@@ -1,0 +1,324 @@
+//! What every request shares.
+
+use crate::auth::Tokens;
+use crate::live::LiveViews;
+use crate::metrics::Metrics;
+use pledger_core::checkpoint::VerifierKey;
+use pledger_core::when::Day;
+use pledger_store::keys::DataDir;
+use pledger_store::{checkpoints, Ledger, LogBackend, SledBackend, StoreError};
+use pledger_views::calendar::Calendar;
+use pledger_views::{CacheSource, Scope};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How `pledger serve` was asked to run.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    pub data_dir: PathBuf,
+    /// Read routes answer without a token.
+    pub public_reads: bool,
+    /// Sign a checkpoint at most this often, when the log has grown.
+    pub checkpoint_every: Option<Duration>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is cut off (slow clients).
+    pub request_timeout: Duration,
+    /// Working days for `within_working_days` deadlines.
+    pub calendar: Calendar,
+    /// The date statuses are judged at when no `as_of` is given; `None`
+    /// means the UTC calendar date of each request.
+    pub today: Option<Day>,
+    /// Rewrite the views snapshot once the live views are this many records
+    /// past it (and at shutdown); 0: only at shutdown.
+    pub snapshot_every: u64,
+}
+
+impl ServerConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> ServerConfig {
+        ServerConfig {
+            data_dir: data_dir.into(),
+            public_reads: false,
+            checkpoint_every: Some(Duration::from_secs(60)),
+            max_body_bytes: 16 * 1024 * 1024,
+            request_timeout: Duration::from_secs(60),
+            calendar: Calendar::weekdays(),
+            today: None,
+            snapshot_every: pledger_views::load::REFRESH_TAIL,
+        }
+    }
+}
+
+/// Cheap to clone: one `Arc`.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    config: ServerConfig,
+    ledger: Ledger,
+    origin: String,
+    signing_key: ed25519_dalek::SigningKey,
+    verifier: VerifierKey,
+    tokens: Tokens,
+    live: LiveViews,
+    metrics: Metrics,
+    /// The committed length, for streams waiting for new records.
+    committed: watch::Sender<u64>,
+    /// Flipped once, when the server starts shutting down.
+    stopping: watch::Sender<bool>,
+    /// Size of the newest checkpoint signed or found.
+    checkpoint_size: AtomicU64,
+    /// Records covered by the views snapshot on disk (0: none known).
+    snapshot_len: AtomicU64,
+}
+
+/// The views snapshot of the data directory.
+fn snapshot_path(config: &ServerConfig) -> PathBuf {
+    config.data_dir.join(pledger_views::snapshot::FILE_NAME)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Views(#[from] pledger_views::ViewError),
+}
+
+impl AppState {
+    /// Opens the data directory: the key, the log (its registry rebuilt),
+    /// and the views (folded from the log).
+    pub fn open(config: ServerConfig) -> Result<AppState, StartError> {
+        let dir = DataDir::open(&config.data_dir)?;
+        let backend = Arc::new(SledBackend::open(&DataDir::log_path(&config.data_dir))?);
+        let ledger = Ledger::open(backend)?;
+        Self::with_ledger(config, &dir, ledger)
+    }
+
+    /// As [`AppState::open`], on a ledger already opened (tests use an
+    /// in-memory backend).
+    pub fn with_ledger(config: ServerConfig, dir: &DataDir, ledger: Ledger) -> Result<AppState, StartError> {
+        let signing_key = dir.signing_key()?;
+        let verifier = dir.verifier_key()?;
+        // The views: from the snapshot and the log's tail when the snapshot
+        // is sound and of this log, else rebuilt (and the snapshot rewritten).
+        let (facts, used) = pledger_views::load_cached(
+            ledger.backend().as_ref(),
+            ledger.len(),
+            Scope::default(),
+            &snapshot_path(&config),
+        )?;
+        tracing::info!("{used}");
+        let snapshot_len = match (&used.source, &used.refreshed) {
+            (_, Some(Ok(_))) => facts.records_seen,
+            (CacheSource::Snapshot { len, .. }, _) => *len,
+            _ => 0,
+        };
+        let live = LiveViews::from_facts(facts);
+        let metrics = Metrics::default();
+        let (committed, _) = watch::channel(ledger.len());
+        let (stopping, _) = watch::channel(false);
+        let checkpoint_size = checkpoints::latest(ledger.backend().as_ref())?.map_or(0, |c| c.size);
+        let tokens = Tokens::new(&config.data_dir);
+        let state = AppState(Arc::new(Inner {
+            origin: dir.config.origin.clone(),
+            config,
+            ledger,
+            signing_key,
+            verifier,
+            tokens,
+            live,
+            metrics,
+            committed,
+            stopping,
+            checkpoint_size: AtomicU64::new(checkpoint_size),
+            snapshot_len: AtomicU64::new(snapshot_len),
+        }));
+        // Wake the streams after every commit. A weak reference: the
+        // ledger (inside the state) must not keep the state alive.
+        let weak = Arc::downgrade(&state.0);
+        state.0.ledger.on_commit(move |head| {
+            if let Some(inner) = weak.upgrade() {
+                inner.committed.send_replace(head.len);
+            }
+        });
+        Ok(state)
+    }
+
+    pub fn config(&self) -> &ServerConfig {
+        &self.0.config
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.0.ledger
+    }
+
+    pub fn backend(&self) -> &dyn LogBackend {
+        self.0.ledger.backend().as_ref()
+    }
+
+    pub fn tokens(&self) -> &Tokens {
+        &self.0.tokens
+    }
+
+    pub fn live(&self) -> &LiveViews {
+        &self.0.live
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    pub fn verifier(&self) -> &VerifierKey {
+        &self.0.verifier
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.0.origin
+    }
+
+    pub fn signing_key(&self) -> &ed25519_dalek::SigningKey {
+        &self.0.signing_key
+    }
+
+    pub fn checkpoint_size(&self) -> u64 {
+        self.0.checkpoint_size.load(Ordering::Relaxed)
+    }
+
+    pub fn note_checkpoint(&self, size: u64) {
+        self.0.checkpoint_size.fetch_max(size, Ordering::Relaxed);
+    }
+
+    /// A receiver of the committed length (streams wait on it).
+    pub fn committed(&self) -> watch::Receiver<u64> {
+        self.0.committed.subscribe()
+    }
+
+    /// A receiver that turns true when shutdown begins.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.0.stopping.subscribe()
+    }
+
+    pub fn begin_shutdown(&self) {
+        self.0.stopping.send_replace(true);
+    }
+
+    /// The date statuses are judged at for this scope.
+    pub fn judged_at(&self, scope: Scope) -> Day {
+        match (scope.as_of, self.0.config.today) {
+            (Some(d), _) => d,
+            (None, Some(d)) => d,
+            (None, None) => Day(time::OffsetDateTime::now_utc().date()),
+        }
+    }
+
+    /// Signs a checkpoint of the whole log if it grew since the last one.
+    pub fn checkpoint_if_grown(&self) -> Result<Option<u64>, StoreError> {
+        let len = self.0.ledger.len();
+        if len == 0 || len <= self.checkpoint_size() {
+            return Ok(None);
+        }
+        let signed = checkpoints::sign(self.backend(), len, &self.0.origin, &self.0.signing_key)?;
+        self.note_checkpoint(signed.checkpoint.size);
+        Ok(Some(signed.checkpoint.size))
+    }
+
+    /// Background work: the periodic checkpoint, and the live views
+    /// following the log so a read rarely has a tail to catch up.
+    pub fn spawn_background(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut follow = tokio::time::interval(crate::FOLLOW_INTERVAL);
+            follow.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let every = state.0.config.checkpoint_every;
+            let mut checkpoint = tokio::time::interval(every.unwrap_or(Duration::from_secs(3600)));
+            checkpoint.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            checkpoint.tick().await;
+            loop {
+                tokio::select! {
+                    _ = follow.tick() => {
+                        let s = state.clone();
+                        let _ = tokio::task::spawn_blocking(move || {
+                            if let Err(e) = s.live().catch_up(s.ledger()) {
+                                tracing::error!(error = %e, "the live views could not follow the log");
+                            }
+                            s.snapshot_views(false);
+                        }).await;
+                    }
+                    _ = checkpoint.tick(), if every.is_some() => {
+                        let s = state.clone();
+                        match tokio::task::spawn_blocking(move || s.checkpoint_if_grown()).await {
+                            Ok(Ok(Some(size))) => tracing::info!(size, "signed a checkpoint"),
+                            Ok(Err(e)) => tracing::error!(error = %e, "periodic checkpoint failed"),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// Writes the views snapshot when the live views are `snapshot_every`
+    /// records past the one on disk (`force`: any record past it), so a
+    /// restart replays only the tail. A failure is logged: the snapshot is
+    /// a cache, and the next start rebuilds without it.
+    pub fn snapshot_views(&self, force: bool) {
+        let every = self.0.config.snapshot_every;
+        let on_disk = self.0.snapshot_len.load(Ordering::Relaxed);
+        let applied = self.0.live.applied();
+        let due = if force {
+            applied > on_disk
+        } else {
+            every > 0 && applied >= on_disk + every
+        };
+        if !due {
+            return;
+        }
+        let path = snapshot_path(&self.0.config);
+        let written = self.0.live.peek(|facts| {
+            let len = facts.records_seen;
+            let hash = match len {
+                0 => pledger_views::snapshot::NO_HASH,
+                n => self
+                    .backend()
+                    .get(n - 1)
+                    .ok()
+                    .flatten()
+                    .and_then(|r| r.hash())
+                    .ok_or_else(|| format!("record {} cannot be read", n - 1))?,
+            };
+            pledger_views::snapshot::write(&path, facts, len, &hash)
+                .map(|bytes| (len, bytes))
+                .map_err(|e| e.to_string())
+        });
+        match written {
+            Ok((len, bytes)) => {
+                self.0.snapshot_len.store(len, Ordering::Relaxed);
+                tracing::info!(records = len, bytes, "wrote the views snapshot");
+            }
+            Err(e) => tracing::warn!(error = %e, "the views snapshot could not be written"),
+        }
+    }
+
+    /// After the last request: a final checkpoint and views snapshot, then
+    /// the ledger closes (its writer finishes whatever is queued).
+    pub fn finish(&self) {
+        if let Err(e) = self.0.live.catch_up(&self.0.ledger) {
+            tracing::error!(error = %e, "the live views could not follow the log");
+        } else {
+            self.snapshot_views(true);
+        }
+        if self.0.config.checkpoint_every.is_some() {
+            match self.checkpoint_if_grown() {
+                Ok(Some(size)) => tracing::info!(size, "signed a final checkpoint"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "final checkpoint failed"),
+            }
+        }
+        self.0.ledger.close();
+        tracing::info!(records = self.0.ledger.len(), "ledger closed");
+    }
+}

@@ -1,0 +1,117 @@
+//! `pledger token add ENTITY --role R` / `pledger token revoke TOKEN`.
+//!
+//! The token is printed once, alone on the last line of output, and stored
+//! only hashed (`tokens.json` in the data directory). A running server
+//! picks up new and revoked tokens without a restart.
+
+use crate::{Failure, Format};
+use pledger_core::event::EntityKind;
+use pledger_core::registry::{Entry, Namespace};
+use pledger_server::tokens::{Role, TokenStore};
+use pledger_store::keys::DataDir;
+use std::path::Path;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Print a new token for ENTITY (shown once; stored hashed).
+    Add {
+        entity: String,
+        /// recorder, auditor, reader or admin (repeat for several).
+        #[arg(long, required = true, value_delimiter = ',')]
+        role: Vec<String>,
+    },
+    /// Revoke a token (give the token itself, or its id).
+    Revoke { token: String },
+    /// List issued tokens (ids, entities, roles; never the tokens).
+    List,
+}
+
+fn now() -> String {
+    pledger_core::when::recorded_at_text(time::OffsetDateTime::now_utc())
+}
+
+pub fn run(data: &Path, command: TokenCommand, format: Format) -> Result<(), Failure> {
+    DataDir::open(data)?;
+    let store = TokenStore::new(data);
+    match command {
+        TokenCommand::Add { entity, role } => {
+            let roles = role
+                .iter()
+                .map(|r| Role::parse(r.trim()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            check_entity(data, &entity, &roles)?;
+            let issued = store
+                .add(&entity, &roles, &now())
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            let roles: Vec<&str> = issued.entry.roles.iter().map(|r| r.as_str()).collect();
+            if format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": issued.entry.id, "entity": entity, "roles": roles, "token": issued.token})
+                );
+            } else {
+                println!(
+                    "token {} for {entity} ({}); shown once, keep it safe:",
+                    issued.entry.id,
+                    roles.join(", ")
+                );
+                println!("{}", issued.token);
+            }
+        }
+        TokenCommand::Revoke { token } => {
+            let entry = store
+                .revoke(&token, &now())
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            println!("revoked token {} of {}", entry.id, entry.entity);
+        }
+        TokenCommand::List => {
+            let tokens = store.load().map_err(|e| Failure::Input(e.to_string()))?;
+            if format == Format::Json {
+                println!("{}", serde_json::json!({ "tokens": tokens }));
+                return Ok(());
+            }
+            let mut t = crate::output::Table::new(&["id", "entity", "roles", "created_at", "revoked_at"]);
+            for e in tokens {
+                t.row(vec![
+                    e.id,
+                    e.entity,
+                    e.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+                    e.created_at,
+                    e.revoked_at.unwrap_or_default(),
+                ]);
+            }
+            t.write_aligned(&mut std::io::stdout().lock())?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks the entity against the log when the log can be opened. While a
+/// server holds the log the check is left to the server, which refuses an
+/// append whose actor is not the token's entity and honours the auditor
+/// role only for an entity of kind auditor.
+fn check_entity(data: &Path, entity: &str, roles: &[Role]) -> Result<(), Failure> {
+    let Ok((_dir, backend)) = crate::commands::open_backend(data) else {
+        eprintln!("pledger: the ledger is in use (a server is running?); {entity:?} is checked when the token is used");
+        return Ok(());
+    };
+    let len = pledger_store::LogBackend::head(backend.as_ref())?.len;
+    if len == 0 {
+        // The founding record is appended with a token of the entity it registers.
+        return Ok(());
+    }
+    let registry = pledger_store::ledger::rebuild_registry(backend.as_ref(), len)?;
+    let Some(Entry::Entity { kind, .. }) = registry.get(Namespace::Entity, entity) else {
+        return Err(Failure::Input(format!(
+            "{entity:?} is not a registered entity; register it (entity.registered) before issuing it a token"
+        )));
+    };
+    if roles.contains(&Role::Auditor) && *kind != EntityKind::Auditor {
+        return Err(Failure::Input(format!(
+            "the auditor role is only for an entity of kind auditor; {entity:?} is registered as {}",
+            kind.as_str()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,1245 @@
+//! The auditor's web console (issue 7) in a real headless Chromium.
+//!
+//! Loads the demo city into a temporary ledger, serves it with the real
+//! `pledger serve`, and drives Debian's `chromium` over the DevTools
+//! protocol (`--remote-debugging-pipe`: JSON messages on file descriptors
+//! 3 and 4, no WebSocket needed). Every page is loaded and what it shows is
+//! compared with the command line's own reports; the "verify here" check is
+//! run in the browser, its BLAKE3 compared with the `blake3` crate, and its
+//! failure on tampered input checked too. Screenshots of every page are kept
+//! under `target/console-screenshots/`.
+//!
+//! Needs `/usr/bin/chromium` (`apt-get install -y chromium`), or a browser
+//! named by `$PLEDGER_CHROMIUM`. With `PLEDGER_SKIP_BROWSER=1` the browser
+//! tests are skipped; without either, they fail and say how to install it.
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pledger");
+/// The demo is judged at this date everywhere (CLI and server), so the
+/// browser and the reports see the same ledger the same day.
+const TODAY: &str = "2011-06-30";
+const WIDTH: u32 = 1280;
+const HEIGHT: u32 = 2000;
+
+// ------------------------------------------------------------------ setup
+
+/// The browser to drive, or `None` when the tests are switched off.
+fn chromium() -> Option<PathBuf> {
+    if std::env::var("PLEDGER_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("PLEDGER_SKIP_BROWSER=1: the console's browser tests are skipped");
+        return None;
+    }
+    if let Ok(p) = std::env::var("PLEDGER_CHROMIUM") {
+        let p = PathBuf::from(p);
+        assert!(
+            p.exists(),
+            "$PLEDGER_CHROMIUM names {}, which does not exist",
+            p.display()
+        );
+        return Some(p);
+    }
+    for p in [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ] {
+        if Path::new(p).exists() {
+            return Some(PathBuf::from(p));
+        }
+    }
+    panic!(
+        "the console tests need a headless Chromium and none was found: \
+         install it with `apt-get install -y chromium` (Debian), or point \
+         $PLEDGER_CHROMIUM at a Chrome/Chromium binary, or set \
+         PLEDGER_SKIP_BROWSER=1 to skip these tests"
+    );
+}
+
+fn pledger(data: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .env_remove("PLEDGER_DATA")
+        .env("PLEDGER_TODAY", TODAY)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run pledger");
+    // `claim` exits 1 for a contradicted claim and still prints its answer.
+    assert!(
+        out.status.code() == Some(0) || (args[0] == "claim" && out.status.code() == Some(1)),
+        "pledger {args:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn pledger_json(data: &Path, args: &[&str]) -> Value {
+    let text = pledger(data, args);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("pledger {args:?}: not JSON ({e}): {text}"))
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target directory")
+        .to_path_buf();
+    target.join("console-screenshots")
+}
+
+/// A running `pledger serve`, stopped (SIGTERM, then wait) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path, public_reads: bool) -> Server {
+        let mut c = Command::new(BIN);
+        c.env_remove("PLEDGER_DATA")
+            .env("PLEDGER_TODAY", TODAY)
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("PLEDGER_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if public_reads {
+            c.arg("--public-reads");
+        }
+        let mut child = c.spawn().expect("spawn pledger serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            for _ in lines {}
+        });
+        let first = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(Some(Ok(line))) => line,
+            other => {
+                let _ = child.kill();
+                panic!("pledger serve did not start: {other:?}");
+            }
+        };
+        let base = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from pledger serve: {first:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        Server { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGTERM lets it finish cleanly and release the data directory.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ------------------------------------------------------------- the browser
+
+/// Headless Chromium driven over `--remote-debugging-pipe`.
+struct Browser {
+    child: Child,
+    to: File,
+    from: Receiver<Value>,
+    next_id: u64,
+    session: String,
+    /// Uncaught exceptions and console errors seen so far.
+    errors: Vec<String>,
+    /// Every URL the page asked for.
+    requests: Vec<String>,
+    _profile: tempfile::TempDir,
+}
+
+fn pipe() -> (OwnedFd, OwnedFd) {
+    let mut fds = [0; 2];
+    let r = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    assert_eq!(r, 0, "pipe2: {}", std::io::Error::last_os_error());
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+}
+
+/// A duplicate of `fd` numbered 10 or above (close-on-exec), so that
+/// moving it to 3 or 4 in the child cannot clobber the other one.
+fn high(fd: OwnedFd) -> OwnedFd {
+    let d = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
+    assert!(d >= 10, "fcntl: {}", std::io::Error::last_os_error());
+    unsafe { OwnedFd::from_raw_fd(d) }
+}
+
+impl Browser {
+    fn launch(chromium: &Path, extra: &[&str]) -> Browser {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let (cmd_read, cmd_write) = pipe();
+        let (resp_read, resp_write) = pipe();
+        let (cmd_read, resp_write) = (high(cmd_read), high(resp_write));
+        let (child_in, child_out) = (cmd_read.as_raw_fd(), resp_write.as_raw_fd());
+        let mut c = Command::new(chromium);
+        c.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--remote-debugging-pipe",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-sync",
+            "--disable-component-update",
+            "--hide-scrollbars",
+            "--mute-audio",
+        ])
+        .arg(format!("--window-size={WIDTH},{HEIGHT}"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        unsafe {
+            c.pre_exec(move || {
+                if libc::dup2(child_in, 3) < 0 || libc::dup2(child_out, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = c
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", chromium.display()));
+        drop(cmd_read);
+        drop(resp_write);
+        let (tx, rx) = channel();
+        let mut reader = BufReader::new(File::from(resp_read));
+        std::thread::spawn(move || loop {
+            let mut msg = Vec::new();
+            match reader.read_until(0, &mut msg) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {
+                    msg.pop();
+                    if let Ok(v) = serde_json::from_slice::<Value>(&msg) {
+                        if tx.send(v).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let mut b = Browser {
+            child,
+            to: File::from(cmd_write),
+            from: rx,
+            next_id: 0,
+            session: String::new(),
+            errors: Vec::new(),
+            requests: Vec::new(),
+            _profile: profile,
+        };
+        let target = b.call_browser("Target.createTarget", json!({"url": "about:blank"}));
+        let target_id = target["targetId"].as_str().expect("targetId").to_string();
+        let attached = b.call_browser("Target.attachToTarget", json!({"targetId": target_id, "flatten": true}));
+        b.session = attached["sessionId"].as_str().expect("sessionId").to_string();
+        for domain in ["Page.enable", "Runtime.enable", "Network.enable"] {
+            b.call(domain, json!({}));
+        }
+        b.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        b
+    }
+
+    fn send(&mut self, method: &str, params: Value, session: bool) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = json!({"id": id, "method": method, "params": params});
+        if session {
+            msg["sessionId"] = json!(self.session);
+        }
+        let mut bytes = serde_json::to_vec(&msg).unwrap();
+        bytes.push(0);
+        self.to.write_all(&bytes).expect("write to chromium");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let m = match self.from.recv_timeout(left) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => panic!("chromium did not answer {method} within 60 s"),
+                Err(RecvTimeoutError::Disconnected) => panic!("chromium exited during {method}"),
+            };
+            if m["id"].as_u64() == Some(id) {
+                if let Some(e) = m.get("error") {
+                    panic!("{method} failed: {e}");
+                }
+                return m["result"].clone();
+            }
+            self.note(&m);
+        }
+    }
+
+    fn note(&mut self, m: &Value) {
+        match m["method"].as_str() {
+            Some("Runtime.exceptionThrown") => {
+                let d = &m["params"]["exceptionDetails"];
+                self.errors.push(format!(
+                    "uncaught: {} {}",
+                    d["text"].as_str().unwrap_or(""),
+                    d["exception"]["description"].as_str().unwrap_or("")
+                ));
+            }
+            Some("Runtime.consoleAPICalled") if m["params"]["type"] == "error" => {
+                let args: Vec<String> = m["params"]["args"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|x| {
+                                x["description"]
+                                    .as_str()
+                                    .or(x["value"].as_str())
+                                    .unwrap_or("?")
+                                    .to_string()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.errors.push(format!("console.error: {}", args.join(" ")));
+            }
+            Some("Network.requestWillBeSent") => {
+                if let Some(u) = m["params"]["request"]["url"].as_str() {
+                    self.requests.push(u.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn call_browser(&mut self, method: &str, params: Value) -> Value {
+        self.send(method, params, false)
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.send(method, params, true)
+    }
+
+    /// Evaluates `expr` in the page (awaiting a promise), returning its value.
+    fn eval(&mut self, expr: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        if let Some(e) = r.get("exceptionDetails") {
+            panic!(
+                "evaluating {expr}: {}",
+                e["exception"]["description"].as_str().unwrap_or(&e.to_string())
+            );
+        }
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `expr` is truthy.
+    fn wait_for(&mut self, expr: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let v = self.eval(&format!(
+                "(() => {{ try {{ return !!({expr}); }} catch (e) {{ return false; }} }})()"
+            ));
+            if v == json!(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what} ({expr})");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the console has rendered `route` (its `#…`), and returns
+    /// the page's final state: `ready`, `auth` or `error`.
+    fn wait_route(&mut self, route: &str) -> String {
+        let r = serde_json::to_string(route).unwrap();
+        self.wait_for(
+            &format!("document.body.dataset.route === {r} && ['ready', 'auth', 'error'].includes(document.body.dataset.state)"),
+            route,
+        );
+        self.eval("document.body.dataset.state")
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn goto(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+    }
+
+    /// Loads `base/#route` and waits for it to be rendered, `ready`.
+    fn open(&mut self, base: &str, route: &str) {
+        self.goto(&format!("{base}/{route}"));
+        let state = self.wait_route(route);
+        if state != "ready" {
+            let text = self.eval("document.getElementById('main').innerText");
+            panic!("{route} did not render ({state}): {text}");
+        }
+    }
+
+    fn screenshot(&mut self, name: &str) -> PathBuf {
+        let metrics = self.call("Page.getLayoutMetrics", json!({}));
+        let h = metrics["cssContentSize"]["height"]
+            .as_f64()
+            .unwrap_or(HEIGHT as f64)
+            .clamp(400.0, 16000.0);
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true,
+                   "clip": {"x": 0, "y": 0, "width": WIDTH, "height": h, "scale": 1}}),
+        );
+        use base64::Engine;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().expect("screenshot data"))
+            .expect("base64 screenshot");
+        let path = screenshots_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    fn count(&mut self, selector: &str) -> u64 {
+        let s = serde_json::to_string(selector).unwrap();
+        self.eval(&format!("document.querySelectorAll({s}).length"))
+            .as_u64()
+            .unwrap()
+    }
+
+    fn text(&mut self, selector: &str) -> String {
+        let s = serde_json::to_string(selector).unwrap();
+        self.eval(&format!("(document.querySelector({s}) || {{}}).innerText || ''"))
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn assert_no_errors(&mut self, context: &str) {
+        // Drain what arrived since the last call.
+        while let Ok(m) = self.from.try_recv() {
+            self.note(&m);
+        }
+        assert!(
+            self.errors.is_empty(),
+            "{context}: errors in the page: {:#?}",
+            self.errors
+        );
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ------------------------------------------------------------- expectations
+
+fn codes(findings: &Value) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for f in findings["findings"].as_array().expect("findings") {
+        *m.entry(f["code"].as_str().unwrap().to_string()).or_insert(0) += 1;
+    }
+    m
+}
+
+fn len(v: &Value, key: &str) -> u64 {
+    v[key].as_array().unwrap_or_else(|| panic!("no {key} in {v}")).len() as u64
+}
+
+struct Expected {
+    findings: Value,
+    targets: Value,
+    commitments: Value,
+    funds: Value,
+    incentives: Value,
+    targets_mid: Value,
+    commitments_2008: Value,
+    findings_2008: Value,
+    claim: Value,
+    record5: Value,
+    records: u64,
+    token: String,
+}
+
+/// The demo ledger and what the command line says about it.
+fn demo() -> (tempfile::TempDir, PathBuf, Expected) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("ledger");
+    pledger(&data, &["demo"]);
+    pledger(&data, &["checkpoint"]);
+    let report = |what: &str| pledger_json(&data, &["report", what, "--format", "json"]);
+    let expected = Expected {
+        findings: report("findings"),
+        targets: report("targets"),
+        commitments: report("commitments"),
+        funds: report("funds"),
+        incentives: report("incentives"),
+        targets_mid: pledger_json(
+            &data,
+            &["report", "targets", "--as-of", "2009-07-31", "--format", "json"],
+        ),
+        commitments_2008: pledger_json(
+            &data,
+            &["report", "commitments", "--as-of", "2008-12-31", "--format", "json"],
+        ),
+        findings_2008: pledger_json(
+            &data,
+            &["report", "findings", "--as-of", "2008-12-31", "--format", "json"],
+        ),
+        claim: pledger_json(&data, &["claim", "jinshi-2008-ge10m", "--format", "json"]),
+        record5: serde_json::from_str(
+            pledger(&data, &["log", "--from", "5", "--limit", "1", "--format", "json"]).trim(),
+        )
+        .unwrap(),
+        records: pledger(&data, &["log", "--format", "json"]).lines().count() as u64,
+        token: pledger(&data, &["token", "add", "city-audit", "--role", "reader"])
+            .lines()
+            .last()
+            .expect("a token")
+            .trim()
+            .to_string(),
+    };
+    (dir, data, expected)
+}
+
+// ------------------------------------------------------------------ tests
+
+#[test]
+fn the_console_in_headless_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let (_dir, data, x) = demo();
+    // Only this run's screenshots.
+    let shots = screenshots_dir();
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).expect("create target/console-screenshots");
+
+    {
+        let server = Server::start(&data, true);
+        let base = server.base.clone();
+        let mut b = Browser::launch(&chromium, &["--lang=en-US", "--accept-lang=en-US,en"]);
+
+        findings_page(&mut b, &base, &x);
+        commitments_page(&mut b, &base, &x);
+        targets_page(&mut b, &base, &x);
+        funds_page(&mut b, &base, &x);
+        incentives_page(&mut b, &base, &x);
+        records_pages(&mut b, &base, &x);
+        claim_page(&mut b, &base, &x);
+        as_of_picker(&mut b, &base, &x);
+        verify_here_in_the_browser(&mut b, &base, &x);
+        language_switch(&mut b, &base);
+        b.assert_no_errors("public console");
+
+        // Nothing was fetched from anywhere but the ledger's own server.
+        let foreign: Vec<&String> = b
+            .requests
+            .iter()
+            .filter(|u| {
+                !u.starts_with(&base) && !u.starts_with("data:") && !u.starts_with("blob:") && *u != "about:blank"
+            })
+            .collect();
+        assert!(foreign.is_empty(), "the console fetched from elsewhere: {foreign:?}");
+        assert!(b.requests.iter().any(|u| u.ends_with("/console/app.js")));
+        served_assets_are_the_files(&mut b);
+        drop(b);
+
+        // The browser's language decides the first language: Chinese.
+        let mut zh = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
+        chinese_from_the_browser(&mut zh, &base);
+        zh.assert_no_errors("zh-CN console");
+    }
+
+    // Without --public-reads, the console asks for a token.
+    {
+        let server = Server::start(&data, false);
+        let mut b = Browser::launch(&chromium, &["--lang=en-US"]);
+        token_prompt(&mut b, &server.base, &x);
+        b.assert_no_errors("token prompt");
+    }
+    eprintln!("console screenshots in {}", shots.display());
+}
+
+fn findings_page(b: &mut Browser, base: &str, x: &Expected) {
+    let want = codes(&x.findings);
+    let total = len(&x.findings, "findings");
+    assert!(
+        want.len() >= 18,
+        "the demo shows {} finding codes, expected 18 or more: {want:?}",
+        want.len()
+    );
+
+    b.open(base, "#/findings");
+    b.screenshot("findings");
+    assert_eq!(b.eval("document.documentElement.lang"), json!("en"));
+    assert_eq!(
+        b.count("table[data-table=findings] tbody tr[data-code]"),
+        total,
+        "one row per finding"
+    );
+    // Every code of the report has its chip with its count, and its rows.
+    for (code, n) in &want {
+        let shown = b.eval(&format!(
+            "(document.querySelector('.code-chips [data-code={code}]') || {{dataset: {{}}}}).dataset.count"
+        ));
+        assert_eq!(shown, json!(n.to_string()), "chip count for {code}");
+        assert_eq!(
+            b.count(&format!("table[data-table=findings] tr[data-code={code}]")),
+            *n,
+            "rows of {code}"
+        );
+    }
+    // Newest first.
+    let dates =
+        b.eval("[...document.querySelectorAll('table[data-table=findings] tr[data-date]')].map(r => r.dataset.date)");
+    let dates: Vec<&str> = dates.as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "findings are not newest first: {dates:?}"
+    );
+    // The CSV holds every finding, with a header.
+    let csv = b.eval("window.pledgerConsole.csv('findings')");
+    let csv = csv.as_str().expect("findings CSV");
+    assert!(
+        csv.starts_with("\u{feff}date,severity,code,subjects,message,seqs\r\n"),
+        "CSV header: {:?}",
+        &csv[..80.min(csv.len())]
+    );
+    assert_eq!(
+        csv.matches("\r\n").count() as u64,
+        total + 1 + embedded_newlines(&x.findings)
+    );
+
+    // Filtered by code, by entity and by date, through the address.
+    b.open(base, "#/findings?code=commitment_overdue");
+    assert_eq!(
+        b.count("table[data-table=findings] tbody tr[data-code]"),
+        want["commitment_overdue"]
+    );
+    b.open(base, "#/findings?entity=jinshi-2008-ge10m");
+    let about_jinshi = x.findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["subjects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s.as_str().unwrap().contains("jinshi-2008-ge10m"))
+                || f["message"].as_str().unwrap().contains("jinshi-2008-ge10m")
+        })
+        .count() as u64;
+    assert!(about_jinshi > 0);
+    assert_eq!(b.count("table[data-table=findings] tbody tr[data-code]"), about_jinshi);
+    b.open(base, "#/findings?from=2009-01-01&to=2009-12-31&sort=serious");
+    let in_2009 = x.findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["date"].as_str().unwrap().starts_with("2009"))
+        .count() as u64;
+    assert_eq!(b.count("table[data-table=findings] tbody tr[data-code]"), in_2009);
+    // Most serious first: the severity never rises down the table.
+    let sev = b.eval("[...document.querySelectorAll('table[data-table=findings] tbody tr[data-code]')].map(r => Number(r.className.match(/sevrow-(\\d)/)[1]))");
+    let sev: Vec<u64> = sev.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert!(sev.windows(2).all(|w| w[0] >= w[1]), "not most serious first: {sev:?}");
+    b.screenshot("findings-filtered");
+
+    // A click on a chip filters too.
+    b.open(base, "#/findings");
+    b.eval("document.querySelector('.code-chips [data-code=paid_without_met_target]').click()");
+    b.wait_for(
+        &format!(
+            "document.querySelectorAll('table[data-table=findings] tbody tr[data-code]').length === {}",
+            want["paid_without_met_target"]
+        ),
+        "the chip's filter",
+    );
+    assert!(b
+        .eval("location.hash")
+        .as_str()
+        .unwrap()
+        .contains("code=paid_without_met_target"));
+}
+
+/// Newlines inside CSV cells (quoted), which add to the line count.
+fn embedded_newlines(findings: &Value) -> u64 {
+    findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().matches('\n').count() as u64)
+        .sum()
+}
+
+fn commitments_page(b: &mut Browser, base: &str, x: &Expected) {
+    let overdue_findings = codes(&x.findings).get("commitment_overdue").copied().unwrap_or(0);
+    assert!(overdue_findings > 0, "the demo has overdue commitments");
+    let all = len(&x.commitments, "commitments");
+
+    b.open(base, "#/commitments");
+    b.screenshot("commitments");
+    assert_eq!(b.count("table[data-table=commitments] tbody tr[data-status]"), all);
+    let shown = b.count("table[data-table=commitments] tbody tr[data-status=overdue]");
+    assert_eq!(
+        shown, overdue_findings,
+        "overdue commitments shown vs commitment_overdue findings"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.page.commitments').dataset.overdue"),
+        json!(overdue_findings.to_string())
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.status-chips [data-status=overdue]').dataset.count"),
+        json!(overdue_findings.to_string())
+    );
+    // Overdue first.
+    let first: Vec<Value> = b
+        .eval(&format!("[...document.querySelectorAll('table[data-table=commitments] tbody tr[data-status]')].slice(0, {shown}).map(r => r.dataset.status)"))
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(first.iter().all(|s| s == "overdue"), "overdue first: {first:?}");
+    // Each overdue commitment of the findings is on the page with its due date.
+    for f in x.findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "commitment_overdue")
+    {
+        let id = f["subjects"][0].as_str().unwrap();
+        let row = b.text(&format!("tr[data-commitment='{id}']"));
+        let c = x.commitments["commitments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commitment_id"] == id)
+            .unwrap();
+        assert!(row.contains(c["due"].as_str().unwrap()), "{id}: due date in {row:?}");
+        assert!(
+            row.contains(c["promisor"].as_str().unwrap()) && row.contains(c["beneficiary"].as_str().unwrap()),
+            "{id}: {row:?}"
+        );
+    }
+    let csv = b.eval("window.pledgerConsole.csv('commitments')");
+    assert!(csv
+        .as_str()
+        .unwrap()
+        .contains("commitment_id,kind,promisor,beneficiary,amount,paid,repaid,due"));
+}
+
+fn targets_page(b: &mut Browser, base: &str, x: &Expected) {
+    let targets = x.targets["targets"].as_array().unwrap();
+    b.open(base, "#/targets");
+    b.screenshot("targets");
+    assert_eq!(
+        b.count("table[data-table=targets] tbody tr[data-target]"),
+        targets.len() as u64
+    );
+    assert_eq!(
+        b.count("table[data-table=targets] tbody tr[data-target] .pbar"),
+        targets.len() as u64,
+        "a progress bar per target"
+    );
+    let mut by_status = BTreeMap::new();
+    for t in targets {
+        *by_status.entry(t["status"].as_str().unwrap()).or_insert(0u64) += 1;
+    }
+    for (status, n) in &by_status {
+        assert_eq!(
+            b.count(&format!("table[data-table=targets] tr[data-status={status}]")),
+            *n,
+            "targets {status}"
+        );
+    }
+    // Claimed and verified side by side: the overstated claim of jinshi 2008.
+    let row = b.text("tr[data-target=jinshi-2008-ge10m]");
+    assert!(
+        row.contains('6') && row.contains('4') && row.contains("missed"),
+        "jinshi-2008-ge10m: {row:?}"
+    );
+    assert_eq!(
+        b.count("tr[data-target=jinshi-2008-ge10m] .over-claim"),
+        1,
+        "claimed above verified is marked"
+    );
+
+    // Per assignee and year.
+    b.open(base, "#/targets?assignee=jinshi-park&year=2008");
+    let n = targets
+        .iter()
+        .filter(|t| {
+            t["assignee"] == "jinshi-park"
+                && t["period"]["from"].as_str().unwrap().starts_with("2008")
+                && t["period"]["to"].as_str().unwrap().starts_with("2008")
+        })
+        .count() as u64;
+    assert!(n > 0);
+    assert_eq!(b.count("table[data-table=targets] tbody tr[data-target]"), n);
+
+    // Mid-period, open targets have a trajectory and its colour.
+    b.open(base, "#/targets?as_of=2009-07-31");
+    b.screenshot("targets-2009-07-31");
+    let mut trajectories = BTreeMap::new();
+    for t in x.targets_mid["targets"].as_array().unwrap() {
+        if let Some(tr) = t["trajectory"].as_str() {
+            *trajectories.entry(tr.to_string()).or_insert(0u64) += 1;
+        }
+    }
+    assert!(!trajectories.is_empty(), "targets with a trajectory on 2009-07-31");
+    for (tr, n) in &trajectories {
+        let sel = format!("table[data-table=targets] tbody tr[data-status=open] .badge[data-trajectory={tr}]");
+        assert_eq!(b.count(&sel), *n, "trajectory {tr}");
+        assert_eq!(
+            b.count(&format!(
+                "table[data-table=targets] tbody tr.tone-row-{tr} .pbar.tone-{tr}"
+            )),
+            *n,
+            "colour of {tr}"
+        );
+    }
+}
+
+fn funds_page(b: &mut Browser, base: &str, x: &Expected) {
+    let accounts = x.funds["accounts"].as_array().unwrap();
+    b.open(base, "#/funds");
+    b.screenshot("funds");
+    assert_eq!(
+        b.count("table[data-table=accounts] tbody tr[data-account]"),
+        accounts.len() as u64
+    );
+    assert_eq!(
+        b.count("table[data-table=allocations] tbody tr"),
+        len(&x.funds, "allocations")
+    );
+    // The picture: one node per account that moved money, sources to payees.
+    assert_eq!(b.count("svg.sankey"), 1);
+    let moved = accounts
+        .iter()
+        .filter(|a| a["disbursed_in"] != "0.00" || a["disbursed_out"] != "0.00")
+        .count() as u64;
+    assert_eq!(b.count("svg.sankey .node"), moved);
+    assert!(b.count("svg.sankey path.band") > 10);
+    for a in accounts
+        .iter()
+        .filter(|a| a["kind"] == "source" && a["disbursed_out"] != "0.00")
+    {
+        let id = a["account_id"].as_str().unwrap();
+        assert_eq!(
+            b.count(&format!("svg.sankey .node.kind-source[data-account='{id}']")),
+            1,
+            "source {id} drawn"
+        );
+    }
+    // The flows out of each account sum to its disbursed_out (CSV, in fen).
+    let csv = b.eval("window.pledgerConsole.csv('flows')");
+    let mut out: BTreeMap<String, i64> = BTreeMap::new();
+    for line in csv.as_str().unwrap().trim_start_matches('\u{feff}').lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        *out.entry(cells[0].to_string()).or_insert(0) += fen(cells[2]);
+    }
+    for a in accounts {
+        let id = a["account_id"].as_str().unwrap();
+        assert_eq!(
+            out.get(id).copied().unwrap_or(0),
+            fen(a["disbursed_out"].as_str().unwrap()),
+            "flows out of {id}"
+        );
+    }
+    // Balances in the accounts CSV sum to zero.
+    let csv = b.eval("window.pledgerConsole.csv('accounts')");
+    let csv = csv.as_str().unwrap().trim_start_matches('\u{feff}');
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "balance").expect("balance column");
+    let sum: i64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| fen(l.rsplit(',').nth(header.len() - 1 - col).unwrap()))
+        .sum();
+    assert_eq!(sum, 0, "balances sum to zero");
+
+    // A trace, down and up.
+    b.open(base, "#/trace/city-treasury?direction=down");
+    b.screenshot("trace-city-treasury");
+    assert!(b.count("table[data-table=trace] tbody tr") > 3);
+    assert!(
+        b.text(".total").contains("1,836,100,480.00"),
+        "total of the trace: {}",
+        b.text(".total")
+    );
+}
+
+fn fen(s: &str) -> i64 {
+    let s = s.trim().trim_matches('"');
+    let (neg, s) = s.strip_prefix('-').map(|r| (true, r)).unwrap_or((false, s));
+    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+    let v = whole.parse::<i64>().unwrap() * 100 + format!("{frac:0<2}").parse::<i64>().unwrap();
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+fn incentives_page(b: &mut Browser, base: &str, x: &Expected) {
+    let payouts = x.incentives["payouts"].as_array().unwrap();
+    let unearned = payouts.iter().filter(|p| p["target_met"] == false).count() as u64;
+    let findings = codes(&x.findings).get("paid_without_met_target").copied().unwrap_or(0);
+    assert!(unearned > 0);
+    b.open(base, "#/incentives");
+    b.screenshot("incentives");
+    assert_eq!(
+        b.count("table[data-table=schemes] tbody tr[data-scheme]"),
+        len(&x.incentives, "schemes")
+    );
+    assert_eq!(
+        b.count("table[data-table=payouts] tbody tr[data-payout]"),
+        payouts.len() as u64
+    );
+    assert_eq!(
+        b.count("table[data-table=payouts] tr.unearned"),
+        unearned,
+        "highlighted payouts"
+    );
+    assert_eq!(
+        unearned, findings,
+        "highlighted payouts vs paid_without_met_target findings"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.page.incentives').dataset.unearned"),
+        json!(unearned.to_string())
+    );
+    // Paid against share per role: the over-paid role is marked.
+    let over = x.findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "share_exceeded")
+        .count() as u64;
+    assert!(b.count("table[data-table=schemes] .role.over") >= over);
+    // Only those payouts, on demand.
+    b.open(base, "#/incentives?only=unearned");
+    assert_eq!(b.count("table[data-table=payouts] tbody tr[data-payout]"), unearned);
+}
+
+fn records_pages(b: &mut Browser, base: &str, x: &Expected) {
+    b.open(base, "#/records");
+    assert_eq!(b.count("table[data-table=records] tbody tr[data-seq]"), 50);
+    assert_eq!(
+        b.count("table[data-table=records] tbody td .ok"),
+        50,
+        "every hash recomputes in the browser"
+    );
+
+    b.open(base, "#/records/5");
+    b.screenshot("record-5");
+    assert_eq!(
+        b.eval("document.querySelector('.verification').dataset.verdict"),
+        json!("verified")
+    );
+    for step in [
+        "record_hash",
+        "proof_for_record",
+        "root_from_proof",
+        "proof_matches_checkpoint",
+        "signature",
+    ] {
+        assert_eq!(
+            b.eval(&format!("document.querySelector('[data-step={step}]').dataset.ok")),
+            json!("true"),
+            "step {step}"
+        );
+    }
+    assert!(b.text(".verdict").contains("Verified"));
+    assert_eq!(
+        b.eval("document.querySelector('code[data-hash]').dataset.hash"),
+        x.record5["hash"]
+    );
+
+    // Pinning another key makes the same check fail.
+    b.eval("localStorage.setItem('pledger.pinned-key', 'other.example/ledger+00000000+AQzQoW7sbL/xJPk6MSeTZjISGCc9N6SJLUzR4SXn9ETJ')");
+    b.open(base, "#/records/6");
+    assert_eq!(
+        b.eval("document.querySelector('.verification').dataset.verdict"),
+        json!("failed")
+    );
+    assert_eq!(
+        b.eval("document.querySelector('[data-step=pinned_key]').dataset.ok"),
+        json!("false")
+    );
+    b.eval("localStorage.removeItem('pledger.pinned-key')");
+}
+
+fn claim_page(b: &mut Browser, base: &str, x: &Expected) {
+    b.open(base, "#/claims/jinshi-2008-ge10m");
+    b.screenshot("claim-jinshi-2008-ge10m");
+    assert_eq!(
+        b.eval("document.querySelector('.page.claim').dataset.verdict"),
+        x.claim["verdict"]
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.page.claim').dataset.verified"),
+        json!("verified")
+    );
+    let n = x.claim["deciding_seqs"].as_array().unwrap().len() as u64;
+    assert_eq!(b.count(".evidence .verification[data-verdict=verified]"), n);
+}
+
+fn as_of_picker(b: &mut Browser, base: &str, x: &Expected) {
+    b.open(base, "#/commitments");
+    // Pick a date the way a user does: set the input, fire change.
+    b.eval("(() => { const i = document.getElementById('as-of'); i.value = '2008-12-31'; i.dispatchEvent(new Event('change')); })()");
+    b.wait_route("#/commitments?as_of=2008-12-31");
+    b.screenshot("commitments-as-of-2008-12-31");
+    assert_eq!(b.eval("document.getElementById('as-of').value"), json!("2008-12-31"));
+    let all = len(&x.commitments_2008, "commitments");
+    assert_eq!(b.count("table[data-table=commitments] tbody tr[data-status]"), all);
+    let overdue = codes(&x.findings_2008).get("commitment_overdue").copied().unwrap_or(0);
+    assert_eq!(
+        b.count("table[data-table=commitments] tbody tr[data-status=overdue]"),
+        overdue
+    );
+    // The scope follows the navigation.
+    b.eval("document.querySelector('nav a[data-nav=findings]').click()");
+    b.wait_route("#/findings?as_of=2008-12-31");
+    assert_eq!(
+        b.count("table[data-table=findings] tbody tr[data-code]"),
+        len(&x.findings_2008, "findings")
+    );
+    assert_eq!(b.eval("document.getElementById('as-of').value"), json!("2008-12-31"));
+}
+
+/// The browser's BLAKE3 against the `blake3` crate, and the check failing
+/// on tampered records, proofs and checkpoints.
+fn verify_here_in_the_browser(b: &mut Browser, base: &str, x: &Expected) {
+    b.open(base, "#/records/5");
+    let lengths = [
+        0usize, 1, 63, 64, 65, 1023, 1024, 1025, 2048, 2049, 3072, 3073, 4096, 4097, 5120, 5121, 8192, 8193, 16384,
+        31744, 102400,
+    ];
+    let got = b.eval(&format!(
+        "import('/console/blake3.js').then(m => {lengths:?}.map(n => m.blake3Hex(Uint8Array.from({{length: n}}, (_, i) => i % 251))))"
+    ));
+    for (i, n) in lengths.iter().enumerate() {
+        let input: Vec<u8> = (0..*n).map(|i| (i % 251) as u8).collect();
+        assert_eq!(
+            got[i],
+            json!(blake3::hash(&input).to_hex().to_string()),
+            "BLAKE3 of {n} bytes"
+        );
+    }
+    assert_eq!(
+        b.eval("import('/console/blake3.js').then(m => m.blake3Hex(''))"),
+        json!("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262")
+    );
+    // Multi-byte UTF-8 and the record hash of a stored record.
+    let text = "常德市人民政府 — pledger/record/v1\n";
+    assert_eq!(
+        b.eval(&format!(
+            "import('/console/blake3.js').then(m => m.blake3Hex({}))",
+            serde_json::to_string(text).unwrap()
+        )),
+        json!(blake3::hash(text.as_bytes()).to_hex().to_string())
+    );
+    // Every record of the demo, hashed in the browser.
+    let checked = b.eval(
+        r#"(async () => {
+            const v = await import('/console/verify.js');
+            let from = 0, n = 0, bad = [];
+            for (;;) {
+                const page = await (await fetch(`/v1/events?from=${from}&limit=500`)).json();
+                if (page.records.length === 0) break;
+                for (const r of page.records) {
+                    if (v.recordHash(r) !== r.hash) bad.push(r.seq);
+                    n++;
+                }
+                from += page.records.length;
+            }
+            return { n, bad };
+        })()"#,
+    );
+    assert_eq!(
+        checked["bad"],
+        json!([]),
+        "records whose hash the browser does not recompute"
+    );
+    assert_eq!(checked["n"], json!(x.records), "records hashed in the browser");
+    let record = serde_json::to_string(&x.record5).unwrap();
+    assert_eq!(
+        b.eval(&format!(
+            "import('/console/verify.js').then(v => v.recordHash({record}))"
+        )),
+        x.record5["hash"]
+    );
+
+    let verdicts = b.eval(
+        r#"(async () => {
+            const v = await import('/console/verify.js');
+            const get = async (p) => (await fetch(p)).json();
+            const cp = await get('/v1/checkpoint');
+            const rec = await get('/v1/events/5');
+            const proof = await get(`/v1/proofs/inclusion?seq=5&size=${cp.size}`);
+            const clone = (o) => JSON.parse(JSON.stringify(o));
+            const out = {};
+            out.good = (await v.verifyRecord(rec, proof, cp)).verdict;
+            const r2 = clone(rec); r2.event.data.name = r2.event.data.name + ' ';
+            out.record = (await v.verifyRecord(r2, proof, cp)).verdict;
+            const p2 = clone(proof); p2.path[0] = p2.path[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
+            out.path = (await v.verifyRecord(rec, p2, cp)).verdict;
+            const p3 = clone(proof); p3.path.pop();
+            out.short = (await v.verifyRecord(rec, p3, cp)).verdict;
+            const lines = cp.text.split('\n');
+            const sig = lines[lines.length - 2];
+            const flipped = sig.slice(0, -6) + (sig.slice(-6, -5) === 'A' ? 'B' : 'A') + sig.slice(-5);
+            const c2 = { ...cp, text: cp.text.replace(sig, flipped) };
+            out.signature = (await v.verifyRecord(rec, proof, c2)).verdict;
+            const c3 = { ...cp, text: cp.text.replace(/\n(\d+)\n/, (m, n) => '\n' + (Number(n) + 1) + '\n') };
+            out.size = (await v.verifyRecord(rec, proof, c3)).verdict;
+            return out;
+        })()"#,
+    );
+    assert_eq!(
+        verdicts,
+        json!({"good": "verified", "record": "failed", "path": "failed", "short": "failed", "signature": "failed", "size": "failed"}),
+        "verify here on good and tampered input"
+    );
+}
+
+fn language_switch(b: &mut Browser, base: &str) {
+    b.open(base, "#/funds");
+    assert_eq!(b.eval("document.documentElement.lang"), json!("en"));
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'zh-CN' && document.body.dataset.state === 'ready'",
+        "Chinese",
+    );
+    b.screenshot("funds-zh-CN-switched");
+    let main = b.text("#main");
+    assert!(
+        main.contains("亿元") && main.contains("万元"),
+        "amounts in 亿元 and 万元"
+    );
+    assert!(b.text("nav").contains("资金拨付"));
+    // The choice is remembered, and switches back.
+    b.open(base, "#/targets");
+    assert_eq!(b.eval("document.documentElement.lang"), json!("zh-CN"));
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'en' && document.body.dataset.state === 'ready'",
+        "English",
+    );
+    assert!(b.text("nav").contains("Funds"));
+    b.eval("localStorage.removeItem('pledger.lang')");
+}
+
+fn chinese_from_the_browser(b: &mut Browser, base: &str) {
+    b.open(base, "#/funds");
+    assert_eq!(
+        b.eval("navigator.language.toLowerCase().startsWith('zh')"),
+        json!(true),
+        "the browser runs in Chinese"
+    );
+    assert_eq!(b.eval("document.documentElement.lang"), json!("zh-CN"));
+    b.screenshot("funds-zh-CN");
+    let main = b.text("#main");
+    assert!(
+        main.contains("亿元") || main.contains("万元"),
+        "amounts in 万元 / 亿元: {}",
+        &main[..main.len().min(400)]
+    );
+    // 1,836,100,480.00 yuan out of the city treasury reads 18.36亿元.
+    assert!(main.contains("18.36亿元"), "city treasury in 亿元");
+    for page in ["findings", "targets", "commitments", "incentives"] {
+        b.open(base, &format!("#/{page}"));
+        b.screenshot(&format!("{page}-zh-CN"));
+        assert!(
+            b.text("h1").chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{page} title in Chinese"
+        );
+    }
+    assert!(b.text("#main").contains("万元"), "incentives in 万元");
+}
+
+fn token_prompt(b: &mut Browser, base: &str, x: &Expected) {
+    b.goto(&format!("{base}/#/findings"));
+    assert_eq!(b.wait_route("#/findings"), "auth", "the console asks for a token");
+    assert_eq!(b.count("#token-input"), 1);
+    b.screenshot("token-prompt");
+
+    // A wrong token is refused, and said so.
+    b.eval("(() => { document.getElementById('token-input').value = 'not-a-token'; document.getElementById('token-submit').click(); })()");
+    b.wait_for(
+        "document.body.dataset.state === 'auth' && document.querySelector('.token-prompt .alert')",
+        "the refusal",
+    );
+
+    let token = serde_json::to_string(&x.token).unwrap();
+    b.eval(&format!("(() => {{ document.getElementById('token-input').value = {token}; document.getElementById('token-submit').click(); }})()"));
+    b.wait_for("document.body.dataset.state === 'ready'", "the findings with a token");
+    assert_eq!(
+        b.count("table[data-table=findings] tbody tr[data-code]"),
+        len(&x.findings, "findings")
+    );
+    // The record page too, and its proof, with the token.
+    b.open(base, "#/records/5");
+    assert_eq!(
+        b.eval("document.querySelector('.verification').dataset.verdict"),
+        json!("verified")
+    );
+    b.screenshot("record-5-with-token");
+}
+
+/// What the server sends is exactly the files of `crates/server/console/`.
+fn served_assets_are_the_files(b: &mut Browser) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/server/console");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("crates/server/console")
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "console files: {names:?}");
+    for name in names {
+        let on_disk = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let path = if name == "index.html" {
+            "/".to_string()
+        } else {
+            format!("/console/{name}")
+        };
+        let served = b.eval(&format!(
+            "fetch('{path}').then(r => r.ok ? r.text() : 'HTTP ' + r.status)"
+        ));
+        assert_eq!(
+            served.as_str(),
+            Some(on_disk.as_str()),
+            "{path} is not crates/server/console/{name}"
+        );
+    }
+}
