@@ -713,3 +713,76 @@ fn json_logs_carry_the_appended_seq_in_the_request_span() {
     assert_eq!(append["span"]["seq"], 3);
     assert_eq!(append["span"]["entity"], CITY);
 }
+
+#[test]
+fn admin_tokens_issue_and_revoke_tokens_over_http() {
+    let (l, s, rec, _read) = started(&[]);
+    let a = agent();
+    let url = s.url("/v1/tokens");
+    let body = json!({"entity": CITY, "roles": ["recorder"]}).to_string();
+    // Only an admin token may.
+    assert_eq!(post(&a, &url, Some(&rec), &body).status, 403);
+    assert_eq!(post(&a, &url, None, &body).status, 401);
+    let admin = token(&l.data, CITY, "admin");
+    let r = post(&a, &url, Some(&admin), &body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let issued = r.json();
+    let fresh = issued["token"].as_str().unwrap().to_string();
+    let id = issued["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        post(
+            &a,
+            &s.url("/v1/events"),
+            Some(&fresh),
+            &disbursement("t1", "1.00", "x").to_string()
+        )
+        .status,
+        201
+    );
+    // Listing never shows a token.
+    let list = get(&a, &url, Some(&admin));
+    assert!(!list.body.contains(&fresh) && list.body.contains(&id), "{}", list.body);
+    // Unknown entities and roles are refused.
+    let r = post(
+        &a,
+        &url,
+        Some(&admin),
+        &json!({"entity": "nobody", "roles": ["reader"]}).to_string(),
+    );
+    assert_eq!((r.status, r.code().as_str()), (422, "unknown_reference"));
+    let r = post(
+        &a,
+        &url,
+        Some(&admin),
+        &json!({"entity": CITY, "roles": ["root"]}).to_string(),
+    );
+    assert_eq!(r.status, 422);
+    let r = post(
+        &a,
+        &url,
+        Some(&admin),
+        &json!({"entity": CITY, "roles": ["auditor"]}).to_string(),
+    );
+    assert_eq!(r.status, 422, "the city is not an auditor");
+    // Revoked: the token stops working at once.
+    let r = a
+        .delete(&s.url(&format!("/v1/tokens/{id}")))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .call()
+        .expect("revoke");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        post(
+            &a,
+            &s.url("/v1/events"),
+            Some(&fresh),
+            &disbursement("t2", "1.00", "x").to_string()
+        )
+        .status,
+        401
+    );
+    // Entities, with their names.
+    let e = get(&a, &s.url("/v1/entities"), Some(&admin)).json();
+    assert_eq!(e["entities"][0]["entity_id"], CITY);
+    assert_eq!(e["entities"][0]["name"], "常德市人民政府");
+}

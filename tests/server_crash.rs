@@ -51,9 +51,18 @@ fn check_views_equal_rebuild(s: &Server, tok: &str) -> u64 {
         "/v1/incentives",
         "/v1/findings",
     ] {
+        let started = std::time::Instant::now();
         let live = get(&a, &s.url(view), Some(tok));
-        assert_eq!(live.status, 200, "{view}: {}", live.body);
+        assert_eq!(live.status, 200, "{view} after {:?}: {}", started.elapsed(), live.body);
+        let started = std::time::Instant::now();
         let rebuilt = get(&a, &s.url(&format!("{view}?at_seq={}", len - 1)), Some(tok));
+        assert_eq!(
+            rebuilt.status,
+            200,
+            "{view}?at_seq after {:?}: {}",
+            started.elapsed(),
+            rebuilt.body
+        );
         let mut rebuilt = rebuilt.json();
         rebuilt.as_object_mut().unwrap().remove("at_seq");
         assert_eq!(
@@ -80,9 +89,10 @@ fn acknowledged_appends_survive_sigkill_and_views_equal_a_rebuild() {
     let mut checked_records = 0usize;
 
     for kill in 0..kills {
+        // Checkpoints and views snapshots are written (and killed) mid-run too.
         let s = Server::start_env(
             &l.data,
-            &["--checkpoint-every", "1"],
+            &["--checkpoint-every", "1", "--snapshot-every", "300"],
             &[("PLEDGER_TODAY", "2026-06-30")],
         );
         check_views_equal_rebuild(&s, &tok);

@@ -30,7 +30,10 @@ impl Server {
             .arg(data)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
-            .env("PLEDGER_LOG", "warn")
+            .env(
+                "PLEDGER_LOG",
+                std::env::var("PLEDGER_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -125,14 +128,25 @@ fn answer(r: Result<ureq::Response, ureq::Error>) -> Reply {
     match r {
         Ok(resp) => Reply {
             status: resp.status(),
-            body: resp.into_string().unwrap_or_default(),
+            body: body_text(resp),
         },
         Err(ureq::Error::Status(status, resp)) => Reply {
             status,
-            body: resp.into_string().unwrap_or_default(),
+            body: body_text(resp),
         },
         Err(e) => panic!("HTTP transport error: {e}"),
     }
+}
+
+/// The whole body: `into_string` stops at 10 MB, and a findings report of
+/// a few hundred thousand records is larger.
+fn body_text(resp: ureq::Response) -> String {
+    use std::io::Read;
+    let mut body = String::new();
+    resp.into_reader()
+        .read_to_string(&mut body)
+        .unwrap_or_else(|e| panic!("reading the body: {e}"));
+    body
 }
 
 pub fn get(agent: &ureq::Agent, url: &str, token: Option<&str>) -> Reply {

@@ -75,6 +75,11 @@ impl Tokens {
         Ok(())
     }
 
+    /// The token file itself (for issuing and revoking).
+    pub fn store(&self) -> &TokenStore {
+        &self.store
+    }
+
     /// The principal of a token, or `None` when it is unknown or revoked.
     pub fn lookup(&self, token: &str) -> Result<Option<Principal>, TokenError> {
         self.refresh()?;

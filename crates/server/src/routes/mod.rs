@@ -6,6 +6,7 @@ pub mod events;
 pub mod ops;
 pub mod proofs;
 pub mod stream;
+pub mod tokens;
 pub mod views;
 
 use crate::error::ApiError;
@@ -14,7 +15,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::Router;
 use pledger_core::when::Day;
 use pledger_views::Scope;
@@ -31,6 +32,8 @@ pub enum Access {
     Read,
     /// A token whose entity is every event's actor.
     Write,
+    /// An admin token.
+    Admin,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -279,6 +282,52 @@ pub fn table() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/v1/entities",
+            summary: "Every registered entity: id, kind, name, parent (beyond the contract: names for the ids the views use).",
+            access: Access::Read,
+            params: SCOPE.to_vec(),
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::entities),
+        },
+        Route {
+            method: "post",
+            path: "/v1/tokens",
+            summary: "Issue a token: {\"entity\", \"roles\": [...]} → {\"id\", \"entity\", \"roles\", \"token\"} (admin; beyond the contract).",
+            access: Access::Admin,
+            params: vec![],
+            responses: &[
+                (201, "issued; the token is shown only here"),
+                (401, "no valid token"),
+                (403, "not an admin token"),
+                (422, "an unknown entity or role, or the auditor role for a non-auditor"),
+            ],
+            handler: || post(tokens::issue),
+        },
+        Route {
+            method: "get",
+            path: "/v1/tokens",
+            summary: "Issued tokens: ids, entities, roles, dates; never the tokens (admin; beyond the contract).",
+            access: Access::Admin,
+            params: vec![],
+            responses: &[(200, "the tokens"), (401, "no valid token"), (403, "not an admin token")],
+            handler: || get(tokens::list),
+        },
+        Route {
+            method: "delete",
+            path: "/v1/tokens/{id}",
+            summary: "Revoke a token by its id (admin; beyond the contract).",
+            access: Access::Admin,
+            params: vec![path("id", "string", "The token's id (or the token itself).")],
+            responses: &[
+                (200, "revoked"),
+                (401, "no valid token"),
+                (403, "not an admin token"),
+                (404, "no such token"),
+            ],
+            handler: || delete(tokens::revoke),
+        },
+        Route {
+            method: "get",
             path: "/healthz",
             summary: "Liveness: {\"status\": \"ok\", \"records\": N}.",
             access: Access::Open,
@@ -426,15 +475,29 @@ pub fn openapi() -> Value {
         match r.access {
             Access::Open => op["security"] = json!([]),
             Access::Read => op["security"] = json!([{"bearer": []}, {}]),
-            Access::Write => op["security"] = json!([{"bearer": []}]),
+            Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
         }
-        if r.method == "post" {
+        if r.path == "/v1/events" && r.method == "post" {
             op["requestBody"] = json!({
                 "required": true,
                 "content": {"application/json": {"schema": {"oneOf": [
                     {"$ref": "#/components/schemas/Event"},
                     {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
                 ]}}}
+            });
+        }
+        if r.path == "/v1/tokens" && r.method == "post" {
+            op["requestBody"] = json!({
+                "required": true,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["entity", "roles"],
+                    "properties": {
+                        "entity": {"type": "string"},
+                        "roles": {"type": "array", "items": {"enum": ["recorder", "auditor", "reader", "admin"]}}
+                    },
+                    "additionalProperties": false
+                }}}
             });
         }
         paths.entry(r.path).or_default().insert(r.method.to_string(), op);

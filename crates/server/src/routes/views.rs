@@ -229,3 +229,32 @@ pub async fn claim(
     })
     .await
 }
+
+/// Every registered entity (id, kind, name, parent), so a reader can put
+/// names to the ids the other views use. Not in the contract's route list.
+pub async fn entities(
+    State(state): State<AppState>,
+    _r: Reader,
+    q: Result<Q, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let scope = super::scope(&query(q)?)?;
+    view(&state, scope, |_, facts, _| {
+        let entities: Vec<Value> = facts
+            .entities
+            .iter()
+            .filter(|(_, e)| facts.live(e.at.seq))
+            .map(|(id, e)| {
+                json!({
+                    "entity_id": id,
+                    "kind": e.data.kind.as_str(),
+                    "name": e.data.name.0,
+                    "parent": e.data.parent.as_ref().map(|p| p.as_str()),
+                    "has_public_key": e.data.public_key.is_some(),
+                    "seq": e.at.seq,
+                })
+            })
+            .collect();
+        Ok(json!({ "entities": entities }))
+    })
+    .await
+}
