@@ -786,3 +786,84 @@ fn admin_tokens_issue_and_revoke_tokens_over_http() {
     assert_eq!(e["entities"][0]["entity_id"], CITY);
     assert_eq!(e["entities"][0]["name"], "常德市人民政府");
 }
+
+#[test]
+fn every_error_has_the_contract_shape_and_names_the_first_bad_event() {
+    let (l, s, rec, read) = started(&[]);
+    let a = agent();
+    let url = s.url("/v1/events");
+    let shape = |r: &server::Reply| {
+        let e = &r.json()["error"];
+        assert!(
+            e["code"].is_string() && e["message"].is_string() && e["field"].is_string(),
+            "{}",
+            r.body
+        );
+    };
+    // A known route with another method: 405 in the contract's shape, Allow kept.
+    let r = a
+        .delete(&s.url("/v1/events/0"))
+        .set("Authorization", &format!("Bearer {read}"))
+        .call();
+    let resp = match r {
+        Err(ureq::Error::Status(405, resp)) => resp,
+        other => panic!("expected 405, got {other:?}"),
+    };
+    assert!(resp.header("allow").is_some_and(|v| v.contains("GET")));
+    let body: Value = serde_json::from_str(&resp.into_string().unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    // A path segment that is not UTF-8.
+    let r = get(&a, &s.url("/v1/targets/%FF"), Some(&read));
+    assert_eq!(r.status, 400);
+    shape(&r);
+    // 401 says how to authenticate.
+    let resp = ureq::get(&s.url("/v1/targets")).call().unwrap_err();
+    match resp {
+        ureq::Error::Status(401, resp) => {
+            assert!(resp.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")))
+        }
+        other => panic!("expected 401, got {other}"),
+    }
+    // A single event's error has no batch position.
+    let mut d = disbursement("x1", "1.00", "x");
+    d["data"]["to_account"] = json!("nowhere");
+    let r = post(&a, &url, Some(&rec), &d.to_string());
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"]["field"], "data.to_account", "{}", r.body);
+    assert!(
+        !r.json()["error"]["message"].as_str().unwrap().contains("batch"),
+        "{}",
+        r.body
+    );
+    // In a large batch (prepared in parallel) the first bad event is named, every time.
+    let mut batch: Vec<Value> = (0..300).map(|i| disbursement(&format!("b{i}"), "1.00", "x")).collect();
+    batch[149]["data"]["amount"] = json!("x1");
+    batch[200]["data"]["zzz"] = json!(1);
+    let body = Value::Array(batch).to_string();
+    for _ in 0..8 {
+        let r = post(&a, &url, Some(&rec), &body);
+        assert_eq!(r.json()["error"]["field"], "[149].data.amount", "{}", r.body);
+    }
+    // The same id twice in one batch names both events, not a record that does not exist.
+    let twice = json!([disbursement("dup", "1.00", "x"), disbursement("dup", "2.00", "x")]);
+    let r = post(&a, &url, Some(&rec), &twice.to_string());
+    assert_eq!(r.status, 409);
+    let m = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(m.contains("#1") && m.contains("#2") && m.contains("this batch"), "{m}");
+    // A Last-Event-ID at the very end of the range resumes at nothing, without crashing.
+    let resp = ureq::get(&s.url("/v1/stream"))
+        .set("Authorization", &format!("Bearer {read}"))
+        .set("Last-Event-ID", &u64::MAX.to_string())
+        .call()
+        .expect("stream");
+    assert_eq!(resp.status(), 200);
+    drop(resp);
+    assert_eq!(get(&a, &s.url("/healthz"), None).status, 200);
+    // A token whose entity is not registered in this (founded) ledger cannot read.
+    let ghost = token(&l.data, "ghost", "reader");
+    let r = get(&a, &s.url("/v1/targets"), Some(&ghost));
+    assert_eq!(r.status, 401, "{}", r.body);
+    let (code, log) = s.stop();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}

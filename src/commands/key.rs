@@ -6,9 +6,17 @@ use crate::{Failure, Format};
 use std::path::Path;
 
 pub fn run(data: &Path, format: Format) -> Result<(), Failure> {
-    let (dir, backend) = crate::commands::open_backend(data)?;
+    let dir = pledger_store::keys::DataDir::open(data)?;
     let key = dir.verifier_key()?;
-    let former = pledger_store::checkpoints::former_keys(backend.as_ref())?;
+    // The key needs only the key file; former keys live in the log, which a
+    // running server holds: without it, print the key alone and say so.
+    let former = match crate::commands::open_backend(data) {
+        Ok((_, backend)) => pledger_store::checkpoints::former_keys(backend.as_ref())?,
+        Err(_) => {
+            eprintln!("pledger: the log is in use (a server is running?); former keys, if any, are not listed");
+            Vec::new()
+        }
+    };
     match format {
         Format::Json => println!(
             "{}",

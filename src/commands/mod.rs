@@ -30,7 +30,7 @@ pub fn open_backend(data: &Path) -> Result<(DataDir, Arc<SledBackend>), crate::F
     let backend = SledBackend::open(&DataDir::log_path(data)).map_err(|e| match e {
         StoreError::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
             crate::Failure::Input(format!(
-                "the ledger in {} is in use by another pledger process (is `pledger serve` running?): {io}",
+                "the ledger in {} is in use by another pledger process (is `pledger serve` running?); stop it first, or ask the server over HTTP",
                 data.display()
             ))
         }

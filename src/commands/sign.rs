@@ -71,11 +71,13 @@ fn sign_lines(text: &str, key: &SigningKey) -> Result<Vec<u8>, Failure> {
     if lines.is_empty() {
         return Err(Failure::Input("the input holds no events; nothing was signed".into()));
     }
-    let signed: Vec<Vec<u8>> = lines
-        .into_par_iter()
-        .map(|(n, line)| sign_line(line, key).map_err(|why| (n, why)))
-        .collect::<Result<_, _>>()
-        .map_err(|(n, why)| Failure::Input(format!("line {n}: {why}; nothing was signed")))?;
+    let signed: Vec<Vec<u8>> = pledger_store::input::first_error_in_order(
+        lines
+            .into_par_iter()
+            .map(|(n, line)| sign_line(line, key).map_err(|why| (n, why)))
+            .collect(),
+    )
+    .map_err(|(n, why)| Failure::Input(format!("line {n}: {why}; nothing was signed")))?;
     let mut out = Vec::with_capacity(signed.iter().map(|l| l.len() + 1).sum());
     for line in signed {
         out.extend_from_slice(&line);

@@ -35,6 +35,7 @@ pub fn run(data: &Path, command: TokenCommand, format: Format) -> Result<(), Fai
     let store = TokenStore::new(data);
     match command {
         TokenCommand::Add { entity, role } => {
+            pledger_core::ids::check_id(&entity).map_err(|e| Failure::Input(format!("ENTITY: {e}")))?;
             let roles = role
                 .iter()
                 .map(|r| Role::parse(r.trim()))
@@ -60,10 +61,26 @@ pub fn run(data: &Path, command: TokenCommand, format: Format) -> Result<(), Fai
             }
         }
         TokenCommand::Revoke { token } => {
+            let already = store
+                .load()
+                .map_err(|e| Failure::Input(e.to_string()))?
+                .into_iter()
+                .any(|t| {
+                    (t.id == token || t.hash == pledger_server::tokens::hash_token(&token)) && t.revoked_at.is_some()
+                });
             let entry = store
                 .revoke(&token, &now())
                 .map_err(|e| Failure::Input(e.to_string()))?;
-            println!("revoked token {} of {}", entry.id, entry.entity);
+            if already {
+                println!(
+                    "token {} of {} was already revoked (at {})",
+                    entry.id,
+                    entry.entity,
+                    entry.revoked_at.unwrap_or_default()
+                );
+            } else {
+                println!("revoked token {} of {}", entry.id, entry.entity);
+            }
         }
         TokenCommand::List => {
             let tokens = store.load().map_err(|e| Failure::Input(e.to_string()))?;

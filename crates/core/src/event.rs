@@ -509,7 +509,9 @@ impl Event {
             return Err(Rejection::new(
                 "unknown_field",
                 k.clone(),
-                format!("unknown field {k:?}; an event has type, id, actor, occurred_at and data"),
+                format!(
+                    "unknown field {k:?}; an event has type, id, actor, occurred_at, data and (when signed) signature"
+                ),
             ));
         }
         let kind = match obj.get("type") {

@@ -121,9 +121,28 @@ fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Principal>, ApiErro
         ApiError::internal(format!("tokens cannot be checked: {e}"))
     })?;
     match principal {
-        Some(p) => Ok(Some(p)),
+        Some(p) if registered(state, &p.entity)? => Ok(Some(p)),
+        Some(p) => Err(ApiError::unauthorized(format!(
+            "this token belongs to {:?}, which is not a registered entity of this ledger (never registered, or its registration was voided)",
+            p.entity
+        ))),
         None => Err(ApiError::unauthorized("this token is not valid (unknown or revoked)")),
     }
+}
+
+/// Is `entity` registered (and not voided)? An empty ledger accepts any
+/// entity: the founding record is appended with a token of the entity it
+/// registers. The live facts answer without catching up first, and catch
+/// up only when they do not know the entity (registered a moment ago).
+fn registered(state: &AppState, entity: &str) -> Result<bool, ApiError> {
+    if state.ledger().is_empty() {
+        return Ok(true);
+    }
+    let known = |facts: &pledger_views::Facts| facts.entities.get(entity).is_some_and(|e| facts.live(e.at.seq));
+    if state.live().peek(known) {
+        return Ok(true);
+    }
+    Ok(state.live().read(state.ledger(), known)?)
 }
 
 /// A caller with a valid token (any role).

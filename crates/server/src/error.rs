@@ -100,6 +100,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"pledger\""),
+            );
+        }
         // For the metrics and the request span: the code, not just the status.
         resp.extensions_mut().insert(ErrorCode(self.code));
         resp

@@ -34,14 +34,24 @@ impl Origin {
 }
 
 fn prepare_chunk(values: Vec<(usize, Result<Value, String>)>) -> ImportChunk {
-    values
-        .into_par_iter()
-        .map(|(index, v)| {
-            let v =
-                v.map_err(|e| Rejection::new("invalid_json", "", format!("not valid JSON: {e}")).at_index(index))?;
-            prepare(v).map_err(|r| r.at_index(index))
-        })
-        .collect()
+    first_error_in_order(
+        values
+            .into_par_iter()
+            .map(|(index, v)| {
+                let v =
+                    v.map_err(|e| Rejection::new("invalid_json", "", format!("not valid JSON: {e}")).at_index(index))?;
+                prepare(v).map_err(|r| r.at_index(index))
+            })
+            .collect(),
+    )
+}
+
+/// The values, or the error of the earliest input that failed. Collecting
+/// a parallel iterator straight into a `Result` stops at whichever error a
+/// thread finds first, so a batch with two bad events would name either;
+/// the one that comes first in the input is the one to report.
+pub fn first_error_in_order<T, E>(results: Vec<Result<T, E>>) -> Result<Vec<T>, E> {
+    results.into_iter().collect()
 }
 
 /// Reads `reader` to the end, sending prepared chunks to `tx`. Stops at the

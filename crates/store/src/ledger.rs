@@ -289,11 +289,13 @@ impl Ledger {
 
     /// Parses and appends raw JSON events as one batch.
     pub fn append_values(&self, values: Vec<Value>) -> Result<AppendOutcome, AppendError> {
-        let prepared = values
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, v)| prepare(v).map_err(|r| r.at_index(i)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let prepared = crate::input::first_error_in_order(
+            values
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, v)| prepare(v).map_err(|r| r.at_index(i)))
+                .collect(),
+        )?;
         self.append(prepared)
     }
 
@@ -690,6 +692,7 @@ impl Writer {
         journal: &mut Journal,
     ) -> Result<AppendOutcome, AppendError> {
         let mut receipts = Vec::with_capacity(batch.len());
+        let batch_start = p.next_seq();
         for (i, mut prep) in batch.into_iter().enumerate() {
             let index = offset + i;
             let seq = p.next_seq();
@@ -708,16 +711,22 @@ impl Writer {
                     // that, not as a conflict with its own first copy.
                     signature::check(&self.registry, &prep.event, prep.signed.as_deref())
                         .map_err(|r| r.at_index(index))?;
-                    return Err(Rejection::new(
-                        "id_conflict",
-                        "id",
+                    let message = if first >= batch_start {
+                        // Staged a moment ago by this same batch: there is
+                        // no record `first` for the client to look at.
+                        format!(
+                            "id {:?} is given to two different events of this batch (#{} and #{}); each event needs its own id",
+                            id.as_str(),
+                            offset + (first - batch_start) as usize + 1,
+                            index + 1
+                        )
+                    } else {
                         format!(
                             "id {:?} was already used by record {first} for a different event; use a new id, or void record {first} first if it was a mistake",
                             id.as_str()
-                        ),
-                    )
-                    .at_index(index)
-                    .into());
+                        )
+                    };
+                    return Err(Rejection::new("id_conflict", "id", message).at_index(index).into());
                 }
             } else {
                 let id = self.auto_id(seq, &p.prev);

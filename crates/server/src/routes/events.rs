@@ -174,12 +174,13 @@ async fn append_inner(
     let outcome = rx
         .await
         .map_err(|_| ApiError::from(pledger_store::StoreError::Closed))?
-        .map_err(|e| {
-            // A rejection of one event in a batch names its position.
-            match e {
-                pledger_store::AppendError::Rejected(r) if batch && r.index.is_none() => ApiError::rejected(r),
-                other => ApiError::from(other),
+        .map_err(|e| match e {
+            // A single event is not "event #1 of the batch".
+            pledger_store::AppendError::Rejected(mut r) if !batch => {
+                r.index = None;
+                ApiError::rejected(r)
             }
+            other => ApiError::from(other),
         })?;
     Ok(outcome)
 }
@@ -187,11 +188,13 @@ async fn append_inner(
 fn prepare_all(items: Vec<Value>, batch: bool) -> Result<Vec<Prepared>, ApiError> {
     let tag = |i: usize, r: pledger_core::Rejection| if batch { r.at_index(i) } else { r };
     if items.len() > PARALLEL_PREPARE {
-        items
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, v)| prepare(v).map_err(|r| ApiError::rejected(tag(i, r))))
-            .collect()
+        pledger_store::input::first_error_in_order(
+            items
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, v)| prepare(v).map_err(|r| ApiError::rejected(tag(i, r))))
+                .collect(),
+        )
     } else {
         items
             .into_iter()

@@ -395,14 +395,16 @@ pub fn router(state: AppState) -> Router {
     }
     let max_body = state.config().max_body_bytes;
     let timeout = state.config().request_timeout;
+    // Layers run outside in: the last added sees the request first. The
+    // shaping middleware sits outside the timeout so a 408 gets its body.
     router
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), count_request))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), count_request))
         .layer(
             TraceLayer::new_for_http()
                 .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
@@ -424,18 +426,54 @@ async fn not_found() -> ApiError {
     ApiError::not_found("no such route; see /openapi.json")
 }
 
-/// Counts requests, and refusals by their error code.
+/// Counts requests, and refusals by their error code; gives every error
+/// the contract's shape, including those the HTTP layers answer with an
+/// empty body (405 for a known route and another method, 408 for a
+/// request cut off by the timeout).
 async fn count_request(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: Request<axum::body::Body>,
     next: Next,
 ) -> Response {
-    let resp = next.run(req).await;
+    let resp = shaped(next.run(req).await);
     state.metrics().request();
     if let Some(code) = resp.extensions().get::<crate::error::ErrorCode>() {
         state.metrics().rejected(&code.0);
     }
     resp
+}
+
+/// An error answer without the contract's JSON body, given one.
+fn shaped(resp: Response) -> Response {
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if status.as_u16() < 400 || is_json {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this route does not take that method; see the Allow header and /openapi.json".to_string(),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            "the request took longer than the server allows (--request-timeout); send it again, whole".to_string(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large".to_string()),
+        s => (
+            if s.is_server_error() { "internal" } else { "bad_request" },
+            s.canonical_reason().unwrap_or("error").to_string(),
+        ),
+    };
+    let allow = resp.headers().get(axum::http::header::ALLOW).cloned();
+    let mut shaped = axum::response::IntoResponse::into_response(ApiError::new(status, code, message));
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(axum::http::header::ALLOW, allow);
+    }
+    shaped
 }
 
 /// `/openapi.json`, from [`table`].

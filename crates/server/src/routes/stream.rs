@@ -34,7 +34,7 @@ pub async fn stream(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|s| s.trim().parse::<u64>().ok())
-        .map(|seq| seq + 1);
+        .map(|seq| seq.saturating_add(1));
     let from = match (q.get("from"), resume) {
         (_, Some(r)) => r,
         (Some(s), None) => super::number(s, "from")?,

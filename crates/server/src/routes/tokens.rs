@@ -7,7 +7,6 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::tokens::{Role, TokenError};
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -51,10 +50,26 @@ pub struct NewToken {
 pub async fn issue(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    body: Result<Json<NewToken>, JsonRejection>,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     admin(&caller)?;
-    let Json(req) = body.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", e.body_text()))?;
+    // Like POST /v1/events, the body is read as JSON whatever its
+    // Content-Type says.
+    let req: NewToken = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            format!("the body is not a token request: {e}"),
+        )
+    })?;
+    if req.roles.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            "give at least one role",
+        )
+        .field("roles"));
+    }
     let roles = req
         .roles
         .iter()
@@ -115,9 +130,19 @@ pub async fn list(State(state): State<AppState>, Caller(caller): Caller) -> Resu
 pub async fn revoke(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     admin(&caller)?;
+    let Path(id) = id?;
+    if id.starts_with("plg_") {
+        // A token in a URL ends up in logs; its id is what names it.
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            "give the token's id (GET /v1/tokens lists them), not the token itself",
+        )
+        .field("id"));
+    }
     let store = state.tokens().store().clone();
     let entry = tokio::task::spawn_blocking(move || store.revoke(&id, &now()))
         .await

@@ -87,9 +87,10 @@ pub async fn targets(
 pub async fn target(
     State(state): State<AppState>,
     _r: Reader,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     q: Result<Q, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id?;
     let scope = super::scope(&query(q)?)?;
     view(&state, scope, move |_, facts, now| {
         let standing = pledger_views::targets::standing(facts, &id, now)
@@ -114,9 +115,10 @@ pub async fn accounts(
 pub async fn trace(
     State(state): State<AppState>,
     _r: Reader,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     q: Result<Q, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id?;
     let q = query(q)?;
     let scope = super::scope(&q)?;
     let direction = match q.get("direction").map(String::as_str) {
@@ -152,9 +154,10 @@ pub async fn commitments(
 pub async fn commitment(
     State(state): State<AppState>,
     _r: Reader,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     q: Result<Q, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id?;
     let scope = super::scope(&query(q)?)?;
     view(&state, scope, move |st, facts, now| {
         let row = pledger_views::commitments::commitment(facts, &id, now, &st.config().calendar)
@@ -195,9 +198,10 @@ pub async fn findings(
 pub async fn claim(
     State(state): State<AppState>,
     _r: Reader,
-    Path(id): Path<String>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     q: Result<Q, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id?;
     let scope = super::scope(&query(q)?)?;
     view(&state, scope, move |st, facts, now| {
         let verdict = pledger_views::targets::claim(facts, &id, now)
