@@ -728,6 +728,19 @@ fn commitments_page(b: &mut Browser, base: &str, x: &Expected) {
         .unwrap()
         .clone();
     assert!(first.iter().all(|s| s == "overdue"), "overdue first: {first:?}");
+    // Parties are shown by name (as /v1/entities has it), their ids beside.
+    let entities = b.eval("fetch('/v1/entities').then(r => r.json())");
+    let name_of = |id: &str| -> String {
+        entities["entities"]
+            .as_array()
+            .expect("entities")
+            .iter()
+            .find(|e| e["entity_id"] == id)
+            .and_then(|e| e["name"].as_str())
+            .unwrap_or_else(|| panic!("no entity {id} in /v1/entities"))
+            .to_string()
+    };
+    let mut chinese_names = 0;
     // Each overdue commitment of the findings is on the page with its due date.
     for f in x.findings["findings"]
         .as_array()
@@ -748,7 +761,13 @@ fn commitments_page(b: &mut Browser, base: &str, x: &Expected) {
             row.contains(c["promisor"].as_str().unwrap()) && row.contains(c["beneficiary"].as_str().unwrap()),
             "{id}: {row:?}"
         );
+        let promisor = name_of(c["promisor"].as_str().unwrap());
+        assert!(row.contains(&promisor), "{id}: promisor's name {promisor:?} in {row:?}");
+        if promisor.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            chinese_names += 1;
+        }
     }
+    assert!(chinese_names > 0, "a Chinese entity name on the commitments page");
     let csv = b.eval("window.pledgerConsole.csv('commitments')");
     assert!(csv
         .as_str()

@@ -253,6 +253,51 @@ function fileScope(name) {
 
 const amountCsv = (s) => s ?? '';
 
+// ---------------------------------------------------------------- entity names
+
+// The registered entities (/v1/entities), asked for once per scope (as_of,
+// at_seq) and kept while the page lives; an answer that failed is not kept,
+// and without one the ids are shown bare.
+const entityCache = new Map();
+
+function entityNames(s) {
+  const key = JSON.stringify(s);
+  let p = entityCache.get(key);
+  if (!p) {
+    p = api('/v1/entities', s).then((d) => new Map((d.entities ?? []).map((e) => [e.entity_id, e])));
+    entityCache.set(key, p);
+    p.catch(() => entityCache.delete(key));
+  }
+  return p.catch(() => new Map());
+}
+
+/** The entity's name as registered, or '' (for CSV). */
+const rawName = (ents, id) => ents.get(id)?.name ?? '';
+
+/** The entity's name when it has one other than its id, else null. */
+function nameOf(ents, id) {
+  const name = rawName(ents, id);
+  return name && name !== id ? name : null;
+}
+
+/** An entity as a party: its name, with its id beneath (and as a tooltip); the bare id when unknown. */
+function party(ents, id, inline) {
+  if (id === null || id === undefined || id === '') return '—';
+  const name = nameOf(ents, id);
+  if (!name) return el('span', { class: 'party', dataset: { entity: id } }, id);
+  return el(
+    'span',
+    { class: 'party' + (inline ? ' inline' : ''), title: id, dataset: { entity: id } },
+    el('span', { class: 'party-name' }, name),
+    inline ? ' ' : null,
+    el('small', { class: 'party-id' }, id),
+  );
+}
+
+/** Does the entity's id or name contain `needle` (lower case)? */
+const partyMatches = (ents, id, needle) =>
+  String(id ?? '').toLowerCase().includes(needle) || rawName(ents, id).toLowerCase().includes(needle);
+
 // ---------------------------------------------------------------- findings
 
 const SEVERITY = {
@@ -279,7 +324,7 @@ const SEVERITY = {
 const severity = (code) => SEVERITY[code] ?? 2;
 
 async function findingsPage(route) {
-  const data = await api('/v1/findings', scope(route));
+  const [data, ents] = await Promise.all([api('/v1/findings', scope(route)), entityNames(scope(route))]);
   const all = data.findings;
   const q = route.query;
   const counts = new Map();
@@ -306,7 +351,7 @@ async function findingsPage(route) {
     const needle = state.entity.trim().toLowerCase();
     return all
       .filter((f) => !state.code || f.code === state.code)
-      .filter((f) => !needle || f.subjects.some((s) => s.toLowerCase().includes(needle)) || f.message.toLowerCase().includes(needle))
+      .filter((f) => !needle || f.subjects.some((s) => partyMatches(ents, s, needle)) || f.message.toLowerCase().includes(needle))
       .filter((f) => !state.from || f.date >= state.from)
       .filter((f) => !state.to || f.date <= state.to)
       .sort(sorters[state.sort]);
@@ -334,9 +379,14 @@ async function findingsPage(route) {
         label: t('col_subjects'),
         key: 'subjects',
         cell: (f) =>
-          f.subjects.map((s) =>
-            el('button', { type: 'button', class: 'subject', title: t('filter_entity'), onclick: () => apply({ entity: s }) }, s),
-          ),
+          f.subjects.map((s) => {
+            const name = nameOf(ents, s);
+            return el(
+              'button',
+              { type: 'button', class: 'subject', title: name ? `${s} · ${t('filter_entity')}` : t('filter_entity'), onclick: () => apply({ entity: s }) },
+              name ? [el('span', { class: 'party-name' }, name), ' ', el('small', { class: 'party-id' }, s)] : s,
+            );
+          }),
         csv: (f) => f.subjects.join(' '),
       },
       { label: t('col_message'), key: 'message', cell: (f) => f.message, csv: (f) => f.message, cls: 'message' },
@@ -387,7 +437,7 @@ async function findingsPage(route) {
     state.sort,
     (v) => apply({ sort: v }),
   );
-  const datalist = el('datalist', { id: 'finding-subjects' }, subjects.map((s) => el('option', { value: s })));
+  const datalist = el('datalist', { id: 'finding-subjects' }, subjects.map((s) => el('option', { value: s, label: nameOf(ents, s) })));
   refresh();
 
   return el(
@@ -453,7 +503,7 @@ function reading(r, unit) {
 }
 
 async function targetsPage(route) {
-  const data = await api('/v1/targets', scope(route));
+  const [data, ents] = await Promise.all([api('/v1/targets', scope(route)), entityNames(scope(route))]);
   const all = data.targets;
   const q = route.query;
   const state = { assignee: q.get('assignee') || '', year: q.get('year') || '', status: q.get('status') || '' };
@@ -532,10 +582,11 @@ async function targetsPage(route) {
         cell: (x) => el('a', { href: href(['claims', x.target_id], {}, false) }, t('check_claim')),
       },
       { label: 'basis', key: 'basis', screen: false, csv: (x) => x.basis ?? '' },
+      { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (x) => rawName(ents, x.assignee) },
     ],
     [],
     {
-      group: (x) => ({ key: x.assignee, label: x.assignee }),
+      group: (x) => ({ key: x.assignee, label: party(ents, x.assignee, true) }),
       rowData: (x) => ({ target: x.target_id, status: x.status }),
       rowClass: (x) => 'tone-row-' + tone(x),
       file: () => fileScope('targets'),
@@ -562,7 +613,7 @@ async function targetsPage(route) {
   const runs = dataTable(
     'miss-runs',
     [
-      { label: t('filter_assignee'), key: 'assignee', cell: (r) => r.assignee, csv: (r) => r.assignee },
+      { label: t('filter_assignee'), key: 'assignee', cell: (r) => party(ents, r.assignee), csv: (r) => r.assignee },
       { label: t('col_metric'), key: 'metric', cell: (r) => label('metric', r.metric), csv: (r) => r.metric },
       { label: t('col_run'), key: 'consecutive_missed', cell: (r) => String(r.consecutive_missed), csv: (r) => r.consecutive_missed, cls: 'num' },
       {
@@ -571,6 +622,7 @@ async function targetsPage(route) {
         cell: (r) => r.target_ids.map((id) => [el('a', { href: href(['claims', id], {}, false), class: 'id' }, id), ' ']),
         csv: (r) => r.target_ids.join(' '),
       },
+      { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (r) => rawName(ents, r.assignee) },
     ],
     [...data.miss_runs].sort((a, b) => b.consecutive_missed - a.consecutive_missed || a.assignee.localeCompare(b.assignee)),
     { rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''), file: () => fileScope('miss-runs') },
@@ -585,7 +637,7 @@ async function targetsPage(route) {
     el(
       'form',
       { class: 'filters', onsubmit: (e) => e.preventDefault() },
-      field(t('filter_assignee'), select([['', t('all')], ...assignees.map((a) => [a, a])], state.assignee, (v) => apply({ assignee: v }))),
+      field(t('filter_assignee'), select([['', t('all')], ...assignees.map((a) => [a, nameOf(ents, a) ? `${nameOf(ents, a)} · ${a}` : a])], state.assignee, (v) => apply({ assignee: v }))),
       field(t('filter_year'), select([['', t('all')], ...years.map((y) => [y, y])], state.year, (v) => apply({ year: v }))),
       field(
         t('filter_status'),
@@ -616,7 +668,7 @@ const commitmentRank = (s) => {
 };
 
 async function commitmentsPage(route) {
-  const data = await api('/v1/commitments', scope(route));
+  const [data, ents] = await Promise.all([api('/v1/commitments', scope(route)), entityNames(scope(route))]);
   const all = [...data.commitments].sort(
     (a, b) =>
       commitmentRank(a.status) - commitmentRank(b.status) ||
@@ -636,7 +688,9 @@ async function commitmentsPage(route) {
       .filter(
         (c) =>
           !needle ||
-          [c.commitment_id, c.promisor, c.beneficiary, c.terms, c.kind].some((s) => String(s ?? '').toLowerCase().includes(needle)),
+          [c.commitment_id, c.promisor, c.beneficiary, c.terms, c.kind, rawName(ents, c.promisor), rawName(ents, c.beneficiary)].some((s) =>
+            String(s ?? '').toLowerCase().includes(needle),
+          ),
       );
   };
 
@@ -659,8 +713,8 @@ async function commitmentsPage(route) {
         csv: (c) => c.commitment_id,
       },
       { label: t('col_kind'), key: 'kind', screen: false, csv: (c) => c.kind },
-      { label: t('col_promisor'), key: 'promisor', cell: (c) => c.promisor, csv: (c) => c.promisor },
-      { label: t('col_beneficiary'), key: 'beneficiary', cell: (c) => c.beneficiary, csv: (c) => c.beneficiary },
+      { label: t('col_promisor'), key: 'promisor', cell: (c) => party(ents, c.promisor), csv: (c) => c.promisor },
+      { label: t('col_beneficiary'), key: 'beneficiary', cell: (c) => party(ents, c.beneficiary), csv: (c) => c.beneficiary },
       { label: t('col_amount'), key: 'amount', cell: (c) => (c.amount ? amountNode(c.amount) : '—'), csv: (c) => amountCsv(c.amount), cls: 'num' },
       {
         label: t('col_paid'),
@@ -686,6 +740,8 @@ async function commitmentsPage(route) {
         csv: (c) => c.conditions.map((x) => `${x.condition_id}:${x.met ? 'met ' + (x.met_on ?? '') : 'unmet'}`).join('; '),
       },
       { label: t('col_terms'), key: 'terms', cell: (c) => el('span', { class: 'terms', title: c.terms }, c.terms), csv: (c) => c.terms, cls: 'terms-cell' },
+      { label: 'promisor_name', key: 'promisor_name', screen: false, csv: (c) => rawName(ents, c.promisor) },
+      { label: 'beneficiary_name', key: 'beneficiary_name', screen: false, csv: (c) => rawName(ents, c.beneficiary) },
     ],
     [],
     { rowData: (c) => ({ commitment: c.commitment_id, status: c.status }), rowClass: (c) => 'status-row-' + c.status, file: () => fileScope('commitments') },
@@ -727,7 +783,7 @@ const ACCOUNT_ORDER = { source: 0, internal: 1, external: 2 };
 
 async function fundsPage(route) {
   const s = scope(route);
-  const data = await api('/v1/funds/accounts', s);
+  const [data, ents] = await Promise.all([api('/v1/funds/accounts', s), entityNames(s)]);
   const accounts = [...data.accounts].sort(
     (a, b) => (ACCOUNT_ORDER[a.kind] ?? 3) - (ACCOUNT_ORDER[b.kind] ?? 3) || a.account_id.localeCompare(b.account_id),
   );
@@ -773,7 +829,7 @@ async function fundsPage(route) {
     [
       { label: t('col_account'), key: 'account_id', cell: (a) => [idLink(['trace', a.account_id], a.account_id), el('br'), el('small', {}, a.name ?? '')], csv: (a) => a.account_id },
       { label: t('col_name'), key: 'name', screen: false, csv: (a) => a.name ?? '' },
-      { label: t('col_holder'), key: 'holder', cell: (a) => a.holder ?? '—', csv: (a) => a.holder ?? '' },
+      { label: t('col_holder'), key: 'holder', cell: (a) => party(ents, a.holder), csv: (a) => a.holder ?? '' },
       { label: t('col_kind'), key: 'kind', cell: (a) => badge('kind', a.kind), csv: (a) => a.kind },
       money('ceiling', 'col_ceiling'),
       { label: t('col_earmark'), key: 'earmark', cell: (a) => a.earmark ?? '—', csv: (a) => a.earmark ?? '' },
@@ -784,6 +840,7 @@ async function fundsPage(route) {
       money('received', 'col_received', { screen: false }),
       money('unconfirmed', 'col_unconfirmed'),
       money('balance', 'col_balance', { cls: 'num balance' }),
+      { label: 'holder_name', key: 'holder_name', screen: false, csv: (a) => rawName(ents, a.holder) },
     ],
     accounts,
     {
@@ -899,7 +956,7 @@ function roleBars(scheme) {
 }
 
 async function incentivesPage(route) {
-  const data = await api('/v1/incentives', scope(route));
+  const [data, ents] = await Promise.all([api('/v1/incentives', scope(route)), entityNames(scope(route))]);
   const q = route.query;
   const state = { only: q.get('only') === 'unearned' ? 'unearned' : '' };
   const unearnedBy = new Map();
@@ -950,13 +1007,14 @@ async function incentivesPage(route) {
     [
       { label: t('col_payout'), key: 'payout_id', cell: (p) => [p.target_met ? null : el('span', { class: 'flag-icon', title: t('only_unearned') }, '⚑ '), el('code', { class: 'code' }, p.payout_id)], csv: (p) => p.payout_id },
       { label: t('col_scheme'), key: 'scheme_id', cell: (p) => p.scheme_id, csv: (p) => p.scheme_id },
-      { label: t('col_payee'), key: 'payee', cell: (p) => p.payee, csv: (p) => p.payee },
+      { label: t('col_payee'), key: 'payee', cell: (p) => party(ents, p.payee), csv: (p) => p.payee },
       { label: t('col_role'), key: 'role', cell: (p) => label('role', p.role), csv: (p) => p.role },
       { label: t('col_amount'), key: 'amount', cell: (p) => amountNode(p.amount), csv: (p) => p.amount, cls: 'num' },
       { label: t('col_clawed_back'), key: 'clawed_back', cell: (p) => ((parseFen(p.clawed_back) ?? 0n) > 0n ? amountNode(p.clawed_back) : '—'), csv: (p) => p.clawed_back, cls: 'num' },
       { label: t('col_paid_on'), key: 'paid_on', cell: (p) => p.paid_on, csv: (p) => p.paid_on, cls: 'nowrap' },
       { label: t('col_when_paid'), key: 'target_status_when_paid', cell: (p) => badge('status', p.target_status_when_paid), csv: (p) => p.target_status_when_paid },
       { label: 'target_met', key: 'target_met', screen: false, csv: (p) => String(p.target_met) },
+      { label: 'payee_name', key: 'payee_name', screen: false, csv: (p) => rawName(ents, p.payee) },
     ],
     [],
     {
