@@ -12,7 +12,7 @@
 //! verify-bundle` checks.
 
 use crate::{Failure, Format};
-use pledger_store::claim_bundle::{covering_checkpoint, evidence, write_claim_bundle, ClaimHeader, KIND_CLAIM};
+use pledger_store::claim_bundle::{proven_evidence, write_claim_bundle, ClaimHeader, KIND_CLAIM};
 use pledger_store::{bundle::BUNDLE_FORMAT, LogBackend};
 use pledger_views::targets::{claim_from_records, Verdict};
 use pledger_views::Scope;
@@ -36,18 +36,13 @@ pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Opti
     // The evidence: a checkpoint covering every deciding record, and each
     // record with its inclusion proof against it.
     let key = dir.signing_key()?;
-    let signed = covering_checkpoint(backend.as_ref(), &verdict.deciding_seqs, &dir.config.origin, &key)?;
+    let (signed, items) =
+        proven_evidence(backend.as_ref(), &verdict.deciding_seqs, &dir.config.origin, &key).map_err(|e| match e {
+            pledger_store::StoreError::Corrupt(m) => Failure::Check(format!("{m}; run `pledger verify`")),
+            other => other.into(),
+        })?;
     let note = signed.text();
     let own = dir.verifier_key()?;
-    let items = evidence(backend.as_ref(), &verdict.deciding_seqs, signed.checkpoint.size)?;
-    for e in &items {
-        if e.proof.root != signed.checkpoint.root {
-            return Err(Failure::Check(format!(
-                "the stored tree disagrees with the checkpoint of size {}; run `pledger verify`",
-                signed.checkpoint.size
-            )));
-        }
-    }
 
     if let Some(out) = bundle {
         // The bundle is re-checked by re-deriving the verdict from its

@@ -6,7 +6,6 @@
 
 use crate::{Failure, Format};
 use pledger_core::event::EntityKind;
-use pledger_core::registry::{Entry, Namespace};
 use pledger_server::tokens::{Role, TokenStore};
 use pledger_store::keys::DataDir;
 use std::path::Path;
@@ -118,13 +117,20 @@ fn check_entity(data: &Path, entity: &str, roles: &[Role]) -> Result<(), Failure
         // The founding record is appended with a token of the entity it registers.
         return Ok(());
     }
-    let registry = pledger_store::ledger::rebuild_registry(backend.as_ref(), len)?;
-    let Some(Entry::Entity { kind, .. }) = registry.get(Namespace::Entity, entity) else {
+    // The same facts the server checks a token's entity against (through
+    // the views snapshot, so this does not replay the whole log).
+    let facts = crate::commands::report::load_facts(data, backend.as_ref(), len, pledger_views::Scope::default())?;
+    let Some(kind) = facts
+        .entities
+        .get(entity)
+        .filter(|e| facts.live(e.at.seq))
+        .map(|e| e.data.kind)
+    else {
         return Err(Failure::Input(format!(
             "{entity:?} is not a registered entity; register it (entity.registered) before issuing it a token"
         )));
     };
-    if roles.contains(&Role::Auditor) && *kind != EntityKind::Auditor {
+    if roles.contains(&Role::Auditor) && kind != EntityKind::Auditor {
         return Err(Failure::Input(format!(
             "the auditor role is only for an entity of kind auditor; {entity:?} is registered as {}",
             kind.as_str()

@@ -105,6 +105,27 @@ pub fn covering_checkpoint(
     checkpoints::sign(backend, size, origin, key)
 }
 
+/// The evidence of a claim: a checkpoint covering `seqs` (see
+/// [`covering_checkpoint`]) and each record with its inclusion proof,
+/// checked to lead to that checkpoint's root. A proof that does not says
+/// the stored tree is damaged.
+pub fn proven_evidence(
+    backend: &dyn LogBackend,
+    seqs: &[u64],
+    origin: &str,
+    key: &SigningKey,
+) -> Result<(Signed, Vec<Evidence>), StoreError> {
+    let signed = covering_checkpoint(backend, seqs, origin, key)?;
+    let items = evidence(backend, seqs, signed.checkpoint.size)?;
+    if let Some(e) = items.iter().find(|e| e.proof.root != signed.checkpoint.root) {
+        return Err(StoreError::Corrupt(format!(
+            "the stored tree disagrees with the checkpoint of size {} at record {}",
+            signed.checkpoint.size, e.seq
+        )));
+    }
+    Ok((signed, items))
+}
+
 /// Each record of `seqs` as stored, with its inclusion proof in the tree of
 /// `size` records.
 pub fn evidence(backend: &dyn LogBackend, seqs: &[u64], size: u64) -> Result<Vec<Evidence>, StoreError> {

@@ -438,34 +438,15 @@ impl LogBackend for SledBackend {
     /// is durable.
     fn recover(&self) -> Result<(), StoreError> {
         let mut guard = self.engine.write().unwrap_or_else(|p| p.into_inner());
-        // The old engine must be gone (its file lock released) first. sled
-        // frees some of its parts lazily, so the lock may outlive the drop
-        // by a moment: retry for a few seconds.
+        // The old engine must be gone (its file lock released) first;
+        // `open` waits out sled releasing the lock lazily.
         drop(guard.take());
-        let mut last = None;
-        for _ in 0..100 {
-            match Self::open_unlocked(&self.dir) {
-                Ok(fresh) => {
-                    *guard = fresh.engine.into_inner().unwrap_or_else(|p| p.into_inner());
-                    return Ok(());
-                }
-                Err(StoreError::Io(e)) if e.to_string().contains("lock") => {
-                    last = Some(e);
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                // Opening writes a recovery snapshot, which a disk that is
-                // still full refuses: try again on the next write.
-                Err(e) => {
-                    return Err(StoreError::DiskFull(format!(
-                        "the store cannot be reopened until space is freed ({e})"
-                    )))
-                }
-            }
-        }
-        Err(StoreError::DiskFull(format!(
-            "the store could not be reopened yet after a failed write ({})",
-            last.map(|e| e.to_string()).unwrap_or_default()
-        )))
+        // Opening writes a recovery snapshot, which a disk that is still
+        // full refuses: the next write tries again.
+        let fresh = Self::open(&self.dir)
+            .map_err(|e| StoreError::DiskFull(format!("the store cannot be reopened until space is freed ({e})")))?;
+        *guard = fresh.engine.into_inner().unwrap_or_else(|p| p.into_inner());
+        Ok(())
     }
 
     fn get(&self, seq: u64) -> Result<Option<StoredRecord>, StoreError> {

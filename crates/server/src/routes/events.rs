@@ -1,12 +1,13 @@
 //! `POST /v1/events`, `GET /v1/events`, `GET /v1/events/{seq}`.
 
+use super::extract::{Params, PathId};
 use crate::auth::{Caller, Principal, Reader};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::tokens::Role;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pledger_core::event::EntityKind;
@@ -14,7 +15,6 @@ use pledger_core::{EventType, Record};
 use pledger_store::{prepare, AppendOutcome, Prepared, StoredRecord};
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::time::Instant;
 
 /// Batches larger than this are prepared on the blocking pool, in parallel.
@@ -186,21 +186,12 @@ async fn append_inner(
 }
 
 fn prepare_all(items: Vec<Value>, batch: bool) -> Result<Vec<Prepared>, ApiError> {
-    let tag = |i: usize, r: pledger_core::Rejection| if batch { r.at_index(i) } else { r };
+    let one =
+        |(i, v): (usize, Value)| prepare(v).map_err(|r| ApiError::rejected(if batch { r.at_index(i) } else { r }));
     if items.len() > PARALLEL_PREPARE {
-        pledger_store::input::first_error_in_order(
-            items
-                .into_par_iter()
-                .enumerate()
-                .map(|(i, v)| prepare(v).map_err(|r| ApiError::rejected(tag(i, r))))
-                .collect(),
-        )
+        pledger_store::input::first_error_in_order(items.into_par_iter().enumerate().map(one).collect())
     } else {
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| prepare(v).map_err(|r| ApiError::rejected(tag(i, r))))
-            .collect()
+        items.into_iter().enumerate().map(one).collect()
     }
 }
 
@@ -244,22 +235,9 @@ fn json_bytes(bytes: Vec<u8>) -> Response {
 /// Most records one `GET /v1/events` returns.
 const MAX_LIMIT: u64 = 1000;
 
-pub async fn list(
-    State(state): State<AppState>,
-    _reader: Reader,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    let from = q
-        .get("from")
-        .map(|s| super::number(s, "from"))
-        .transpose()?
-        .unwrap_or(0);
-    let limit = q
-        .get("limit")
-        .map(|s| super::number(s, "limit"))
-        .transpose()?
-        .unwrap_or(100)
-        .min(MAX_LIMIT);
+pub async fn list(State(state): State<AppState>, _reader: Reader, q: Params) -> Result<Response, ApiError> {
+    let from = q.number("from")?.unwrap_or(0);
+    let limit = q.number("limit")?.unwrap_or(100).min(MAX_LIMIT);
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let mut out = b"{\"records\":[".to_vec();
@@ -276,12 +254,7 @@ pub async fn list(
     .map_err(|e| ApiError::internal(e.to_string()))?
 }
 
-pub async fn one(
-    State(state): State<AppState>,
-    _reader: Reader,
-    seq: Result<Path<String>, axum::extract::rejection::PathRejection>,
-) -> Result<Response, ApiError> {
-    let Path(seq) = seq?;
+pub async fn one(State(state): State<AppState>, _reader: Reader, PathId(seq): PathId) -> Result<Response, ApiError> {
     let seq = seq
         .parse::<u64>()
         .map_err(|_| ApiError::bad_query("seq", format!("seq must be a non-negative integer, not {seq:?}")))?;

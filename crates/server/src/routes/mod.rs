@@ -3,6 +3,7 @@
 //! documented without being served.
 
 pub mod events;
+pub mod extract;
 pub mod ops;
 pub mod proofs;
 pub mod stream;

@@ -1,18 +1,16 @@
 //! `GET /v1/checkpoint` and the proofs of contract 1.3.
 
+use super::extract::Params;
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use pledger_core::merkle::ProofError;
 use pledger_core::proof::{ConsistencyProof, InclusionProof};
 use pledger_store::tree::StoredTree;
 use pledger_store::{checkpoints, StoreError};
 use serde_json::{json, Value};
-use std::collections::HashMap;
-
-type Q = Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>;
 
 /// The newest stored checkpoint (signed periodically and at shutdown);
 /// one is signed now when none exists yet.
@@ -52,19 +50,12 @@ fn proof_error(e: ProofError<StoreError>) -> ApiError {
     }
 }
 
-pub async fn inclusion(State(state): State<AppState>, _r: Reader, q: Q) -> Result<Json<Value>, ApiError> {
-    let q = q?.0;
-    let seq = super::number(
-        q.get("seq")
-            .ok_or_else(|| ApiError::bad_query("seq", "give the record: ?seq=N"))?,
-        "seq",
-    )?;
+pub async fn inclusion(State(state): State<AppState>, _r: Reader, q: Params) -> Result<Json<Value>, ApiError> {
+    let seq = q
+        .number("seq")?
+        .ok_or_else(|| ApiError::bad_query("seq", "give the record: ?seq=N"))?;
     let len = state.ledger().len();
-    let size = q
-        .get("size")
-        .map(|s| super::number(s, "size"))
-        .transpose()?
-        .unwrap_or(len);
+    let size = q.number("size")?.unwrap_or(len);
     if size > len {
         return Err(ApiError::bad_query(
             "size",
@@ -94,15 +85,12 @@ pub async fn inclusion(State(state): State<AppState>, _r: Reader, q: Q) -> Resul
     .map_err(|e| ApiError::internal(e.to_string()))?
 }
 
-pub async fn consistency(State(state): State<AppState>, _r: Reader, q: Q) -> Result<Json<Value>, ApiError> {
-    let q = q?.0;
-    let from = super::number(
-        q.get("from")
-            .ok_or_else(|| ApiError::bad_query("from", "give the older tree size: ?from=M&to=N"))?,
-        "from",
-    )?;
+pub async fn consistency(State(state): State<AppState>, _r: Reader, q: Params) -> Result<Json<Value>, ApiError> {
+    let from = q
+        .number("from")?
+        .ok_or_else(|| ApiError::bad_query("from", "give the older tree size: ?from=M&to=N"))?;
     let len = state.ledger().len();
-    let to = q.get("to").map(|s| super::number(s, "to")).transpose()?.unwrap_or(len);
+    let to = q.number("to")?.unwrap_or(len);
     if to > len {
         return Err(ApiError::bad_query(
             "to",

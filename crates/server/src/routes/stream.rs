@@ -6,14 +6,15 @@
 //! the writer needs, so it never slows appends.
 
 use super::events::record_json;
+use super::extract::Params;
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -26,19 +27,17 @@ pub async fn stream(
     State(state): State<AppState>,
     _r: Reader,
     headers: HeaderMap,
-    q: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+    q: Params,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let q = q?.0;
     // A reconnecting EventSource sends the last id it saw: resume after it.
     let resume = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|s| s.trim().parse::<u64>().ok())
         .map(|seq| seq.saturating_add(1));
-    let from = match (q.get("from"), resume) {
-        (_, Some(r)) => r,
-        (Some(s), None) => super::number(s, "from")?,
-        (None, None) => 0,
+    let from = match resume {
+        Some(r) => r,
+        None => q.number("from")?.unwrap_or(0),
     };
     state.metrics().subscribers.fetch_add(1, Ordering::Relaxed);
     let cursor = Cursor {

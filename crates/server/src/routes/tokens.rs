@@ -3,11 +3,12 @@
 //! route list; it gives the contract's admin role its meaning for callers
 //! that cannot run the command line.
 
+use super::extract::PathId;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::tokens::{Role, TokenError};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -130,10 +131,9 @@ pub async fn list(State(state): State<AppState>, Caller(caller): Caller) -> Resu
 pub async fn revoke(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    PathId(id): PathId,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     admin(&caller)?;
-    let Path(id) = id?;
     if id.starts_with("plg_") {
         // A token in a URL ends up in logs; its id is what names it.
         return Err(ApiError::new(

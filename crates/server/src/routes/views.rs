@@ -2,20 +2,18 @@
 //! `pledger report ... --format json` prints, with `judged_at` and the
 //! scope they answer for.
 
+use super::extract::{PathId, Scoped};
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pledger_core::when::Day;
-use pledger_store::claim_bundle::{covering_checkpoint, evidence};
+use pledger_store::claim_bundle::proven_evidence;
 use pledger_views::funds::Direction;
 use pledger_views::{Facts, Scope};
 use serde_json::{json, Value};
-use std::collections::HashMap;
-
-type Q = Query<HashMap<String, String>>;
 
 /// Builds a view off the async runtime: unscoped from the live facts
 /// (caught up first), scoped by rebuilding from the log. The answer says
@@ -68,16 +66,11 @@ fn to_value(v: impl serde::Serialize) -> Result<Value, ApiError> {
     serde_json::to_value(v).map_err(|e| ApiError::internal(e.to_string()))
 }
 
-fn query(q: Result<Q, axum::extract::rejection::QueryRejection>) -> Result<HashMap<String, String>, ApiError> {
-    Ok(q?.0)
-}
-
 pub async fn targets(
     State(state): State<AppState>,
     _r: Reader,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, |_, facts, now| {
         to_value(pledger_views::targets::report(facts, now))
     })
@@ -87,11 +80,9 @@ pub async fn targets(
 pub async fn target(
     State(state): State<AppState>,
     _r: Reader,
-    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    PathId(id): PathId,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let Path(id) = id?;
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, move |_, facts, now| {
         let standing = pledger_views::targets::standing(facts, &id, now)
             .ok_or_else(|| ApiError::not_found(format!("no target {id:?} is recorded in this ledger")))?;
@@ -103,9 +94,8 @@ pub async fn target(
 pub async fn accounts(
     State(state): State<AppState>,
     _r: Reader,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, |_, facts, now| {
         to_value(pledger_views::funds::report(facts, now))
     })
@@ -115,13 +105,10 @@ pub async fn accounts(
 pub async fn trace(
     State(state): State<AppState>,
     _r: Reader,
-    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    PathId(id): PathId,
+    Scoped { scope, params }: Scoped,
 ) -> Result<Response, ApiError> {
-    let Path(id) = id?;
-    let q = query(q)?;
-    let scope = super::scope(&q)?;
-    let direction = match q.get("direction").map(String::as_str) {
+    let direction = match params.0.get("direction").map(String::as_str) {
         None | Some("down") => Direction::Down,
         Some("up") => Direction::Up,
         Some(other) => {
@@ -142,9 +129,8 @@ pub async fn trace(
 pub async fn commitments(
     State(state): State<AppState>,
     _r: Reader,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, |st, facts, now| {
         to_value(pledger_views::commitments::report(facts, now, &st.config().calendar))
     })
@@ -154,11 +140,9 @@ pub async fn commitments(
 pub async fn commitment(
     State(state): State<AppState>,
     _r: Reader,
-    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    PathId(id): PathId,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let Path(id) = id?;
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, move |st, facts, now| {
         let row = pledger_views::commitments::commitment(facts, &id, now, &st.config().calendar)
             .ok_or_else(|| ApiError::not_found(format!("no commitment {id:?} is recorded in this ledger")))?;
@@ -170,9 +154,8 @@ pub async fn commitment(
 pub async fn incentives(
     State(state): State<AppState>,
     _r: Reader,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, |_, facts, now| {
         to_value(pledger_views::incentives::report(facts, now))
     })
@@ -182,9 +165,8 @@ pub async fn incentives(
 pub async fn findings(
     State(state): State<AppState>,
     _r: Reader,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, |st, facts, now| {
         let findings = pledger_views::findings::all_with(facts, now, &st.config().calendar);
         Ok(json!({ "findings": to_value(findings)? }))
@@ -198,28 +180,21 @@ pub async fn findings(
 pub async fn claim(
     State(state): State<AppState>,
     _r: Reader,
-    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    PathId(id): PathId,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let Path(id) = id?;
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, move |st, facts, now| {
         let verdict = pledger_views::targets::claim(facts, &id, now)
             .ok_or_else(|| ApiError::not_found(format!("no target {id:?} is recorded in this ledger")))?;
-        let signed = covering_checkpoint(st.backend(), &verdict.deciding_seqs, st.origin(), st.signing_key())?;
+        let (signed, items) = proven_evidence(st.backend(), &verdict.deciding_seqs, st.origin(), st.signing_key())?;
         st.note_checkpoint(signed.checkpoint.size);
-        let items = evidence(st.backend(), &verdict.deciding_seqs, signed.checkpoint.size)?;
-        let mut records = Vec::with_capacity(items.len());
-        for e in &items {
-            if e.proof.root != signed.checkpoint.root {
-                return Err(ApiError::internal(format!(
-                    "the stored tree disagrees with the checkpoint of size {}; run `pledger verify`",
-                    signed.checkpoint.size
-                )));
-            }
-            let record: Value = serde_json::from_str(&e.line).map_err(|e| ApiError::internal(e.to_string()))?;
-            records.push(json!({ "seq": e.seq, "record": record, "inclusion": to_value(&e.proof)? }));
-        }
+        let records = items
+            .iter()
+            .map(|e| {
+                let record: Value = serde_json::from_str(&e.line).map_err(|e| ApiError::internal(e.to_string()))?;
+                Ok(json!({ "seq": e.seq, "record": record, "inclusion": to_value(&e.proof)? }))
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
         let mut answer = to_value(&verdict)?;
         answer["evidence"] = json!({
             "checkpoint": signed.text(),
@@ -239,9 +214,8 @@ pub async fn claim(
 pub async fn entities(
     State(state): State<AppState>,
     _r: Reader,
-    q: Result<Q, axum::extract::rejection::QueryRejection>,
+    Scoped { scope, .. }: Scoped,
 ) -> Result<Response, ApiError> {
-    let scope = super::scope(&query(q)?)?;
     view(&state, scope, |_, facts, _| {
         let entities: Vec<Value> = facts
             .entities

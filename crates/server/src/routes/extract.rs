@@ -1,0 +1,55 @@
+//! Extractors shared by the routes, failing with the contract's error
+//! shape: the query string, the view scope read from it, one path id.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use pledger_views::Scope;
+use std::collections::HashMap;
+
+/// The query string's parameters (unknown ones are ignored).
+pub struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(q) = Query::<HashMap<String, String>>::from_request_parts(parts, state).await?;
+        Ok(Params(q))
+    }
+}
+
+impl Params {
+    /// A non-negative integer parameter, if given.
+    pub fn number(&self, name: &str) -> Result<Option<u64>, ApiError> {
+        self.0.get(name).map(|s| super::number(s, name)).transpose()
+    }
+}
+
+/// `as_of` and `at_seq` (contract section 3), with the other parameters.
+pub struct Scoped {
+    pub scope: Scope,
+    pub params: Params,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Scoped {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = Params::from_request_parts(parts, state).await?;
+        let scope = super::scope(&params.0)?;
+        Ok(Scoped { scope, params })
+    }
+}
+
+/// The one `{id}` (or `{seq}`) segment of a path, decoded.
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await?;
+        Ok(PathId(id))
+    }
+}
