@@ -71,13 +71,13 @@ fn seed_events() -> Vec<String> {
     out
 }
 
-/// The contract's record vectors (shared/spec/vectors/records.ndjson).
+/// The contract's record vectors (tests/vectors/records.ndjson).
 fn vector_records() -> Vec<Value> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/spec/vectors/records.ndjson"
+        "/../../tests/vectors/records.ndjson"
     );
-    let text = std::fs::read_to_string(path).expect("vectors present beside the repo");
+    let text = std::fs::read_to_string(path).expect("the vectors are in tests/vectors");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())

@@ -1,5 +1,5 @@
 //! Reproduces the independent Merkle vectors of contract section 1.3
-//! (`shared/spec/vectors/tree.json`) exactly, over the record hashes of
+//! (`tests/vectors/tree.json`) exactly, over the record hashes of
 //! `records.ndjson`, and checks the verifiers accept them and reject any
 //! single flipped byte.
 
@@ -8,7 +8,7 @@ use pledger_core::merkle::{
 };
 use serde_json::Value;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/vectors");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors");
 
 fn read(name: &str) -> String {
     let path = format!("{VECTORS}/{name}");

@@ -1,4 +1,4 @@
-//! The published record vectors (shared/spec/vectors/records.ndjson),
+//! The published record vectors (tests/vectors/records.ndjson),
 //! computed by an implementation written separately from pledger.
 
 use pledger_core::record::{jcs, record_body, record_hash, Record, ZERO_HASH};
@@ -8,9 +8,9 @@ use serde_json::Value;
 fn vectors() -> Vec<Value> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/spec/vectors/records.ndjson"
+        "/../../tests/vectors/records.ndjson"
     );
-    let text = std::fs::read_to_string(path).expect("vectors present beside the repo");
+    let text = std::fs::read_to_string(path).expect("the vectors are in tests/vectors");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
@@ -49,7 +49,7 @@ fn every_vector_hash_is_reproduced_by_full_jcs() {
 
 #[test]
 fn canonical_example_matches() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/vectors/tree.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/tree.json");
     let tree: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let expected = tree["canonical_example"]["jcs_without_hash"].as_str().unwrap();
     let v = &vectors()[0];

@@ -99,9 +99,9 @@ fn seed_events() -> Vec<Vec<u8>> {
     ];
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/spec/vectors/records.ndjson"
+        "/../../tests/vectors/records.ndjson"
     );
-    let text = std::fs::read_to_string(path).expect("vectors present beside the repo");
+    let text = std::fs::read_to_string(path).expect("the vectors are in tests/vectors");
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let r: Value = serde_json::from_str(line).unwrap();
         v.push(r["event"].clone());
