@@ -30,6 +30,10 @@ pub fn check_id(s: &str) -> Result<(), String> {
             "contains {c:?}; identifiers use only letters A-Z a-z, digits and . _ : -"
         ));
     }
+    // "." and ".." would name a directory in a link or a path.
+    if !s.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Err("has no letter or digit; an identifier needs at least one".into());
+    }
     Ok(())
 }
 

@@ -11,6 +11,9 @@ use crate::event::{EntityKind, Event, EventData, EventType};
 use crate::ids::Id;
 use std::collections::HashMap as StdHashMap;
 
+mod authority;
+pub use authority::auditor_may_record;
+
 /// Identifier maps hash millions of short strings on the append path;
 /// foldhash is several times faster than SipHash, and these keys are not
 /// attacker-chosen in a way that matters (a flood would only slow appends).
@@ -85,6 +88,8 @@ pub enum Entry {
     Entity {
         idx: EntityIdx,
         kind: EntityKind,
+        /// The body above it, through which offices act for their party.
+        parent: Option<EntityIdx>,
         /// Boxed: few entities have one, and the key inline would make
         /// every entry of every map 16 bytes larger.
         public_key: Option<Box<[u8; 32]>>,
@@ -94,17 +99,25 @@ pub enum Entry {
     },
     Target {
         assignee: EntityIdx,
+        /// Who assigned it: the one party (besides an auditor) who may revise it.
+        assigner: EntityIdx,
     },
     Allocation,
     Disbursement {
         receiving_holder: EntityIdx,
     },
     Commitment {
+        promisor: EntityIdx,
         beneficiary: EntityIdx,
         conditions: Box<[Box<str>]>,
     },
-    Scheme,
-    Payout,
+    Scheme {
+        setter: EntityIdx,
+    },
+    Payout {
+        recorder: EntityIdx,
+        setter: EntityIdx,
+    },
     Event {
         seq: u64,
     },
@@ -123,6 +136,7 @@ enum Undo {
     Inserted(Namespace, Key),
     InsertedEventId(Key),
     Removed(Namespace, Key, Entry),
+    Freed(Namespace, Key, Option<EntityIdx>),
     PushedSeq,
     PushedEntity,
     Voided(u64),
@@ -192,6 +206,10 @@ pub struct Registry {
     /// holder, assignee and beneficiary checks still recognise it.
     entity_index: HashMap<Box<str>, EntityIdx>,
     seqs: Vec<SeqInfo>,
+    /// Identifiers freed by a void, with the actor of the voided event: only
+    /// that actor or an auditor may use one again, so nobody takes over
+    /// another's voided entity, key or account.
+    freed: HashMap<(Namespace, Key), EntityIdx>,
 }
 
 fn reject_ref(ns: Namespace, field: &str, id: &str) -> Rejection {
@@ -269,8 +287,25 @@ impl Registry {
         }
     }
 
-    fn need_new(&self, ns: Namespace, id: &Id, field: &str) -> Result<(), Rejection> {
-        if self.maps[ns as usize].contains_key(&key(id)) {
+    /// The id must be unused, and when a void freed it, `actor` must be the
+    /// one who recorded the voided event, or an auditor.
+    fn need_new(&self, ns: Namespace, id: &Id, field: &str, actor: EntityIdx, actor_kind: EntityKind) -> Result<(), Rejection> {
+        let k = key(id);
+        if let Some(&by) = self.freed.get(&(ns, k)) {
+            if by != actor && actor_kind != EntityKind::Auditor {
+                return Err(Rejection::new(
+                    "not_permitted",
+                    field,
+                    format!(
+                        "{} {:?} was voided; only {:?}, who recorded it, or an auditor may use the identifier again; choose another identifier",
+                        ns.noun(),
+                        id.as_str(),
+                        self.entity_id(by)
+                    ),
+                ));
+            }
+        }
+        if self.maps[ns as usize].contains_key(&k) {
             return Err(Rejection::new(
                 "duplicate_id",
                 field,
@@ -345,7 +380,7 @@ impl Registry {
         use Namespace as N;
         match &event.data {
             EventData::EntityRegistered(d) => {
-                self.need_new(N::Entity, &d.entity_id, "data.entity_id")?;
+                self.need_new(N::Entity, &d.entity_id, "data.entity_id", actor, actor_kind)?;
                 if let Some(p) = &d.parent {
                     if p == &d.entity_id {
                         return Err(Rejection::new(
@@ -358,11 +393,11 @@ impl Registry {
                 }
             }
             EventData::AccountOpened(d) => {
-                self.need_new(N::Account, &d.account_id, "data.account_id")?;
+                self.need_new(N::Account, &d.account_id, "data.account_id", actor, actor_kind)?;
                 self.need_entity(&d.holder, "data.holder")?;
             }
             EventData::TargetAssigned(d) => {
-                self.need_new(N::Target, &d.target_id, "data.target_id")?;
+                self.need_new(N::Target, &d.target_id, "data.target_id", actor, actor_kind)?;
                 self.need_entity(&d.assignee, "data.assignee")?;
                 for (i, r) in d.responsible.iter().flatten().enumerate() {
                     self.need_entity(&r.person, &format!("data.responsible[{i}].person"))?;
@@ -375,27 +410,15 @@ impl Registry {
                 self.need(N::Target, &d.target_id, "data.target_id")?;
             }
             EventData::TargetVerified(d) => {
-                if let Entry::Target { assignee } = self.need(N::Target, &d.target_id, "data.target_id")? {
-                    if *assignee == actor {
-                        return Err(Rejection::new(
-                            "self_verification",
-                            "actor",
-                            format!(
-                                "{:?} is the assignee of target {:?} and cannot verify it; a verification must come from someone else, such as an auditor",
-                                event.actor.as_str(),
-                                d.target_id.as_str()
-                            ),
-                        ));
-                    }
-                }
+                self.need(N::Target, &d.target_id, "data.target_id")?;
             }
             EventData::FundAllocated(d) => {
-                self.need_new(N::Allocation, &d.allocation_id, "data.allocation_id")?;
+                self.need_new(N::Allocation, &d.allocation_id, "data.allocation_id", actor, actor_kind)?;
                 self.need_account(&d.from_account, "data.from_account")?;
                 self.need_account(&d.to_account, "data.to_account")?;
             }
             EventData::FundDisbursed(d) => {
-                self.need_new(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?;
+                self.need_new(N::Disbursement, &d.disbursement_id, "data.disbursement_id", actor, actor_kind)?;
                 self.need_account(&d.from_account, "data.from_account")?;
                 self.need_account(&d.to_account, "data.to_account")?;
                 if let Some(a) = &d.allocation_id {
@@ -406,24 +429,10 @@ impl Registry {
                 }
             }
             EventData::FundReceived(d) => {
-                if let Entry::Disbursement { receiving_holder } =
-                    self.need(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?
-                {
-                    if *receiving_holder != actor {
-                        return Err(Rejection::new(
-                            "not_permitted",
-                            "actor",
-                            format!(
-                                "only the holder of the receiving account ({:?}) can confirm that disbursement {:?} arrived",
-                                self.entity_id(*receiving_holder),
-                                d.disbursement_id.as_str()
-                            ),
-                        ));
-                    }
-                }
+                self.need(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?;
             }
             EventData::CommitmentMade(d) => {
-                self.need_new(N::Commitment, &d.commitment_id, "data.commitment_id")?;
+                self.need_new(N::Commitment, &d.commitment_id, "data.commitment_id", actor, actor_kind)?;
                 self.need_entity(&d.promisor, "data.promisor")?;
                 self.need_entity(&d.beneficiary, "data.beneficiary")?;
                 for (i, c) in d.conditions.iter().flatten().enumerate() {
@@ -456,44 +465,20 @@ impl Registry {
                 self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
             }
             EventData::CommitmentDisputed(d) => {
-                if let Entry::Commitment { beneficiary, .. } =
-                    self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?
-                {
-                    if *beneficiary != actor {
-                        return Err(Rejection::new(
-                            "not_permitted",
-                            "actor",
-                            format!(
-                                "only the beneficiary ({:?}) can dispute commitment {:?}",
-                                self.entity_id(*beneficiary),
-                                d.commitment_id.as_str()
-                            ),
-                        ));
-                    }
-                }
+                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
             }
             EventData::CommitmentBreached(d) => {
                 self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
-                if actor_kind != EntityKind::Auditor {
-                    return Err(Rejection::new(
-                        "not_permitted",
-                        "actor",
-                        format!(
-                            "only an auditor can declare a commitment breached; {:?} is not registered as an auditor",
-                            event.actor.as_str()
-                        ),
-                    ));
-                }
             }
             EventData::CommitmentWaived(d) => {
                 self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
             }
             EventData::IncentiveSchemeSet(d) => {
-                self.need_new(N::Scheme, &d.scheme_id, "data.scheme_id")?;
+                self.need_new(N::Scheme, &d.scheme_id, "data.scheme_id", actor, actor_kind)?;
                 self.need(N::Target, &d.target_id, "data.target_id")?;
             }
             EventData::IncentivePaid(d) => {
-                self.need_new(N::Payout, &d.payout_id, "data.payout_id")?;
+                self.need_new(N::Payout, &d.payout_id, "data.payout_id", actor, actor_kind)?;
                 self.need(N::Scheme, &d.scheme_id, "data.scheme_id")?;
                 self.need_entity(&d.payee, "data.payee")?;
                 if let Some(a) = &d.from_account {
@@ -539,17 +524,6 @@ impl Registry {
                         format!("record {} is already voided", d.seq),
                     ));
                 }
-                if info.actor != actor && actor_kind != EntityKind::Auditor {
-                    return Err(Rejection::new(
-                        "not_permitted",
-                        "actor",
-                        format!(
-                            "record {} was recorded by {:?}; only that entity or an auditor can void it",
-                            d.seq,
-                            self.entity_id(info.actor)
-                        ),
-                    ));
-                }
                 if voided.map(|v| v.kind) != Some(info.kind) {
                     return Err(Rejection::new(
                         "internal",
@@ -559,7 +533,7 @@ impl Registry {
                 }
             }
         }
-        Ok(())
+        self.permitted(event, actor, actor_kind)
     }
 
     fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, voided: Option<&Event>, journal: &mut Journal) {
@@ -571,9 +545,15 @@ impl Registry {
                     self.entity_index.insert(d.entity_id.as_str().into(), idx);
                     journal.push(Undo::PushedEntity);
                 }
+                let parent = d
+                    .parent
+                    .as_ref()
+                    .and_then(|p| self.need_entity(p, "").ok())
+                    .map(|(p, _)| p);
                 Some(Entry::Entity {
                     idx,
                     kind: d.kind,
+                    parent,
                     public_key: d.public_key.as_ref().map(|k| Box::new(k.0)),
                 })
             }
@@ -584,16 +564,19 @@ impl Registry {
             EventData::TargetAssigned(d) => self
                 .need_entity(&d.assignee, "")
                 .ok()
-                .map(|(assignee, _)| Entry::Target { assignee }),
+                .map(|(assignee, _)| Entry::Target { assignee, assigner: actor }),
             EventData::FundAllocated(_) => Some(Entry::Allocation),
             EventData::FundDisbursed(d) => self
                 .need_account(&d.to_account, "")
                 .ok()
                 .map(|receiving_holder| Entry::Disbursement { receiving_holder }),
             EventData::CommitmentMade(d) => {
-                self.need_entity(&d.beneficiary, "")
-                    .ok()
-                    .map(|(beneficiary, _)| Entry::Commitment {
+                let promisor = self.need_entity(&d.promisor, "").ok();
+                let beneficiary = self.need_entity(&d.beneficiary, "").ok();
+                promisor
+                    .zip(beneficiary)
+                    .map(|((promisor, _), (beneficiary, _))| Entry::Commitment {
+                        promisor,
                         beneficiary,
                         conditions: d
                             .conditions
@@ -603,8 +586,14 @@ impl Registry {
                             .collect(),
                     })
             }
-            EventData::IncentiveSchemeSet(_) => Some(Entry::Scheme),
-            EventData::IncentivePaid(_) => Some(Entry::Payout),
+            EventData::IncentiveSchemeSet(_) => Some(Entry::Scheme { setter: actor }),
+            EventData::IncentivePaid(d) => match self.get(Namespace::Scheme, &d.scheme_id) {
+                Some(Entry::Scheme { setter }) => Some(Entry::Payout {
+                    recorder: actor,
+                    setter: *setter,
+                }),
+                _ => None,
+            },
             _ => None,
         };
         if let (Some(entry), Some((ns, id))) = (entry, event.creates()) {
@@ -626,6 +615,10 @@ impl Registry {
                 let k = key(id);
                 if let Some(old) = self.maps[ns as usize].remove(&k) {
                     journal.push(Undo::Removed(ns, k, old));
+                }
+                if let Some(info) = self.seqs.get(d.seq as usize) {
+                    let before = self.freed.insert((ns, k), info.actor);
+                    journal.push(Undo::Freed(ns, k, before));
                 }
             }
         }
@@ -650,6 +643,14 @@ impl Registry {
                 Undo::Removed(ns, id, entry) => {
                     self.maps[ns as usize].insert(id, entry);
                 }
+                Undo::Freed(ns, k, before) => match before {
+                    Some(by) => {
+                        self.freed.insert((ns, k), by);
+                    }
+                    None => {
+                        self.freed.remove(&(ns, k));
+                    }
+                },
                 Undo::PushedSeq => {
                     self.seqs.pop();
                 }
