@@ -102,6 +102,10 @@ enum Command {
         /// Holiday calendar for working-day deadlines (see docs/views.md).
         #[arg(long)]
         holidays: Option<PathBuf>,
+        /// With `changes`: the log position of the last audit; findings
+        /// raised and resolved since it are listed.
+        #[arg(long)]
+        from_seq: Option<u64>,
     },
     /// Follow an account's money down to final payees (default) or up to sources.
     Trace {
@@ -198,9 +202,12 @@ fn main() -> ExitCode {
         Command::Export { out } => commands::export::run(&cli.data, &out, cli.format),
         Command::VerifyBundle { file, keys } => commands::verify_bundle::run(&file, &keys, cli.format),
         Command::ImportBundle { file } => commands::import_bundle::run(&cli.data, &file, cli.format),
-        Command::Report { view, scope, holidays } => {
-            commands::report::run(&cli.data, view, scope.scope(), holidays.as_deref(), cli.format)
-        }
+        Command::Report {
+            view,
+            scope,
+            holidays,
+            from_seq,
+        } => commands::report::run(&cli.data, view, scope.scope(), holidays.as_deref(), from_seq, cli.format),
         Command::Trace { account, up, scope, .. } => {
             let direction = if up {
                 pledger_views::funds::Direction::Up

@@ -37,6 +37,7 @@ pub fn run(data: &Path, format: Format, serve_on: Option<String>) -> Result<(), 
         crate::commands::report::View::Findings,
         Scope::default(),
         None,
+        None,
         format,
     )?;
     let Some(addr) = serve_on else {

@@ -4,6 +4,7 @@ use crate::output::Table;
 use crate::{Failure, Format};
 use pledger_core::when::Day;
 use pledger_store::LogBackend;
+use pledger_views::calendar::Calendar;
 use pledger_views::{CacheSource, Facts, Scope, TableRow};
 use serde::Serialize;
 use std::io::Write;
@@ -16,6 +17,8 @@ pub enum View {
     Commitments,
     Incentives,
     Findings,
+    /// Findings raised and resolved since `--from-seq N` (format 3.9).
+    Changes,
 }
 
 /// Today's date as the views judge it: `$PLEDGER_TODAY` when set (for
@@ -105,17 +108,30 @@ pub fn print_rows<R: TableRow>(rows: &[R], format: Format, title: Option<&str>) 
     Ok(())
 }
 
-pub fn run(data: &Path, view: View, scope: Scope, holidays: Option<&Path>, format: Format) -> Result<(), Failure> {
-    let (facts, now) = facts_for(data, scope)?;
-    let calendar = match holidays {
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))?;
-            pledger_views::calendar::Calendar::from_text(&text)
-                .map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?
+pub fn run(
+    data: &Path,
+    view: View,
+    scope: Scope,
+    holidays: Option<&Path>,
+    from_seq: Option<u64>,
+    format: Format,
+) -> Result<(), Failure> {
+    let calendar = calendar(holidays)?;
+    match (view, from_seq) {
+        (View::Changes, Some(from)) => return changes(data, scope, from, &calendar, format),
+        (View::Changes, None) => {
+            return Err(Failure::Input(
+                "report changes needs --from-seq N: the log position of the last audit (the last seq it saw)".into(),
+            ))
         }
-        None => pledger_views::calendar::Calendar::weekdays(),
-    };
+        (_, Some(_)) => {
+            return Err(Failure::Input(
+                "--from-seq goes with `report changes` only".into(),
+            ))
+        }
+        (_, None) => {}
+    }
+    let (facts, now) = facts_for(data, scope)?;
     match view {
         View::Targets => {
             let r = pledger_views::targets::report(&facts, now);
@@ -164,6 +180,80 @@ pub fn run(data: &Path, view: View, scope: Scope, holidays: Option<&Path>, forma
             }
             print_rows(&findings, format, None)?;
         }
+        View::Changes => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+/// The holiday calendar of `--holidays`, else Monday to Friday.
+fn calendar(holidays: Option<&Path>) -> Result<Calendar, Failure> {
+    Ok(match holidays {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))?;
+            Calendar::from_text(&text).map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?
+        }
+        None => Calendar::weekdays(),
+    })
+}
+
+/// `report changes --from-seq N` (format 3.9): findings at `at_seq = N`
+/// against findings now, both judged at the same date.
+fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Format) -> Result<(), Failure> {
+    if scope.at_seq.is_some() {
+        return Err(Failure::Input(
+            "report changes compares --from-seq with the log as it is now; drop --at-seq".into(),
+        ));
+    }
+    let (_dir, backend) = crate::commands::open_backend(data)?;
+    let len = backend.head()?.len;
+    if from >= len {
+        return Err(Failure::Input(format!(
+            "--from-seq {from} is beyond the end of the log ({len} records, the last is {})",
+            len.saturating_sub(1)
+        )));
+    }
+    let now = match scope.as_of {
+        Some(d) => d,
+        None => today()?,
+    };
+    let before = load_facts(data, backend.as_ref(), len, Scope { at_seq: Some(from), ..scope })?;
+    let before = pledger_views::findings::all_with(&before, now, calendar);
+    let after = load_facts(data, backend.as_ref(), len, scope)?;
+    let after = pledger_views::findings::all_with(&after, now, calendar);
+    let changes = pledger_views::changes::changes(backend.as_ref(), len, from, &before, &after)?;
+    if format == Format::Json {
+        return print_json(scope, now, &changes);
+    }
+    let mut t = Table::new(&["change", "date", "code", "subjects", "changed_by", "message"]);
+    for (word, list) in [("raised", &changes.raised), ("resolved", &changes.resolved)] {
+        for c in list {
+            let f = &c.finding;
+            let by: Vec<String> = c.changed_by.iter().map(|b| format!("{} {}", b.seq, b.kind)).collect();
+            t.row(vec![
+                word.to_string(),
+                f.date.to_string(),
+                f.code.to_string(),
+                f.subjects.join(" "),
+                by.join("; "),
+                f.message.clone(),
+            ]);
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == Format::Csv {
+        t.write_csv(&mut out)?;
+    } else {
+        writeln!(
+            out,
+            "findings since log position {from} (records {}..={}): {} raised, {} resolved",
+            from + 1,
+            changes.to_seq,
+            changes.raised.len(),
+            changes.resolved.len()
+        )?;
+        t.write_aligned(&mut out)?;
     }
     Ok(())
 }

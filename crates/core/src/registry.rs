@@ -193,6 +193,15 @@ impl Journal {
     }
 }
 
+/// Which rules an event is admitted under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rules {
+    /// Every rule: an event being appended (or restored from a bundle).
+    Current,
+    /// A record already in the log: who may record what is not asked again.
+    AsRecorded,
+}
+
 /// The validation state of a ledger. See the module docs.
 #[derive(Debug, Default)]
 pub struct Registry {
@@ -251,6 +260,21 @@ impl Registry {
         self.entity_ids.get(idx as usize).map_or("?", |s| s)
     }
 
+    /// The kind of a registered entity whose registration is not voided.
+    pub fn entity_kind(&self, id: &str) -> Option<EntityKind> {
+        match self.get(Namespace::Entity, id) {
+            Some(Entry::Entity { kind, .. }) => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// Every registered entity whose registration is not voided, with its kind.
+    pub fn live_entities(&self) -> impl Iterator<Item = (&str, EntityKind)> {
+        self.entity_ids
+            .iter()
+            .filter_map(|id| self.entity_kind(id).map(|kind| (&**id, kind)))
+    }
+
     /// The entity's registered Ed25519 key, if it gave one.
     pub fn public_key(&self, entity: &str) -> Option<[u8; 32]> {
         match self.get(Namespace::Entity, entity) {
@@ -289,9 +313,10 @@ impl Registry {
 
     /// The id must be unused, and when a void freed it, `actor` must be the
     /// one who recorded the voided event, or an auditor.
-    fn need_new(&self, ns: Namespace, id: &Id, field: &str, actor: EntityIdx, actor_kind: EntityKind) -> Result<(), Rejection> {
+    /// `claimant` is `None` when replaying records already in the log.
+    fn need_new(&self, ns: Namespace, id: &Id, field: &str, claimant: Option<(EntityIdx, EntityKind)>) -> Result<(), Rejection> {
         let k = key(id);
-        if let Some(&by) = self.freed.get(&(ns, k)) {
+        if let (Some(&by), Some((actor, actor_kind))) = (self.freed.get(&(ns, k)), claimant) {
             if by != actor && actor_kind != EntityKind::Auditor {
                 return Err(Rejection::new(
                     "not_permitted",
@@ -329,6 +354,19 @@ impl Registry {
     /// applies it as the next seq. `voided` must be the event at `data.seq`
     /// when `event` is an `event.voided` (the registry does not keep events).
     pub fn admit(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal) -> Result<(), Rejection> {
+        self.admit_under(event, voided, journal, Rules::Current)
+    }
+
+    /// As [`Registry::admit`], for a record already in the log (rebuilding
+    /// at open, `verify`): the structural rules hold as ever, but who may
+    /// record what is not asked again. A ledger written before those rules
+    /// existed (format version 1) must still open and verify; what was
+    /// recorded then stays as it was, and the rules bind what comes next.
+    pub fn admit_recorded(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal) -> Result<(), Rejection> {
+        self.admit_under(event, voided, journal, Rules::AsRecorded)
+    }
+
+    fn admit_under(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal, rules: Rules) -> Result<(), Rejection> {
         let seq = self.next_seq();
         let (actor, actor_kind) = if seq == 0 {
             match &event.data {
@@ -365,7 +403,7 @@ impl Registry {
                 ));
             }
         }
-        self.check(event, actor, actor_kind, voided)?;
+        self.check(event, actor, actor_kind, voided, rules)?;
         self.apply(seq, event, actor, voided, journal);
         Ok(())
     }
@@ -376,11 +414,13 @@ impl Registry {
         actor: EntityIdx,
         actor_kind: EntityKind,
         voided: Option<&Event>,
+        rules: Rules,
     ) -> Result<(), Rejection> {
         use Namespace as N;
+        let claimant = (rules == Rules::Current).then_some((actor, actor_kind));
         match &event.data {
             EventData::EntityRegistered(d) => {
-                self.need_new(N::Entity, &d.entity_id, "data.entity_id", actor, actor_kind)?;
+                self.need_new(N::Entity, &d.entity_id, "data.entity_id", claimant)?;
                 if let Some(p) = &d.parent {
                     if p == &d.entity_id {
                         return Err(Rejection::new(
@@ -393,11 +433,11 @@ impl Registry {
                 }
             }
             EventData::AccountOpened(d) => {
-                self.need_new(N::Account, &d.account_id, "data.account_id", actor, actor_kind)?;
+                self.need_new(N::Account, &d.account_id, "data.account_id", claimant)?;
                 self.need_entity(&d.holder, "data.holder")?;
             }
             EventData::TargetAssigned(d) => {
-                self.need_new(N::Target, &d.target_id, "data.target_id", actor, actor_kind)?;
+                self.need_new(N::Target, &d.target_id, "data.target_id", claimant)?;
                 self.need_entity(&d.assignee, "data.assignee")?;
                 for (i, r) in d.responsible.iter().flatten().enumerate() {
                     self.need_entity(&r.person, &format!("data.responsible[{i}].person"))?;
@@ -413,12 +453,12 @@ impl Registry {
                 self.need(N::Target, &d.target_id, "data.target_id")?;
             }
             EventData::FundAllocated(d) => {
-                self.need_new(N::Allocation, &d.allocation_id, "data.allocation_id", actor, actor_kind)?;
+                self.need_new(N::Allocation, &d.allocation_id, "data.allocation_id", claimant)?;
                 self.need_account(&d.from_account, "data.from_account")?;
                 self.need_account(&d.to_account, "data.to_account")?;
             }
             EventData::FundDisbursed(d) => {
-                self.need_new(N::Disbursement, &d.disbursement_id, "data.disbursement_id", actor, actor_kind)?;
+                self.need_new(N::Disbursement, &d.disbursement_id, "data.disbursement_id", claimant)?;
                 self.need_account(&d.from_account, "data.from_account")?;
                 self.need_account(&d.to_account, "data.to_account")?;
                 if let Some(a) = &d.allocation_id {
@@ -432,7 +472,7 @@ impl Registry {
                 self.need(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?;
             }
             EventData::CommitmentMade(d) => {
-                self.need_new(N::Commitment, &d.commitment_id, "data.commitment_id", actor, actor_kind)?;
+                self.need_new(N::Commitment, &d.commitment_id, "data.commitment_id", claimant)?;
                 self.need_entity(&d.promisor, "data.promisor")?;
                 self.need_entity(&d.beneficiary, "data.beneficiary")?;
                 for (i, c) in d.conditions.iter().flatten().enumerate() {
@@ -474,11 +514,11 @@ impl Registry {
                 self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
             }
             EventData::IncentiveSchemeSet(d) => {
-                self.need_new(N::Scheme, &d.scheme_id, "data.scheme_id", actor, actor_kind)?;
+                self.need_new(N::Scheme, &d.scheme_id, "data.scheme_id", claimant)?;
                 self.need(N::Target, &d.target_id, "data.target_id")?;
             }
             EventData::IncentivePaid(d) => {
-                self.need_new(N::Payout, &d.payout_id, "data.payout_id", actor, actor_kind)?;
+                self.need_new(N::Payout, &d.payout_id, "data.payout_id", claimant)?;
                 self.need(N::Scheme, &d.scheme_id, "data.scheme_id")?;
                 self.need_entity(&d.payee, "data.payee")?;
                 if let Some(a) = &d.from_account {
@@ -533,7 +573,10 @@ impl Registry {
                 }
             }
         }
-        self.permitted(event, actor, actor_kind)
+        match rules {
+            Rules::Current => self.permitted(event, actor, actor_kind),
+            Rules::AsRecorded => Ok(()),
+        }
     }
 
     fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, voided: Option<&Event>, journal: &mut Journal) {

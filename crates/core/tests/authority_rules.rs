@@ -311,3 +311,30 @@ fn an_auditor_alone_records_only_what_the_table_allows_an_auditor() {
         ]
     );
 }
+
+#[test]
+fn records_already_in_the_log_are_replayed_without_asking_who_recorded_them() {
+    // A ledger written under format version 1 holds a disbursement by a
+    // party that does not hold the account; it must still open.
+    let mut w = world();
+    let e = pledger_core::Event::parse(&ev(
+        "fund.disbursed",
+        "acme",
+        json!({"disbursement_id": "d9", "from_account": "treasury", "to_account": "acme-acct", "amount": "5", "purpose": "roads"}),
+    ))
+    .expect("parses");
+    let mut journal = pledger_core::Journal::new();
+    assert_eq!(
+        w.reg.admit(&e, None, &mut journal).map_err(|r| r.code),
+        Err("not_permitted")
+    );
+    w.reg
+        .admit_recorded(&e, None, &mut journal)
+        .expect("replayed as recorded");
+    // Structural rules still hold on replay.
+    let dup = e.clone();
+    assert_eq!(
+        w.reg.admit_recorded(&dup, None, &mut journal).map_err(|r| r.code),
+        Err("duplicate_id")
+    );
+}

@@ -130,19 +130,12 @@ fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Principal>, ApiErro
     }
 }
 
-/// Is `entity` registered (and not voided)? An empty ledger accepts any
-/// entity: the founding record is appended with a token of the entity it
-/// registers. The live facts answer without catching up first, and catch
-/// up only when they do not know the entity (registered a moment ago).
+/// Is `entity` registered (and not voided)? The ledger's registry answers
+/// as of the committed head, so a voided entity's token fails from the
+/// next request on. An empty ledger accepts any entity: the founding
+/// record is appended with a token of the entity it registers.
 fn registered(state: &AppState, entity: &str) -> Result<bool, ApiError> {
-    if state.ledger().is_empty() {
-        return Ok(true);
-    }
-    let known = |facts: &pledger_views::Facts| facts.entities.get(entity).is_some_and(|e| facts.live(e.at.seq));
-    if state.live().peek(known) {
-        return Ok(true);
-    }
-    Ok(state.live().read(state.ledger(), known)?)
+    Ok(state.ledger().is_empty() || state.ledger().entity_kind(entity).is_some())
 }
 
 /// A caller with a valid token (any role).

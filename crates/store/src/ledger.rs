@@ -16,11 +16,13 @@ use crate::backend::{Head, LogBackend, StoredRecord, WriteBatch};
 use crate::error::{AppendError, StoreError};
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{jcs, record_body, record_hash, RecordHeader, ZERO_HASH};
-use pledger_core::registry::Journal;
+use pledger_core::event::EntityKind;
+use pledger_core::registry::{Journal, Namespace};
 use pledger_core::signature::{self, SignedPart};
 use pledger_core::{Event, EventData, Hash, Registry, Rejection};
 use rayon::prelude::*;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -139,8 +141,15 @@ type Listener = Box<dyn Fn(Head) + Send + Sync>;
 /// Largest number of events one group commit takes before writing.
 const MAX_GROUP_EVENTS: usize = 8192;
 
+/// The registered, not voided, entities and their kinds as of the
+/// committed head: what a token's entity is checked against. Kept by the
+/// writer thread, which knows the moment a registration or its void is
+/// durable, so a voided entity's token fails from the next request on.
+type Directory = Arc<RwLock<HashMap<Box<str>, EntityKind>>>;
+
 pub struct Ledger {
     backend: Arc<dyn LogBackend>,
+    directory: Directory,
     committed: Arc<AtomicU64>,
     head: Arc<RwLock<Head>>,
     listeners: Arc<RwLock<Vec<Listener>>>,
@@ -172,6 +181,9 @@ impl Ledger {
             }
         }
         let registry = rebuild_registry(backend.as_ref(), head.len)?;
+        let directory: Directory = Arc::new(RwLock::new(
+            registry.live_entities().map(|(id, kind)| (id.into(), kind)).collect(),
+        ));
         let frontier = restore_frontier(backend.as_ref(), head.len)?;
         let committed = Arc::new(AtomicU64::new(head.len));
         let shared_head = Arc::new(RwLock::new(head));
@@ -180,6 +192,7 @@ impl Ledger {
         let mut writer = Writer {
             backend: backend.clone(),
             registry,
+            directory: directory.clone(),
             head,
             frontier,
             committed: committed.clone(),
@@ -194,12 +207,19 @@ impl Ledger {
             .spawn(move || writer.run(rx))?;
         Ok(Ledger {
             backend,
+            directory,
             committed,
             head: shared_head,
             listeners,
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
         })
+    }
+
+    /// The kind of a registered entity whose registration is not voided,
+    /// as of the committed head; `None` for any other id.
+    pub fn entity_kind(&self, id: &str) -> Option<EntityKind> {
+        self.directory.read().ok().and_then(|d| d.get(id).copied())
     }
 
     /// The backend, for readers (proofs, views). Reads past [`Ledger::len`]
@@ -397,7 +417,7 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
                 .map_err(|e| corrupt(format!("its signature no longer holds: {e}")))?;
             let voided = voided_event(backend, &event)?;
             registry
-                .admit(&event, voided.as_ref(), &mut journal)
+                .admit_recorded(&event, voided.as_ref(), &mut journal)
                 .map_err(|e| corrupt(format!("it no longer passes validation: {e}")))?;
             prev = hash;
             next_seq += 1;
@@ -451,6 +471,7 @@ struct Staged {
 struct Writer {
     backend: Arc<dyn LogBackend>,
     registry: Registry,
+    directory: Directory,
     /// The committed head.
     head: Head,
     frontier: Frontier,
@@ -480,6 +501,9 @@ struct Pending {
     frontier: Frontier,
     prev: Hash,
     recorded_at: String,
+    /// Entities registered or voided by this tail: the directory entries
+    /// to refresh from the registry once it is durable.
+    touched: Vec<Box<str>>,
 }
 
 impl Pending {
@@ -525,6 +549,7 @@ impl Writer {
             frontier: self.frontier.clone(),
             prev: if self.head.len == 0 { ZERO_HASH } else { self.head.hash },
             recorded_at: pledger_core::when::recorded_at_text(OffsetDateTime::now_utc()),
+            touched: Vec::new(),
         }
     }
 
@@ -614,15 +639,25 @@ impl Writer {
             self.undo_tail();
             return Err(e);
         }
-        self.publish(new_head, &p.frontier);
+        self.publish(new_head, p);
         Ok(())
     }
 
     /// Makes a durable head visible: to readers, to the next group, and to
     /// the listeners (a stream waiting for records).
-    fn publish(&mut self, new_head: Head, frontier: &Frontier) {
+    fn publish(&mut self, new_head: Head, p: &mut Pending) {
         self.head = new_head;
-        self.frontier = frontier.clone();
+        self.frontier = p.frontier.clone();
+        if !p.touched.is_empty() {
+            if let Ok(mut d) = self.directory.write() {
+                for id in p.touched.drain(..) {
+                    match self.registry.entity_kind(&id) {
+                        Some(kind) => d.insert(id, kind),
+                        None => d.remove(&id),
+                    };
+                }
+            }
+        }
         if let Ok(mut h) = self.shared_head.write() {
             *h = new_head;
         }
@@ -744,6 +779,11 @@ impl Writer {
             self.registry
                 .admit(&prep.event, voided.as_ref(), journal)
                 .map_err(|r| r.at_index(index))?;
+            for e in std::iter::once(&prep.event).chain(voided.as_ref()) {
+                if let Some((Namespace::Entity, id)) = e.creates() {
+                    p.touched.push(id.as_str().into());
+                }
+            }
             let event_jcs = prep.jcs.as_deref().unwrap_or_default();
             let body = record_body(seq, &p.recorded_at, &p.prev, event_jcs);
             let hash = record_hash(&body);
@@ -862,7 +902,7 @@ impl Writer {
                 })
                 .and_then(|_| self.backend.sync())
                 .map_err(AppendError::from)
-                .map(|_| self.publish(new_head, &p.frontier))
+                .map(|_| self.publish(new_head, &mut p))
         });
         if let Err(e) = committed {
             // Drain the feeder so it is not blocked forever on a full channel.

@@ -590,9 +590,10 @@ fn given_an_imported_sled_ledger_when_it_is_reopened_then_its_registry_is_rebuil
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
     // Imported entities and accounts exist; the voided disbursement does not.
-    ledger
-        .append(vec![prep(disbursement("d2", "newco-acct", "acme-acct", "1"))])
-        .unwrap();
+    // Paid by the account's holder: only it may move money out of it.
+    let mut d2 = disbursement("d2", "newco-acct", "acme-acct", "1");
+    d2["actor"] = json!("newco");
+    ledger.append(vec![prep(d2)]).unwrap();
     let r = rejected(ledger.append(vec![prep(ev(
         "fund.received",
         "newco",

@@ -89,16 +89,25 @@ fn events(p: &Plan) -> Vec<(Value, bool)> {
         names.push(name);
     }
     let accounts: Vec<String> = (0..p.holders.len()).map(|i| format!("acct{i}")).collect();
-    for (a, h) in accounts.iter().zip(&p.holders) {
-        let mut e = account(a, &names[h % names.len()]);
+    let holders: Vec<&str> = p.holders.iter().map(|h| names[h % names.len()].as_str()).collect();
+    for (a, h) in accounts.iter().zip(&holders) {
+        let mut e = account(a, h);
         if a.ends_with('1') {
             e.as_object_mut().unwrap().remove("id");
         }
         out.push((e, false));
     }
-    let targets: Vec<String> = (0..p.assignees.len()).map(|i| format!("tgt{i}")).collect();
-    for (t, a) in targets.iter().zip(&p.assignees) {
-        out.push((target(t, &names[a % names.len()]), false));
+    // The city assigns targets to the enterprises (never to itself: an
+    // assignee may not assign its own target).
+    let enterprises = &names[1..];
+    let assignees: Vec<&str> = if enterprises.is_empty() {
+        Vec::new()
+    } else {
+        p.assignees.iter().map(|a| enterprises[a % enterprises.len()].as_str()).collect()
+    };
+    let targets: Vec<String> = (0..assignees.len()).map(|i| format!("tgt{i}")).collect();
+    for (t, a) in targets.iter().zip(&assignees) {
+        out.push((target(t, a), false));
     }
     for (n, op) in p.ops.iter().enumerate() {
         let e = match op {
@@ -107,16 +116,19 @@ fn events(p: &Plan) -> Vec<(Value, bool)> {
                 let to = (from + 1 + to % (accounts.len() - 1)) % accounts.len();
                 let amount = format!("{}.{:02}", fen / 100, fen % 100);
                 let d = format!("d{n}");
-                if *id {
+                let mut e = if *id {
                     disbursement(&d, &accounts[from], &accounts[to], &amount)
                 } else {
                     disbursement_no_id(&d, &accounts[from], &accounts[to], &amount)
-                }
+                };
+                // Only the holder moves money out of an account.
+                e["actor"] = json!(holders[from]);
+                e
             }
             Op::Progress { .. } | Op::Revise { .. } if targets.is_empty() => continue,
             Op::Progress { target, value, id } => {
-                let t = &targets[target % targets.len()];
-                let e = progress(t, "city", &value.to_string());
+                let i = target % targets.len();
+                let e = progress(&targets[i], assignees[i], &value.to_string());
                 if *id {
                     with_id(e, &format!("p{n}"))
                 } else {
@@ -190,16 +202,25 @@ fn written_sled_padded(p: &Plan, pad: usize) -> (Arc<pledger_store::SledBackend>
     let backend = sled_in(&dir);
     let ledger = open(backend.clone());
     run(p, &ledger);
-    append_padding(&ledger, pad);
+    append_padding(&ledger, p, pad);
     drop(ledger);
     let hashes = check_chain(backend.as_ref());
     (backend, dir, hashes)
 }
 
-/// Appends `n` disbursements from `acct0` to `acct1` (every plan opens both).
-fn append_padding(ledger: &Ledger, n: usize) {
+/// Appends `n` disbursements from `acct0` to `acct1` (every plan opens
+/// both), recorded by the holder of `acct0`.
+fn append_padding(ledger: &Ledger, p: &Plan, n: usize) {
+    let holder = match p.holders[0] % (p.entities + 1) {
+        0 => "city".to_string(),
+        i => format!("ent{}", i - 1),
+    };
     let events: Vec<Value> = (0..n)
-        .map(|i| disbursement_no_id(&format!("pad{i}"), "acct0", "acct1", "1"))
+        .map(|i| {
+            let mut e = disbursement_no_id(&format!("pad{i}"), "acct0", "acct1", "1");
+            e["actor"] = json!(holder);
+            e
+        })
         .collect();
     for chunk in events.chunks(100) {
         ledger.append(preps(chunk.iter().cloned())).expect("padding accepted");
@@ -312,7 +333,7 @@ proptest! {
         let ledger = open(backend.clone());
         run(&p, &ledger);
         let min_leaves = if sled { 1usize << backend.min_stored_level() } else { 1 };
-        append_padding(&ledger, pad + min_leaves);
+        append_padding(&ledger, &p, pad + min_leaves);
         drop(ledger);
         let nodes = stored_nodes(backend.as_ref());
         prop_assert!(!nodes.is_empty(), "the padded log has stored nodes");

@@ -15,12 +15,14 @@
 //! - [`calendar`]: working days and the holiday calendar.
 //! - [`incentives`]: 3.4 — paid per role against shares, payouts vs target.
 //! - [`findings`]: 3.5 — every discrepancy, from all of the above.
+//! - [`changes`]: 3.9 — findings raised and resolved since a log position.
 //!
 //! Views are functions of (facts, now): nothing that depends on "today" is
 //! stored, so the same facts answer for any date, and a rebuild from the
 //! log equals the live view by construction.
 
 pub mod calendar;
+pub mod changes;
 pub mod commitments;
 pub mod facts;
 pub mod findings;

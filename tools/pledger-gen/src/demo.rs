@@ -1066,7 +1066,7 @@ impl Demo {
         );
         self.allocate(
             day(2007, 1, 10),
-            FIN,
+            "city-land",
             "alloc-land-deshan",
             LAND_INCOME,
             ZONE_INFRA,
@@ -2449,7 +2449,7 @@ impl Demo {
         self.step(
             day(2009, 9, 21),
             "commitment.waived",
-            "anxiang-county",
+            "ent-ax-jiahe",
             json!({"commitment_id": "c-sub-05", "reason": "企业调整产品方向,主动放弃该项补助",
                    "authority": "安乡县人民政府常务会议纪要〔2009〕12号"}),
         );

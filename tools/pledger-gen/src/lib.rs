@@ -2029,10 +2029,12 @@ impl Generator {
                         Outcome::Waived => {
                             let data = obj! {
                                 "commitment_id": c.id,
-                                "reason": "项目终止, 承诺事项不再履行",
+                                "reason": "项目终止, 企业放弃该项优惠",
                                 "authority": "常德市人民政府常务会议纪要",
                             };
-                            self.push("commitment.waived", c.promisor, data);
+                            // The beneficiary gives up its right: a promisor
+                            // may never let itself off its own promise.
+                            self.push("commitment.waived", c.beneficiary, data);
                         }
                         _ => {
                             let mut data = obj! { "commitment_id": c.id.clone() };

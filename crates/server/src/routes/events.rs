@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pledger_core::event::EntityKind;
+use pledger_core::registry::auditor_may_record;
 use pledger_core::{EventType, Record};
 use pledger_store::{prepare, AppendOutcome, Prepared, StoredRecord};
 use rayon::prelude::*;
@@ -19,13 +20,6 @@ use std::time::Instant;
 
 /// Batches larger than this are prepared on the blocking pool, in parallel.
 const PARALLEL_PREPARE: usize = 64;
-
-/// Event types an `auditor` token may append (contract 5).
-const AUDITOR_TYPES: [EventType; 3] = [
-    EventType::TargetVerified,
-    EventType::CommitmentBreached,
-    EventType::EventVoided,
-];
 
 pub async fn append(
     State(state): State<AppState>,
@@ -149,10 +143,18 @@ async fn append_inner(
         }
         if !may_record {
             let kind = item.get("type").and_then(Value::as_str).and_then(EventType::from_name);
-            if !kind.is_some_and(|k| AUDITOR_TYPES.contains(&k)) {
+            if !kind.is_some_and(auditor_may_record) {
+                let types: Vec<&str> = EventType::ALL
+                    .iter()
+                    .filter(|t| auditor_may_record(**t))
+                    .map(|t| t.as_str())
+                    .collect();
                 return Err(ApiError::forbidden(
                     "forbidden_role",
-                    "an auditor token appends only target.verified, commitment.breached and event.voided",
+                    format!(
+                        "an auditor token appends only what an auditor may record on others' matters ({}); anything else needs a recorder token",
+                        types.join(", ")
+                    ),
                 )
                 .field(at(i, "type")));
             }
@@ -195,14 +197,9 @@ fn prepare_all(items: Vec<Value>, batch: bool) -> Result<Vec<Prepared>, ApiError
     }
 }
 
-/// Is `entity` registered with kind `auditor`?
+/// Is `entity` registered with kind `auditor`, as of the committed head?
 fn is_auditor(state: &AppState, entity: &str) -> Result<bool, ApiError> {
-    Ok(state.live().read(state.ledger(), |facts| {
-        facts
-            .entities
-            .get(entity)
-            .is_some_and(|e| e.data.kind == EntityKind::Auditor)
-    })?)
+    Ok(state.ledger().entity_kind(entity) == Some(EntityKind::Auditor))
 }
 
 /// A record as stored (contract 1.2), as one line of JSON without the newline.

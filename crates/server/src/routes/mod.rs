@@ -222,6 +222,25 @@ pub fn table() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/v1/findings/changes",
+            summary: "Findings raised and resolved since log position from_seq, each with the records after it that made the difference (3.9).",
+            access: Access::Read,
+            params: vec![
+                Param {
+                    required: true,
+                    ..query(
+                        "from_seq",
+                        "integer",
+                        "The log position of the last audit: findings at at_seq=from_seq are compared with the findings now.",
+                    )
+                },
+                AS_OF,
+            ],
+            responses: &READ_ERRORS_OK,
+            handler: || get(views::finding_changes),
+        },
+        Route {
+            method: "get",
             path: "/v1/claims/targets/{id}",
             summary: "Verdict on \"target T was met\" with the deciding records and their inclusion proofs (3.6).",
             access: Access::Read,

@@ -77,15 +77,13 @@ pub async fn issue(
         .map(|r| Role::parse(r))
         .collect::<Result<Vec<_>, _>>()
         .map_err(token_error)?;
-    let kind = state.live().read(state.ledger(), |facts| {
-        facts.entities.get(&req.entity).map(|e| e.data.kind)
-    })?;
-    let Some(kind) = kind else {
+    // The registry as of the committed head decides, as for every request.
+    let Some(kind) = state.ledger().entity_kind(&req.entity) else {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_reference",
             format!(
-                "{:?} is not a registered entity; register it before issuing it a token",
+                "{:?} is not a registered entity of this ledger (never registered, or its registration was voided); register it before issuing it a token",
                 req.entity
             ),
         )

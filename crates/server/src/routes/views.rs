@@ -174,6 +174,45 @@ pub async fn findings(
     .await
 }
 
+/// Format 3.9: findings raised and resolved since log position
+/// `from_seq`, each with the records after it that made the difference.
+pub async fn finding_changes(
+    State(state): State<AppState>,
+    _r: Reader,
+    Scoped { scope, params }: Scoped,
+) -> Result<Response, ApiError> {
+    let from = params.number("from_seq")?.ok_or_else(|| {
+        ApiError::bad_query(
+            "from_seq",
+            "from_seq is required: the log position of the last audit (the last seq it saw)",
+        )
+    })?;
+    if scope.at_seq.is_some() {
+        return Err(ApiError::bad_query(
+            "at_seq",
+            "changes compare from_seq with the log as it is now; drop at_seq",
+        ));
+    }
+    let len = state.ledger().len();
+    if from >= len {
+        return Err(ApiError::bad_query(
+            "from_seq",
+            format!("from_seq {from} is beyond the end of the log ({len} records)"),
+        ));
+    }
+    view(&state, scope, move |st, facts, now| {
+        let calendar = &st.config().calendar;
+        let earlier = pledger_views::load(st.backend(), len, Scope { at_seq: Some(from), ..scope })?;
+        let before = pledger_views::findings::all_with(&earlier, now, calendar);
+        let after = pledger_views::findings::all_with(facts, now, calendar);
+        // The live facts may have caught up past `len`: judge the same records.
+        let head = st.ledger().len().max(len);
+        let changes = pledger_views::changes::changes(st.backend(), head, from, &before, &after)?;
+        to_value(changes)
+    })
+    .await
+}
+
 /// Contract 3.6: the verdict, and each deciding record with its inclusion
 /// proof against a signed checkpoint that covers it (signed now if none
 /// does), as `pledger claim --format json` prints it.
