@@ -207,7 +207,14 @@ fn main() -> ExitCode {
             scope,
             holidays,
             from_seq,
-        } => commands::report::run(&cli.data, view, scope.scope(), holidays.as_deref(), from_seq, cli.format),
+        } => commands::report::run(
+            &cli.data,
+            view,
+            scope.scope(),
+            holidays.as_deref(),
+            from_seq,
+            cli.format,
+        ),
         Command::Trace { account, up, scope, .. } => {
             let direction = if up {
                 pledger_views::funds::Direction::Up

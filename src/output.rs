@@ -61,10 +61,44 @@ impl Table {
     }
 }
 
+/// One CSV cell. A cell a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `@`, a tab or a carriage return, or a `-` that does not
+/// begin a number) gets a leading apostrophe, as the console's CSV does: a
+/// name or reason recorded by anyone must never run in an auditor's
+/// spreadsheet. Negative amounts stay numbers.
 fn csv_cell(c: &str) -> String {
+    let formula = c.starts_with(['=', '+', '@', '\t', '\r']) || (c.starts_with('-') && !is_number(&c[1..]));
+    let c = if formula { format!("'{c}") } else { c.to_string() };
     if c.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", c.replace('"', "\"\""))
     } else {
-        c.to_string()
+        c
+    }
+}
+
+/// Digits with at most one decimal point between digits (`12`, `12.50`).
+fn is_number(s: &str) -> bool {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+    !whole.is_empty()
+        && !frac.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1+2"), "'+1+2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("-1836000000.00"), "-1836000000.00");
+        assert_eq!(csv_cell("-5"), "-5");
+        assert_eq!(csv_cell("常德市财政局"), "常德市财政局");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
     }
 }

@@ -124,11 +124,7 @@ pub fn run(
                 "report changes needs --from-seq N: the log position of the last audit (the last seq it saw)".into(),
             ))
         }
-        (_, Some(_)) => {
-            return Err(Failure::Input(
-                "--from-seq goes with `report changes` only".into(),
-            ))
-        }
+        (_, Some(_)) => return Err(Failure::Input("--from-seq goes with `report changes` only".into())),
         (_, None) => {}
     }
     let (facts, now) = facts_for(data, scope)?;
@@ -217,7 +213,15 @@ fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Fo
         Some(d) => d,
         None => today()?,
     };
-    let before = load_facts(data, backend.as_ref(), len, Scope { at_seq: Some(from), ..scope })?;
+    let before = load_facts(
+        data,
+        backend.as_ref(),
+        len,
+        Scope {
+            at_seq: Some(from),
+            ..scope
+        },
+    )?;
     let before = pledger_views::findings::all_with(&before, now, calendar);
     let after = load_facts(data, backend.as_ref(), len, scope)?;
     let after = pledger_views::findings::all_with(&after, now, calendar);

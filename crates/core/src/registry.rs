@@ -314,7 +314,13 @@ impl Registry {
     /// The id must be unused, and when a void freed it, `actor` must be the
     /// one who recorded the voided event, or an auditor.
     /// `claimant` is `None` when replaying records already in the log.
-    fn need_new(&self, ns: Namespace, id: &Id, field: &str, claimant: Option<(EntityIdx, EntityKind)>) -> Result<(), Rejection> {
+    fn need_new(
+        &self,
+        ns: Namespace,
+        id: &Id,
+        field: &str,
+        claimant: Option<(EntityIdx, EntityKind)>,
+    ) -> Result<(), Rejection> {
         let k = key(id);
         if let (Some(&by), Some((actor, actor_kind))) = (self.freed.get(&(ns, k)), claimant) {
             if by != actor && actor_kind != EntityKind::Auditor {
@@ -362,11 +368,22 @@ impl Registry {
     /// record what is not asked again. A ledger written before those rules
     /// existed (format version 1) must still open and verify; what was
     /// recorded then stays as it was, and the rules bind what comes next.
-    pub fn admit_recorded(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal) -> Result<(), Rejection> {
+    pub fn admit_recorded(
+        &mut self,
+        event: &Event,
+        voided: Option<&Event>,
+        journal: &mut Journal,
+    ) -> Result<(), Rejection> {
         self.admit_under(event, voided, journal, Rules::AsRecorded)
     }
 
-    fn admit_under(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal, rules: Rules) -> Result<(), Rejection> {
+    fn admit_under(
+        &mut self,
+        event: &Event,
+        voided: Option<&Event>,
+        journal: &mut Journal,
+        rules: Rules,
+    ) -> Result<(), Rejection> {
         let seq = self.next_seq();
         let (actor, actor_kind) = if seq == 0 {
             match &event.data {
@@ -607,7 +624,10 @@ impl Registry {
             EventData::TargetAssigned(d) => self
                 .need_entity(&d.assignee, "")
                 .ok()
-                .map(|(assignee, _)| Entry::Target { assignee, assigner: actor }),
+                .map(|(assignee, _)| Entry::Target {
+                    assignee,
+                    assigner: actor,
+                }),
             EventData::FundAllocated(_) => Some(Entry::Allocation),
             EventData::FundDisbursed(d) => self
                 .need_account(&d.to_account, "")

@@ -75,8 +75,15 @@ fn a_target_is_assigned_by_anyone_but_the_assignee_and_what_lies_below_it() {
 
 #[test]
 fn a_target_is_revised_by_its_assigner_an_office_of_it_or_an_auditor() {
-    let e = any_actor("target.revised", json!({"target_id": "t1", "threshold": "1", "reason": "eased"}));
-    rule(e, &["city", "finance", "city-sub", "audit"], &["acme", "acme-ops", "other", "zhang"]);
+    let e = any_actor(
+        "target.revised",
+        json!({"target_id": "t1", "threshold": "1", "reason": "eased"}),
+    );
+    rule(
+        e,
+        &["city", "finance", "city-sub", "audit"],
+        &["acme", "acme-ops", "other", "zhang"],
+    );
 }
 
 #[test]
@@ -154,7 +161,10 @@ fn conditions_and_fulfilments_are_recorded_by_the_promisor_or_an_auditor() {
 fn only_the_beneficiary_disputes_and_only_an_auditor_declares_a_breach() {
     let disputed = any_actor("commitment.disputed", json!({"commitment_id": "c1", "reason": "late"}));
     rule(disputed, &["acme", "acme-ops"], &["city", "finance", "other", "audit"]);
-    let breached = any_actor("commitment.breached", json!({"commitment_id": "c1", "reason": "never paid"}));
+    let breached = any_actor(
+        "commitment.breached",
+        json!({"commitment_id": "c1", "reason": "never paid"}),
+    );
     rule(breached, &["audit"], &["city", "acme", "other"]);
 }
 
@@ -186,7 +196,11 @@ fn anyone_sets_a_scheme_and_its_setter_or_the_paying_account_pays_it() {
     let mut from = paid;
     from["data"]["from_account"] = json!("acme-acct");
     from["data"]["payee"] = json!("other");
-    rule(from, &["city", "finance", "acme", "acme-ops"], &["other", "zhang", "audit"]);
+    rule(
+        from,
+        &["city", "finance", "acme", "acme-ops"],
+        &["other", "zhang", "audit"],
+    );
 }
 
 #[test]
@@ -241,7 +255,11 @@ fn given_a_voided_account_when_another_holder_reopens_it_then_it_is_refused() {
     w.ok(void(seq, "acme"));
     w.refused(account("acct-y", "other", "other"), "not_permitted", "data.account_id");
     // Not even an office of the original opener.
-    w.refused(account("acct-y", "acme", "acme-ops"), "not_permitted", "data.account_id");
+    w.refused(
+        account("acct-y", "acme", "acme-ops"),
+        "not_permitted",
+        "data.account_id",
+    );
     w.ok(account("acct-y", "acme", "acme"));
 }
 
@@ -296,7 +314,11 @@ fn identifiers_need_a_letter_or_digit() {
 #[test]
 fn an_auditor_alone_records_only_what_the_table_allows_an_auditor() {
     use EventType as T;
-    let allowed: Vec<_> = EventType::ALL.iter().copied().filter(|t| auditor_may_record(*t)).collect();
+    let allowed: Vec<_> = EventType::ALL
+        .iter()
+        .copied()
+        .filter(|t| auditor_may_record(*t))
+        .collect();
     assert_eq!(
         allowed,
         vec![

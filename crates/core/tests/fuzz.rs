@@ -73,10 +73,7 @@ fn seed_events() -> Vec<String> {
 
 /// The contract's record vectors (tests/vectors/records.ndjson).
 fn vector_records() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/records.ndjson"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/records.ndjson");
     let text = std::fs::read_to_string(path).expect("the vectors are in tests/vectors");
     text.lines()
         .filter(|l| !l.trim().is_empty())

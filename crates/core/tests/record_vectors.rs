@@ -6,10 +6,7 @@ use pledger_core::{Event, Journal, Registry};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/records.ndjson"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/records.ndjson");
     let text = std::fs::read_to_string(path).expect("the vectors are in tests/vectors");
     text.lines()
         .filter(|l| !l.trim().is_empty())

@@ -14,9 +14,9 @@
 
 use crate::backend::{Head, LogBackend, StoredRecord, WriteBatch};
 use crate::error::{AppendError, StoreError};
+use pledger_core::event::EntityKind;
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{jcs, record_body, record_hash, RecordHeader, ZERO_HASH};
-use pledger_core::event::EntityKind;
 use pledger_core::registry::{Journal, Namespace};
 use pledger_core::signature::{self, SignedPart};
 use pledger_core::{Event, EventData, Hash, Registry, Rejection};

@@ -97,10 +97,7 @@ fn seed_events() -> Vec<Vec<u8>> {
             json!({"target_id": "t1", "threshold": "6", "reason": "raised"}),
         ),
     ];
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/records.ndjson"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/records.ndjson");
     let text = std::fs::read_to_string(path).expect("the vectors are in tests/vectors");
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let r: Value = serde_json::from_str(line).unwrap();

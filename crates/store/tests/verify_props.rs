@@ -103,7 +103,10 @@ fn events(p: &Plan) -> Vec<(Value, bool)> {
     let assignees: Vec<&str> = if enterprises.is_empty() {
         Vec::new()
     } else {
-        p.assignees.iter().map(|a| enterprises[a % enterprises.len()].as_str()).collect()
+        p.assignees
+            .iter()
+            .map(|a| enterprises[a % enterprises.len()].as_str())
+            .collect()
     };
     let targets: Vec<String> = (0..assignees.len()).map(|i| format!("tgt{i}")).collect();
     for (t, a) in targets.iter().zip(&assignees) {

@@ -240,4 +240,3 @@ pub fn reference_rule(event: Value, path: &[&str], field: &str, present: Value) 
     );
     w.ok(with(event, path, present));
 }
-

@@ -202,7 +202,14 @@ pub async fn finding_changes(
     }
     view(&state, scope, move |st, facts, now| {
         let calendar = &st.config().calendar;
-        let earlier = pledger_views::load(st.backend(), len, Scope { at_seq: Some(from), ..scope })?;
+        let earlier = pledger_views::load(
+            st.backend(),
+            len,
+            Scope {
+                at_seq: Some(from),
+                ..scope
+            },
+        )?;
         let before = pledger_views::findings::all_with(&earlier, now, calendar);
         let after = pledger_views::findings::all_with(facts, now, calendar);
         // The live facts may have caught up past `len`: judge the same records.
