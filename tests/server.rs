@@ -126,6 +126,9 @@ fn every_append_status_code() {
     let big = Value::Array(big).to_string();
     assert!(big.len() > 20_000);
     assert_eq!(server::raw_post(&s.base, &rec, big.as_bytes()), 413);
+    // docs/http.md's order: the size is checked before the role, so a
+    // read-only token with an oversized body gets 413, not 403.
+    assert_eq!(server::raw_post(&s.base, &read, big.as_bytes()), 413);
 
     // Every error has the contract's shape.
     for r in [&conflict, &bad] {

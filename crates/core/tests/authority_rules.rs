@@ -111,7 +111,7 @@ fn a_target_is_verified_by_anyone_but_the_assignee_and_its_offices() {
         let mut w = world();
         let mut e = e.clone();
         e["actor"] = json!(actor);
-        w.refused(e, "self_verification", "actor");
+        w.refused(e, "not_permitted", "actor");
     }
 }
 

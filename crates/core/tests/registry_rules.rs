@@ -450,7 +450,7 @@ fn the_assignee_may_not_verify_its_own_target_but_anyone_else_may() {
             json!({"target_id": "t1", "value": "6", "as_of": "2026-12-31"}),
         )
     };
-    let r = w.refused(verify("acme"), "self_verification", "actor");
+    let r = w.refused(verify("acme"), "not_permitted", "actor");
     assert!(r.message.contains("acme") && r.message.contains("t1"), "{}", r.message);
     w.ok(verify("audit"));
     w.ok(verify("city"));
@@ -835,7 +835,7 @@ fn a_re_registered_assignee_still_may_not_verify_its_own_target() {
             "acme",
             json!({"target_id": "t1", "value": "6", "as_of": "2026-12-31"}),
         ),
-        "self_verification",
+        "not_permitted",
         "actor",
     );
 }

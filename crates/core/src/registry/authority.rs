@@ -173,7 +173,7 @@ impl Registry {
             }
             EventData::TargetVerified(d) => match target(&d.target_id) {
                 Some((assignee, _)) if self.acts_for(actor, assignee) => Err(Rejection::new(
-                    "self_verification",
+                    "not_permitted",
                     "actor",
                     format!(
                         "{:?} is the assignee of target {:?} (or an office of it) and cannot verify it; a verification must come from someone else, such as an auditor",

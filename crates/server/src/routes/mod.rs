@@ -705,6 +705,44 @@ mod tests {
         }
     }
 
+    /// The console and every answer carry the security headers: no inline
+    /// script, no framing, no MIME sniffing (docs/http.md).
+    #[tokio::test]
+    async fn every_answer_carries_the_security_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = router(state(&dir.path().join("data")));
+        for uri in ["/", "/console/app.js", "/v1/findings", "/no/such/route"] {
+            let req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+            let resp = app.clone().oneshot(req).await.unwrap();
+            let h = resp.headers();
+            let csp = h
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            assert!(
+                csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+                "{uri}: {csp}"
+            );
+            assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
+            assert_eq!(
+                h.get("x-content-type-options").map(|v| v.as_bytes()),
+                Some(&b"nosniff"[..]),
+                "{uri}"
+            );
+            assert_eq!(
+                h.get("x-frame-options").map(|v| v.as_bytes()),
+                Some(&b"DENY"[..]),
+                "{uri}"
+            );
+        }
+        // The index loads no inline script that the policy would block.
+        let index = std::str::from_utf8(crate::console::asset("").unwrap().1).unwrap();
+        assert!(
+            !index.contains("<script>") && !index.contains(" onload="),
+            "inline script in index.html"
+        );
+    }
+
     #[test]
     fn every_documented_status_is_a_real_status() {
         for r in table() {
