@@ -10,19 +10,21 @@
 //! of records may grow (a second overdraft on an overdrawn account is not
 //! a new finding). Each changed finding lists the records after N that
 //! made the difference: those among its own records, those that void one
-//! of its records, and those that name one of its subjects (a revision of
-//! its target, a waiver or fulfilment of its commitment, a receipt of its
-//! disbursement).
+//! of its records, and the latest [`MAX_NAMING`] that name one of its
+//! subjects (a revision of its target, a waiver or fulfilment of its
+//! commitment, a receipt of its disbursement). Records are read as text
+//! (their strings matched against the subjects), and only the kept ones are
+//! parsed, so a long tail costs one pass and bounded memory.
 
 use crate::load::ViewError;
-use crate::Finding;
+use crate::{Finding, FindingCode};
 use pledger_core::record::event_text;
 use pledger_core::when::Day;
 use pledger_store::LogBackend;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A record after the audited position that made a difference.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -55,7 +57,7 @@ pub struct Changes {
     pub resolved: Vec<Changed>,
 }
 
-type Identity<'a> = (&'static str, &'a [String], Day);
+type Identity<'a> = (FindingCode, &'a [String], Day);
 
 fn identity(f: &Finding) -> Identity<'_> {
     (f.code, &f.subjects, f.date)
@@ -83,42 +85,60 @@ pub fn diff(before: &[Finding], after: &[Finding]) -> (Vec<Finding>, Vec<Finding
     (only(before, after), only(after, before))
 }
 
-/// What a record after `from_seq` touches, read from its event text.
-struct Touch {
-    cause: Cause,
-    voids: Option<u64>,
-    names: Vec<String>,
+/// The most records kept per finding for naming one of its subjects: a
+/// busy account is named by thousands of later records, and the latest ones
+/// are the likeliest to have made today's difference.
+pub const MAX_NAMING: usize = 20;
+
+/// Every JSON string in an event's text, without building a tree: ids are
+/// plain ASCII, so a string with an escape is never a subject and is skipped.
+fn strings(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if b[i] != b'"' {
+                i += 1;
+                continue;
+            }
+            let start = i + 1;
+            let mut j = start;
+            let mut escaped = false;
+            while j < b.len() && b[j] != b'"' {
+                if b[j] == b'\\' {
+                    escaped = true;
+                    j += 1;
+                }
+                j += 1;
+            }
+            i = j + 1;
+            if !escaped && j <= b.len() {
+                return text.get(start..j.min(b.len()));
+            }
+        }
+        None
+    })
 }
 
-fn collect_strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
-        _ => {}
+/// The seq a void record voids, if `text` is one.
+fn voided_seq(text: &str) -> Option<u64> {
+    if !text.contains("\"event.voided\"") {
+        return None;
     }
+    let v: Value = serde_json::from_str(text).ok()?;
+    (v.get("type")?.as_str()? == "event.voided")
+        .then(|| v.pointer("/data/seq").and_then(Value::as_u64))
+        .flatten()
 }
 
-fn touch(seq: u64, text: &str) -> Result<Touch, String> {
+fn cause(seq: u64, text: &str) -> Result<Cause, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-    let kind = field("type");
-    let voids = (kind == "event.voided")
-        .then(|| v.pointer("/data/seq").and_then(Value::as_u64))
-        .flatten();
-    let mut names = Vec::new();
-    if let Some(data) = v.get("data") {
-        collect_strings(data, &mut names);
-    }
-    Ok(Touch {
-        cause: Cause {
-            seq,
-            kind,
-            actor: field("actor"),
-            occurred_at: field("occurred_at"),
-        },
-        voids,
-        names,
+    Ok(Cause {
+        seq,
+        kind: field("type"),
+        actor: field("actor"),
+        occurred_at: field("occurred_at"),
     })
 }
 
@@ -154,19 +174,33 @@ pub fn changes(
     })
 }
 
-/// Fills `changed_by` from records `from..to`.
+/// What one chunk of records said about the changed findings.
+#[derive(Default)]
+struct Seen {
+    /// (finding, seq): a record among its seqs, or voiding one of them.
+    direct: Vec<(usize, u64)>,
+    /// (subject, seq): a record naming the subject.
+    naming: Vec<(usize, u64)>,
+}
+
+/// Fills `changed_by` from records `from..to`: every record among a
+/// finding's seqs or voiding one of them, and the latest [`MAX_NAMING`]
+/// records naming one of its subjects.
 fn attribute(backend: &dyn LogBackend, from: u64, to: u64, changed: &mut [Changed]) -> Result<(), ViewError> {
-    let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut subject_index: HashMap<&str, usize> = HashMap::new();
     let mut by_seq: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, c) in changed.iter().enumerate() {
         for s in &c.finding.subjects {
-            by_subject.entry(s.as_str()).or_default().push(i);
+            let n = subject_index.len();
+            subject_index.entry(s.as_str()).or_insert(n);
         }
         for q in &c.finding.seqs {
             by_seq.entry(*q).or_default().push(i);
         }
     }
-    let mut hits: Vec<Vec<Cause>> = vec![Vec::new(); changed.len()];
+    // Per subject, the latest records naming it (log order is seq order).
+    let mut naming: Vec<std::collections::VecDeque<u64>> = vec![Default::default(); subject_index.len()];
+    let mut direct: Vec<Vec<u64>> = vec![Vec::new(); changed.len()];
     const CHUNK: usize = 16 * 1024;
     let mut records = backend.scan(from, to);
     loop {
@@ -174,34 +208,80 @@ fn attribute(backend: &dyn LogBackend, from: u64, to: u64, changed: &mut [Change
         if chunk.is_empty() {
             break;
         }
-        let found: Vec<Result<Option<(Cause, Vec<usize>)>, ViewError>> = chunk
-            .par_iter()
-            .map(|r| {
-                let bad = |why: String| ViewError::BadRecord { seq: r.seq, why };
-                let text = event_text(r.body()).ok_or_else(|| bad("the stored record is not valid JSON".into()))?;
-                let t = touch(r.seq, text).map_err(bad)?;
-                let mut idx: HashSet<usize> = HashSet::new();
-                for q in std::iter::once(r.seq).chain(t.voids) {
-                    idx.extend(by_seq.get(&q).into_iter().flatten());
+        let seen: Vec<Result<Seen, ViewError>> = chunk
+            .par_chunks(1024)
+            .map(|part| {
+                let mut seen = Seen::default();
+                for r in part {
+                    let text = event_text(r.body()).ok_or_else(|| ViewError::BadRecord {
+                        seq: r.seq,
+                        why: "the stored record is not valid JSON".into(),
+                    })?;
+                    for q in std::iter::once(r.seq).chain(voided_seq(text)) {
+                        for &i in by_seq.get(&q).into_iter().flatten() {
+                            seen.direct.push((i, r.seq));
+                        }
+                    }
+                    let mut named: Vec<usize> = strings(text).filter_map(|s| subject_index.get(s).copied()).collect();
+                    named.sort_unstable();
+                    named.dedup();
+                    seen.naming.extend(named.into_iter().map(|s| (s, r.seq)));
                 }
-                for name in &t.names {
-                    idx.extend(by_subject.get(name.as_str()).into_iter().flatten());
-                }
-                let mut idx: Vec<usize> = idx.into_iter().collect();
-                idx.sort_unstable();
-                Ok((!idx.is_empty()).then_some((t.cause, idx)))
+                Ok(seen)
             })
             .collect();
-        for f in found {
-            if let Some((cause, idx)) = f? {
-                for i in idx {
-                    hits[i].push(cause.clone());
+        for part in seen {
+            let part = part?;
+            for (i, seq) in part.direct {
+                direct[i].push(seq);
+            }
+            for (s, seq) in part.naming {
+                let q = &mut naming[s];
+                if q.len() == MAX_NAMING {
+                    q.pop_front();
                 }
+                q.push_back(seq);
             }
         }
     }
-    for (c, h) in changed.iter_mut().zip(hits) {
-        c.changed_by = h;
+    // The seqs each finding keeps, then the details of those records only.
+    let kept: Vec<Vec<u64>> = changed
+        .iter()
+        .zip(&direct)
+        .map(|(c, direct)| {
+            let mut named: Vec<u64> = c
+                .finding
+                .subjects
+                .iter()
+                .filter_map(|s| subject_index.get(s.as_str()))
+                .flat_map(|&s| naming[s].iter().copied())
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            let skip = named.len().saturating_sub(MAX_NAMING);
+            let mut seqs: Vec<u64> = direct.iter().copied().chain(named.into_iter().skip(skip)).collect();
+            seqs.sort_unstable();
+            seqs.dedup();
+            seqs
+        })
+        .collect();
+    // A second pass reads only the kept records' details (one scan is far
+    // cheaper than a random read per record).
+    let wanted: std::collections::HashSet<u64> = kept.iter().flatten().copied().collect();
+    let mut details: HashMap<u64, Cause> = HashMap::with_capacity(wanted.len());
+    if let (Some(&first), Some(&last)) = (wanted.iter().min(), wanted.iter().max()) {
+        for r in backend.scan(first, last + 1) {
+            let r = r?;
+            if !wanted.contains(&r.seq) {
+                continue;
+            }
+            let bad = |why: String| ViewError::BadRecord { seq: r.seq, why };
+            let text = event_text(r.body()).ok_or_else(|| bad("the stored record is not valid JSON".into()))?;
+            details.insert(r.seq, cause(r.seq, text).map_err(bad)?);
+        }
+    }
+    for (c, seqs) in changed.iter_mut().zip(kept) {
+        c.changed_by = seqs.iter().filter_map(|q| details.get(q).cloned()).collect();
     }
     Ok(())
 }
@@ -210,7 +290,7 @@ fn attribute(backend: &dyn LogBackend, from: u64, to: u64, changed: &mut [Change
 mod tests {
     use super::*;
 
-    fn f(code: &'static str, subject: &str, date: &str, seqs: &[u64]) -> Finding {
+    fn f(code: FindingCode, subject: &str, date: &str, seqs: &[u64]) -> Finding {
         Finding {
             code,
             message: format!("{code} on {subject}"),
@@ -222,19 +302,19 @@ mod tests {
 
     #[test]
     fn the_same_code_subjects_and_date_is_the_same_finding_even_when_it_grows() {
-        let before = vec![f("overdraft", "a", "2026-01-01", &[3])];
-        let after = vec![f("overdraft", "a", "2026-01-01", &[3, 9])];
+        let before = vec![f(FindingCode::Overdraft, "a", "2026-01-01", &[3])];
+        let after = vec![f(FindingCode::Overdraft, "a", "2026-01-01", &[3, 9])];
         assert_eq!(diff(&before, &after), (vec![], vec![]));
     }
 
     #[test]
     fn gone_is_resolved_and_new_is_raised_counting_duplicates() {
-        let x = f("commitment_overdue", "c1", "2026-02-01", &[1]);
-        let y = f("overdraft", "a", "2026-03-01", &[4]);
+        let x = f(FindingCode::CommitmentOverdue, "c1", "2026-02-01", &[1]);
+        let y = f(FindingCode::Overdraft, "a", "2026-03-01", &[4]);
         let before = vec![x.clone(), x.clone(), y.clone()];
-        let after = vec![x.clone(), f("overdraft", "a", "2026-04-01", &[7])];
+        let after = vec![x.clone(), f(FindingCode::Overdraft, "a", "2026-04-01", &[7])];
         let (resolved, raised) = diff(&before, &after);
         assert_eq!(resolved, vec![x, y]);
-        assert_eq!(raised, vec![f("overdraft", "a", "2026-04-01", &[7])]);
+        assert_eq!(raised, vec![f(FindingCode::Overdraft, "a", "2026-04-01", &[7])]);
     }
 }

@@ -94,7 +94,7 @@
 use crate::calendar::{add_days, Calendar};
 use crate::facts::{CommitmentFact, CommitmentStep, CommitmentStepKind, DisbursementFact, Facts};
 use crate::targets::{self, TargetStatus};
-use crate::{decimal_text, Finding, TableRow};
+use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
 use pledger_core::event::{Comparator, Condition, DisbursementKind, Due};
 use pledger_core::money::Amount;
 use pledger_core::when::Day;
@@ -370,9 +370,7 @@ impl Judged<'_> {
 
     fn fulfilments(&self) -> impl Iterator<Item = (&CommitmentStep, Option<Amount>, bool)> {
         self.steps.iter().filter_map(|s| match &s.kind {
-            CommitmentStepKind::Fulfilled { amount, evidence } => {
-                Some((*s, *amount, evidence.as_ref().is_some_and(|e| !e.is_empty())))
-            }
+            CommitmentStepKind::Fulfilled { amount, evidence } => Some((*s, *amount, !no_evidence(evidence.as_ref()))),
             _ => None,
         })
     }
@@ -558,7 +556,7 @@ fn overdue(j: &Judged<'_>, now: Day, out: &mut Vec<Finding>) {
     let mut s = vec![j.fact.at.seq];
     s.extend(&j.due_seqs);
     out.push(Finding {
-        code: "commitment_overdue",
+        code: FindingCode::CommitmentOverdue,
         message: format!(
             "{} ({}{amount}) was due on {due} and is not fulfilled as of {now}: {late} day{} overdue.",
             j.title(),
@@ -583,7 +581,7 @@ fn disputed(j: &Judged<'_>, out: &mut Vec<Finding>) {
     s.extend(j.unresolved_disputes.iter().map(|d| d.at.seq));
     let count = j.unresolved_disputes.len();
     out.push(Finding {
-        code: "commitment_disputed",
+        code: FindingCode::CommitmentDisputed,
         message: format!(
             "{} is disputed by {} since {} ({}), with no fulfilment or waiver since{}: \"{reason}\".",
             j.title(),
@@ -611,7 +609,7 @@ fn without_payment(j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
         return;
     }
     out.push(Finding {
-        code: "fulfilled_without_payment",
+        code: FindingCode::FulfilledWithoutPayment,
         message: format!(
             "{} for {amount} yuan was marked fulfilled on {}, but no disbursement carrying commitment_id {} pays it.",
             j.title(),
@@ -646,7 +644,7 @@ fn before_conditions(facts: &Facts, j: &Judged<'_>, out: &mut Vec<Finding>) {
     let mut subjects = vec![j.id().to_owned()];
     subjects.extend(unmet.iter().filter_map(|c| c.target_id.as_ref().map(|t| t.to_string())));
     out.push(Finding {
-        code: "fulfilled_before_conditions",
+        code: FindingCode::FulfilledBeforeConditions,
         message: format!(
             "{} was marked fulfilled on {} while {} {} not yet met: {list}.",
             j.title(),
@@ -693,7 +691,7 @@ fn overpaid(j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
     let mut s = vec![j.fact.at.seq];
     s.extend(ordered.iter().map(|d| d.at.seq));
     out.push(Finding {
-        code: "commitment_overpaid",
+        code: FindingCode::CommitmentOverpaid,
         message: format!(
             "{} is for {amount} yuan, but {} disbursement{} ({ids}) paid {paid} yuan against it: {} yuan too much{returned}.",
             j.title(),
@@ -713,7 +711,7 @@ fn missing_evidence(j: &Judged<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(Finding {
-            code: "missing_evidence",
+            code: FindingCode::MissingEvidence,
             message: format!(
                 "The fulfilment of {} recorded by {} on {} (record {}) names no evidence.",
                 j.name(),
@@ -855,7 +853,7 @@ fn clawback(facts: &Facts, j: &Judged<'_>, p: &Payments<'_>, now: Day, out: &mut
     }
     s.extend(p.repayments.iter().map(|d| d.at.seq));
     out.push(Finding {
-        code: "clawback_due",
+        code: FindingCode::ClawbackDue,
         message: format!(
             "{} was {base_text}, but {}{others}; shortfall {percent}% of {base} yuan is {gross} yuan{less}: {due_back} yuan is due back from {}.",
             j.title(),

@@ -20,7 +20,7 @@ pub fn all_with(facts: &Facts, now: Day, calendar: &crate::calendar::Calendar) -
     out.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
-            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.code.cmp(&b.code))
             .then_with(|| a.subjects.cmp(&b.subjects))
             .then_with(|| a.seqs.cmp(&b.seqs))
     });

@@ -75,7 +75,7 @@
 //!   with a `category` other than the earmark (compared exactly), or none.
 
 use crate::facts::{AccountFact, DisbursementFact, Facts};
-use crate::{Finding, TableRow};
+use crate::{Finding, FindingCode, TableRow};
 use pledger_core::event::AccountKind;
 use pledger_core::money::Amount;
 use pledger_core::when::Day;
@@ -662,7 +662,7 @@ fn balance_findings(accounts: &BTreeMap<&str, &AccountFact>, ordered: &[&Disburs
             AccountKind::Internal | AccountKind::External => {
                 if after < Amount::ZERO && overdrawn.insert(from) {
                     out.push(Finding {
-                        code: "overdraft",
+                        code: FindingCode::Overdraft,
                         message: format!(
                             "Account {} went below zero on {}: disbursement {} paid {} yuan to {} when the \
                              balance was {} yuan, leaving {} yuan.",
@@ -687,7 +687,7 @@ fn balance_findings(accounts: &BTreeMap<&str, &AccountFact>, ordered: &[&Disburs
                 *sum += amount;
                 if before <= ceiling && *sum > ceiling {
                     out.push(Finding {
-                        code: "over_ceiling",
+                        code: FindingCode::OverCeiling,
                         message: format!(
                             "Source account {} has paid out {} yuan, {} yuan over its ceiling of {} yuan: \
                              disbursement {} of {} yuan to {} on {} crossed it.",
@@ -735,7 +735,7 @@ fn allocation_findings(
             let mut all_seqs = vec![allocation.at.seq];
             all_seqs.extend(seqs.iter().copied());
             out.push(Finding {
-                code: "over_allocation",
+                code: FindingCode::OverAllocation,
                 message: format!(
                     "Disbursements against allocation {} ({} yuan from {} to {}) reached {} yuan, {} yuan over: \
                      disbursement {} of {} yuan on {} crossed it.",
@@ -791,7 +791,7 @@ fn unconfirmed_finding(
     let mut seqs = vec![d.at.seq];
     seqs.extend(receipts.iter().map(|r| r.seq));
     out.push(Finding {
-        code: "unconfirmed_disbursement",
+        code: FindingCode::UnconfirmedDisbursement,
         message: format!(
             "Disbursement {} of {} yuan from {} to {} on {} was not confirmed as received by {} within \
              {CONFIRMATION_DAYS} days (by {deadline}){late}.",
@@ -822,7 +822,7 @@ fn earmark_finding(accounts: &BTreeMap<&str, &AccountFact>, d: &DisbursementFact
         None => "with no category".to_string(),
     };
     out.push(Finding {
-        code: "earmark_breach",
+        code: FindingCode::EarmarkBreach,
         message: format!(
             "Special-purpose account {}, earmarked for \"{}\", paid {} yuan to {} on {} {} (disbursement {}).",
             describe(accounts, from),

@@ -21,7 +21,7 @@
 
 use crate::facts::{At, Facts, PayoutFact, SchemeFact};
 use crate::targets::{self, TargetStatus};
-use crate::{decimal_text, Finding, TableRow};
+use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
 use pledger_core::money::Amount;
 use pledger_core::when::Day;
 use rust_decimal::prelude::ToPrimitive;
@@ -302,10 +302,6 @@ fn crossed(movements: &[(Day, u64, i128)], limit: Amount) -> Option<Day> {
     since.filter(|_| total > limit.fen())
 }
 
-fn no_evidence(e: &Option<pledger_core::event::Evidence>) -> bool {
-    !matches!(e, Some(e) if !e.is_empty())
-}
-
 fn clawback_note(facts: &Facts, p: &PayoutFact, now: Day) -> String {
     let back = clawed_back(facts, p, now);
     if back.is_zero() {
@@ -348,7 +344,7 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
                 .max()
                 .unwrap_or(p.at.day);
             out.push(Finding {
-                code: "clawback_exceeds_payout",
+                code: FindingCode::ClawbackExceedsPayout,
                 message: format!(
                     "Payout {} paid {} yuan to {}, but {} yuan has been clawed back from it, {} yuan more than was paid.",
                     p.data.payout_id,
@@ -395,7 +391,7 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             seqs.sort_unstable();
             seqs.dedup();
             out.push(Finding {
-                code: "paid_without_met_target",
+                code: FindingCode::PaidWithoutMetTarget,
                 message: format!(
                     "Reward payout {} of {} yuan to {} (role {}) under scheme {} was paid on {} (record {}), but {}{}; rewards are paid only for a met target.",
                     p.data.payout_id,
@@ -413,9 +409,9 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
                 date: p.at.day,
             });
         }
-        if no_evidence(&p.data.evidence) {
+        if no_evidence(p.data.evidence.as_ref()) {
             out.push(Finding {
-                code: "missing_evidence",
+                code: FindingCode::MissingEvidence,
                 message: format!(
                     "Reward payout {} of {} yuan to {} (role {}) under scheme {} on {} (record {}) cites no evidence.",
                     p.data.payout_id, p.data.amount, p.data.payee, p.data.role.0, p.data.scheme_id, p.at.day, p.at.seq
@@ -448,7 +444,7 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         if let Some(date) = crossed(&movements(facts, paid, now), s.data.total) {
             let total_paid = net_of(paid);
             out.push(Finding {
-                code: "scheme_overpaid",
+                code: FindingCode::SchemeOverpaid,
                 message: format!(
                     "Scheme {} (target {}) has paid out {} yuan net of clawbacks in {} payouts, more than its total of {} by {} yuan.",
                     scheme_id,
@@ -483,7 +479,7 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             payees.sort_unstable();
             payees.dedup();
             out.push(Finding {
-                code: "share_exceeded",
+                code: FindingCode::ShareExceeded,
                 message: format!(
                     "Role {} under scheme {} has been paid {} yuan net of clawbacks ({}), above {} by {} yuan.",
                     role,

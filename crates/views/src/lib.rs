@@ -16,6 +16,8 @@
 //! - [`incentives`]: 3.4 — paid per role against shares, payouts vs target.
 //! - [`findings`]: 3.5 — every discrepancy, from all of the above.
 //! - [`changes`]: 3.9 — findings raised and resolved since a log position.
+//! - [`codes`]: the finding codes ([`FindingCode::ALL`]), with their
+//!   severities and labels.
 //!
 //! Views are functions of (facts, now): nothing that depends on "today" is
 //! stored, so the same facts answer for any date, and a rebuild from the
@@ -23,6 +25,7 @@
 
 pub mod calendar;
 pub mod changes;
+pub mod codes;
 pub mod commitments;
 pub mod facts;
 pub mod findings;
@@ -35,14 +38,15 @@ pub mod targets;
 use pledger_core::when::Day;
 use serde::Serialize;
 
+pub use codes::{FindingCode, Lang};
 pub use facts::Facts;
 pub use load::{load, load_cached, CacheSource, CacheUse, Scope, ViewError};
 
 /// One discrepancy (contract 3.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// A code of contract 3.5, e.g. `overdraft`.
-    pub code: &'static str,
+    /// A code of contract 3.5, e.g. `overdraft`; serialised as its string.
+    pub code: FindingCode,
     /// A plain sentence a finance officer understands.
     pub message: String,
     /// The ids the finding is about (accounts, targets, commitments ...).
@@ -67,12 +71,18 @@ impl TableRow for Finding {
     fn cells(&self) -> Vec<String> {
         vec![
             self.date.to_string(),
-            self.code.to_string(),
+            self.code.as_str().to_string(),
             self.subjects.join(" "),
             self.seqs.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" "),
             self.message.clone(),
         ]
     }
+}
+
+/// No evidence cited: the field is absent or an empty list. The one test
+/// behind every `missing_evidence` (verifications, fulfilments, payouts).
+pub(crate) fn no_evidence(e: Option<&pledger_core::event::Evidence>) -> bool {
+    !matches!(e, Some(e) if !e.is_empty())
 }
 
 /// Serialises a ratio or other decimal as a string, never a float.

@@ -26,7 +26,7 @@
 //!   open or unverified period neither extends nor breaks a run.
 
 use crate::facts::{Facts, Observation, Revision, TargetFact};
-use crate::{decimal_text, Finding, TableRow};
+use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
 use pledger_core::event::{Comparator, Period};
 use pledger_core::money::Quantity;
 use pledger_core::when::Day;
@@ -567,10 +567,6 @@ impl TableRow for MissRun {
 // ---------------------------------------------------------------------------
 // Findings
 
-fn no_evidence(e: &Option<pledger_core::event::Evidence>) -> bool {
-    !matches!(e, Some(e) if !e.is_empty())
-}
-
 fn describe_period(p: &Period) -> String {
     format!("{} to {}", p.from, p.to)
 }
@@ -594,9 +590,9 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         overstated_claim(s, out);
         revised_after_period(s, out);
         for v in &s.verifications {
-            if no_evidence(&v.evidence) {
+            if no_evidence(v.evidence.as_ref()) {
                 out.push(Finding {
-                    code: "missing_evidence",
+                    code: FindingCode::MissingEvidence,
                     message: format!(
                         "Verification of target {} ({} {} {} {}) recorded by {} on {} (record {}) found {} as of {} but cites no evidence.",
                         s.target_id(),
@@ -645,7 +641,7 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         let mut subjects = vec![run.assignee.clone(), run.metric.clone()];
         subjects.extend(ids);
         out.push(Finding {
-            code: "consecutive_misses",
+            code: FindingCode::ConsecutiveMisses,
             message: format!(
                 "{} missed its {} target {} periods in a row: {}.",
                 run.assignee,
@@ -674,7 +670,7 @@ fn overstated_claim(s: &TargetStanding, out: &mut Vec<Finding>) {
     }
     let gap = (c.value.0 - v.value.0).abs();
     out.push(Finding {
-        code: "overstated_claim",
+        code: FindingCode::OverstatedClaim,
         message: format!(
             "{} claimed {} for target {} ({} {} {} {}) as of {} (record {}), but the verification as of {} found {} (record {}): the claim overstates by {}.",
             s.assignee(),
@@ -710,7 +706,7 @@ fn revised_after_period(s: &TargetStanding, out: &mut Vec<Finding>) {
                 changes.push(format!("period {} → {}", describe_period(&period), describe_period(p)));
             }
             out.push(Finding {
-                code: "target_revised_after_period",
+                code: FindingCode::TargetRevisedAfterPeriod,
                 message: format!(
                     "Target {} of {} ({}) was revised on {} (record {}), after its period ended on {}: {}. Reason given: {:?}.",
                     s.target_id(),

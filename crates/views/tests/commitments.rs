@@ -6,7 +6,7 @@ use pledger_core::when::Day;
 use pledger_views::calendar::Calendar;
 use pledger_views::commitments::{self, CommitmentRow, CommitmentStatus};
 use pledger_views::facts::from_json;
-use pledger_views::{Finding, TableRow};
+use pledger_views::{Finding, FindingCode, TableRow};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------
@@ -190,17 +190,17 @@ impl Given {
     }
 }
 
-fn with_code<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+fn with_code(findings: &[Finding], code: FindingCode) -> Vec<&Finding> {
     findings.iter().filter(|f| f.code == code).collect()
 }
 
-fn one<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+fn one(findings: &[Finding], code: FindingCode) -> &Finding {
     let found = with_code(findings, code);
     assert_eq!(found.len(), 1, "expected one {code}, got {findings:#?}");
     found[0]
 }
 
-fn none(findings: &[Finding], code: &str) {
+fn none(findings: &[Finding], code: FindingCode) {
     assert!(
         with_code(findings, code).is_empty(),
         "expected no {code}, got {findings:#?}"
@@ -277,7 +277,7 @@ fn conditional_also_with_an_absolute_due_date_past() {
     );
     // then past the date it is conditional, not overdue, and no overdue finding.
     assert_eq!(given.status_at("c-3", "2026-06-01"), CommitmentStatus::Conditional);
-    none(&given.findings_at("2026-06-01"), "commitment_overdue");
+    none(&given.findings_at("2026-06-01"), FindingCode::CommitmentOverdue);
 }
 
 #[test]
@@ -383,7 +383,7 @@ fn overdue_finding_follows_the_calendar() {
     let given = service_promise().condition_met("c-2", "land", "2026-03-06");
     // On Thursday 2026-03-12, Monday to Friday says overdue (due Wednesday) ...
     let f = given.findings_at("2026-03-12");
-    let overdue = one(&f, "commitment_overdue");
+    let overdue = one(&f, FindingCode::CommitmentOverdue);
     assert_eq!(overdue.date, day("2026-03-12"));
     assert_eq!(
         overdue.seqs,
@@ -392,7 +392,10 @@ fn overdue_finding_follows_the_calendar() {
     );
     // ... but with Monday a holiday it is due that very day: not overdue.
     let holiday = Calendar::from_text("2026-03-09\n").unwrap();
-    none(&given.findings_with("2026-03-12", &holiday), "commitment_overdue");
+    none(
+        &given.findings_with("2026-03-12", &holiday),
+        FindingCode::CommitmentOverdue,
+    );
     assert_eq!(
         given.row_with("c-2", "2026-03-12", &holiday).status,
         CommitmentStatus::Open
@@ -452,8 +455,8 @@ fn a_voided_fulfilment_stops_counting() {
     assert_eq!(row.status, CommitmentStatus::Overdue);
     assert_eq!(row.fulfilled_on, None);
     let f = given.findings_at("2026-05-01");
-    one(&f, "commitment_overdue");
-    none(&f, "fulfilled_without_payment");
+    one(&f, FindingCode::CommitmentOverdue);
+    none(&f, FindingCode::FulfilledWithoutPayment);
 }
 
 #[test]
@@ -540,7 +543,7 @@ fn severity_order_puts_overdue_first() {
 #[test]
 fn overdue_is_found_the_day_after_the_due_date() {
     let f = subsidy().findings_at("2026-05-03");
-    let o = one(&f, "commitment_overdue");
+    let o = one(&f, FindingCode::CommitmentOverdue);
     assert_eq!(o.subjects, vec!["c-1"]);
     assert_eq!(o.seqs, vec![0]);
     assert_eq!(o.date, day("2026-05-01"));
@@ -550,10 +553,10 @@ fn overdue_is_found_the_day_after_the_due_date() {
 
 #[test]
 fn overdue_is_not_found_on_the_due_day_nor_once_fulfilled() {
-    none(&subsidy().findings_at("2026-04-30"), "commitment_overdue");
+    none(&subsidy().findings_at("2026-04-30"), FindingCode::CommitmentOverdue);
     none(
         &subsidy().fulfilled("c-1", "2026-05-02").findings_at("2026-06-01"),
-        "commitment_overdue",
+        FindingCode::CommitmentOverdue,
     );
 }
 
@@ -563,7 +566,7 @@ fn overdue_is_not_found_on_the_due_day_nor_once_fulfilled() {
 fn an_open_dispute_is_found() {
     let given = subsidy().fulfilled("c-1", "2026-04-01").disputed("c-1", "2026-04-10");
     let f = given.findings_at("2026-04-20");
-    let d = one(&f, "commitment_disputed");
+    let d = one(&f, FindingCode::CommitmentDisputed);
     assert_eq!(d.seqs, vec![0, 2]);
     assert_eq!(d.date, day("2026-04-10"));
     assert!(
@@ -576,11 +579,11 @@ fn an_open_dispute_is_found() {
 #[test]
 fn a_dispute_followed_by_fulfilment_or_waiver_is_not_found() {
     let fulfilled = subsidy().disputed("c-1", "2026-04-10").fulfilled("c-1", "2026-04-12");
-    none(&fulfilled.findings_at("2026-06-01"), "commitment_disputed");
+    none(&fulfilled.findings_at("2026-06-01"), FindingCode::CommitmentDisputed);
     let waived = subsidy().disputed("c-1", "2026-04-10").waived("c-1", "2026-04-12");
-    none(&waived.findings_at("2026-06-01"), "commitment_disputed");
+    none(&waived.findings_at("2026-06-01"), FindingCode::CommitmentDisputed);
     let voided = subsidy().disputed("c-1", "2026-04-10").voided(1, "2026-04-11");
-    none(&voided.findings_at("2026-04-20"), "commitment_disputed");
+    none(&voided.findings_at("2026-04-20"), FindingCode::CommitmentDisputed);
 }
 
 // Findings: fulfilled_without_payment.
@@ -589,7 +592,7 @@ fn a_dispute_followed_by_fulfilment_or_waiver_is_not_found() {
 fn a_fulfilment_with_no_payment_is_found() {
     let given = subsidy().fulfilled("c-1", "2026-04-01");
     let f = given.findings_at("2026-04-02");
-    let w = one(&f, "fulfilled_without_payment");
+    let w = one(&f, FindingCode::FulfilledWithoutPayment);
     assert_eq!(w.seqs, vec![0, 1]);
     assert_eq!(w.date, day("2026-04-01"));
     assert!(w.message.contains("1000000.00"));
@@ -600,12 +603,12 @@ fn a_fulfilment_paid_by_a_disbursement_is_not_found() {
     let paid = subsidy()
         .disbursed("d-1", "2026-03-30", "1000000", "transfer", "c-1")
         .fulfilled("c-1", "2026-04-01");
-    none(&paid.findings_at("2026-04-02"), "fulfilled_without_payment");
+    none(&paid.findings_at("2026-04-02"), FindingCode::FulfilledWithoutPayment);
     // A commitment without an amount needs no payment.
     let service = service_promise()
         .condition_met("c-2", "land", "2026-03-06")
         .fulfilled("c-2", "2026-03-09");
-    none(&service.findings_at("2026-04-02"), "fulfilled_without_payment");
+    none(&service.findings_at("2026-04-02"), FindingCode::FulfilledWithoutPayment);
 }
 
 #[test]
@@ -615,7 +618,7 @@ fn a_voided_or_repayment_disbursement_does_not_pay_a_commitment() {
         .voided(1, "2026-03-31")
         .disbursed("d-2", "2026-03-31", "10", "repayment", "c-1")
         .fulfilled("c-1", "2026-04-01");
-    one(&given.findings_at("2026-04-02"), "fulfilled_without_payment");
+    one(&given.findings_at("2026-04-02"), FindingCode::FulfilledWithoutPayment);
 }
 
 // Findings: fulfilled_before_conditions.
@@ -626,7 +629,7 @@ fn a_fulfilment_before_its_condition_is_found() {
         .fulfilled("c-2", "2026-03-05")
         .condition_met("c-2", "land", "2026-03-06");
     let f = given.findings_at("2026-03-10");
-    let b = one(&f, "fulfilled_before_conditions");
+    let b = one(&f, FindingCode::FulfilledBeforeConditions);
     assert_eq!(b.date, day("2026-03-05"));
     assert!(b.message.contains("land"), "{}", b.message);
     assert_eq!(given.status_at("c-2", "2026-03-10"), CommitmentStatus::Kept);
@@ -645,7 +648,7 @@ fn a_fulfilment_before_a_target_condition_is_met_is_found() {
         .fulfilled("c-7", "2026-01-10")
         .verified("t-jobs", "2026-01-20", "210", "2025-12-31");
     let f = given.findings_at("2026-02-01");
-    let b = one(&f, "fulfilled_before_conditions");
+    let b = one(&f, FindingCode::FulfilledBeforeConditions);
     assert!(b.subjects.contains(&"t-jobs".to_owned()));
 }
 
@@ -654,10 +657,10 @@ fn a_fulfilment_after_its_conditions_is_not_found() {
     let given = service_promise()
         .condition_met("c-2", "land", "2026-03-06")
         .fulfilled("c-2", "2026-03-06");
-    none(&given.findings_at("2026-03-10"), "fulfilled_before_conditions");
+    none(&given.findings_at("2026-03-10"), FindingCode::FulfilledBeforeConditions);
     none(
         &subsidy().fulfilled("c-1", "2026-04-01").findings_at("2026-04-02"),
-        "fulfilled_before_conditions",
+        FindingCode::FulfilledBeforeConditions,
     );
 }
 
@@ -670,7 +673,7 @@ fn the_same_subsidy_paid_twice_is_found() {
         .disbursed("d-2", "2026-04-02", "1000000", "transfer", "c-1")
         .fulfilled("c-1", "2026-03-21");
     let f = given.findings_at("2026-04-10");
-    let o = one(&f, "commitment_overpaid");
+    let o = one(&f, FindingCode::CommitmentOverpaid);
     assert_eq!(o.date, day("2026-04-02"));
     assert_eq!(o.seqs, vec![0, 1, 2]);
     assert_eq!(o.subjects, vec!["c-1", "d-1", "d-2"]);
@@ -688,7 +691,7 @@ fn payments_in_instalments_up_to_the_amount_are_not_found() {
         .disbursed("d-2", "2026-04-02", "400000", "expenditure", "c-1")
         .disbursed("d-3", "2026-04-03", "400000", "transfer", "c-1")
         .voided(3, "2026-04-04");
-    none(&given.findings_at("2026-04-10"), "commitment_overpaid");
+    none(&given.findings_at("2026-04-10"), FindingCode::CommitmentOverpaid);
     assert_eq!(given.row_at("c-1", "2026-04-10").paid.to_string(), "1000000.00");
 }
 
@@ -702,7 +705,7 @@ fn a_fulfilment_without_evidence_is_found() {
         json!({"evidence": []}),
     );
     let f = given.findings_at("2026-04-10");
-    let m = with_code(&f, "missing_evidence");
+    let m = with_code(&f, FindingCode::MissingEvidence);
     assert_eq!(m.len(), 2, "absent and empty evidence both count");
     assert_eq!(m[0].seqs, vec![0, 1]);
     assert_eq!(m[1].seqs, vec![0, 2]);
@@ -712,12 +715,12 @@ fn a_fulfilment_without_evidence_is_found() {
 fn a_fulfilment_with_evidence_is_not_found() {
     none(
         &subsidy().fulfilled("c-1", "2026-04-01").findings_at("2026-04-10"),
-        "missing_evidence",
+        FindingCode::MissingEvidence,
     );
     let voided = subsidy()
         .fulfilled_with("c-1", "2026-04-01", json!({}))
         .voided(1, "2026-04-02");
-    none(&voided.findings_at("2026-04-10"), "missing_evidence");
+    none(&voided.findings_at("2026-04-10"), FindingCode::MissingEvidence);
 }
 
 // Findings: clawback_due.
@@ -741,7 +744,7 @@ fn clawback_case(delivered: &str) -> Given {
 #[test]
 fn a_missed_clawback_target_claws_back_pro_rata() {
     let f = clawback_case("60").findings_at("2027-02-01");
-    let c = one(&f, "clawback_due");
+    let c = one(&f, FindingCode::ClawbackDue);
     assert!(
         c.message.contains("400000.00 yuan is due back from ent-a"),
         "{}",
@@ -757,7 +760,7 @@ fn a_missed_clawback_target_claws_back_pro_rata() {
 fn a_partial_repayment_reduces_the_clawback() {
     let given = clawback_case("60").disbursed("r-1", "2027-02-10", "100000", "repayment", "c-8");
     let f = given.findings_at("2027-03-01");
-    let c = one(&f, "clawback_due");
+    let c = one(&f, FindingCode::ClawbackDue);
     assert!(
         c.message.contains("less 100000.00 yuan already repaid"),
         "{}",
@@ -770,28 +773,33 @@ fn a_partial_repayment_reduces_the_clawback() {
 #[test]
 fn a_full_repayment_clears_the_clawback() {
     let given = clawback_case("60").disbursed("r-1", "2027-02-10", "400000", "repayment", "c-8");
-    none(&given.findings_at("2027-03-01"), "clawback_due");
+    none(&given.findings_at("2027-03-01"), FindingCode::ClawbackDue);
     // As of before the repayment it is still due.
-    one(&given.findings_at("2027-02-09"), "clawback_due");
+    one(&given.findings_at("2027-02-09"), FindingCode::ClawbackDue);
 }
 
 #[test]
 fn nothing_delivered_claws_back_everything() {
     let f = clawback_case("0").findings_at("2027-02-01");
-    assert!(one(&f, "clawback_due").message.contains("1000000.00 yuan is due back"));
+    assert!(one(&f, FindingCode::ClawbackDue)
+        .message
+        .contains("1000000.00 yuan is due back"));
 }
 
 #[test]
 fn a_met_or_undecided_clawback_target_claws_back_nothing() {
-    none(&clawback_case("100").findings_at("2027-02-01"), "clawback_due");
-    none(&clawback_case("60").findings_at("2026-12-31"), "clawback_due");
+    none(
+        &clawback_case("100").findings_at("2027-02-01"),
+        FindingCode::ClawbackDue,
+    );
+    none(&clawback_case("60").findings_at("2026-12-31"), FindingCode::ClawbackDue);
 }
 
 #[test]
 fn an_unfulfilled_commitment_has_nothing_to_claw_back() {
     let mut given = clawback_case("0");
     given = given.voided(3, "2027-01-25");
-    none(&given.findings_at("2027-02-01"), "clawback_due");
+    none(&given.findings_at("2027-02-01"), FindingCode::ClawbackDue);
 }
 
 #[test]
@@ -813,7 +821,7 @@ fn the_fulfilled_amount_governs_and_is_rounded_to_the_fen() {
         )
         .verified("t-jobs", "2027-01-20", "2", "2026-12-31");
     let f = given.findings_at("2027-02-01");
-    let c = one(&f, "clawback_due");
+    let c = one(&f, FindingCode::ClawbackDue);
     assert!(c.message.contains("fulfilled for 100.01 yuan"), "{}", c.message);
     assert!(c.message.contains("33.34 yuan is due back"), "{}", c.message);
 }
@@ -834,7 +842,7 @@ fn the_largest_shortfall_of_several_missed_targets_governs() {
         .verified("t-tax", "2027-01-20", "90", "2026-12-31")
         .verified("t-jobs", "2027-01-20", "50", "2026-12-31");
     let f = given.findings_at("2027-02-01");
-    let c = one(&f, "clawback_due");
+    let c = one(&f, FindingCode::ClawbackDue);
     assert!(c.message.contains("750.00 yuan is due back"), "{}", c.message);
     assert_eq!(c.subjects, vec!["c-8", "t-tax", "t-jobs"]);
 }
@@ -873,7 +881,7 @@ fn without_any_amount_what_was_paid_is_clawed_back() {
         .fulfilled("c-8", "2026-01-15")
         .verified("t-tax", "2027-01-20", "50", "2026-12-31");
     let f = given.findings_at("2027-02-01");
-    let c = one(&f, "clawback_due");
+    let c = one(&f, FindingCode::ClawbackDue);
     // then half of what was paid is due back, and the payment is among the records.
     assert!(c.message.contains("2500.00 yuan is due back"), "{}", c.message);
     assert_eq!(c.seqs, vec![1, 2, 3, 4]);

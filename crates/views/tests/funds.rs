@@ -5,7 +5,7 @@ use pledger_core::money::Amount;
 use pledger_core::when::Day;
 use pledger_views::facts::{from_json, Facts};
 use pledger_views::funds::{self, AccountRow, Direction, Flow, FlowEnd, FundsReport, Trace};
-use pledger_views::Finding;
+use pledger_views::{Finding, FindingCode};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -90,7 +90,7 @@ fn fund_findings(events: &[Value], date: &str) -> Vec<Finding> {
     out
 }
 
-fn with_code<'f>(findings: &'f [Finding], code: &str) -> Vec<&'f Finding> {
+fn with_code(findings: &[Finding], code: FindingCode) -> Vec<&Finding> {
     findings.iter().filter(|f| f.code == code).collect()
 }
 
@@ -516,7 +516,7 @@ fn overdraft_raised_once_per_episode() {
     ]);
     // when the findings are read,
     let all = fund_findings(&events, "2026-03-01");
-    let found = with_code(&all, "overdraft");
+    let found = with_code(&all, FindingCode::Overdraft);
     // then there are two episodes, each on the disbursement that went below.
     assert_eq!(found.len(), 2);
     assert_eq!(found[0].subjects, vec!["zone", "d2"]);
@@ -541,7 +541,7 @@ fn no_overdraft_when_money_arrived_first_by_business_date() {
         disburse("d1", "budget", "zone", "150", "2026-01-10"),
     ]);
     // then the zone never went below zero; nor does a source account overdraw.
-    assert!(with_code(&fund_findings(&events, "2026-03-01"), "overdraft").is_empty());
+    assert!(with_code(&fund_findings(&events, "2026-03-01"), FindingCode::Overdraft).is_empty());
 }
 
 #[test]
@@ -552,7 +552,7 @@ fn no_overdraft_once_the_overdrawing_payment_is_voided() {
         disburse("d2", "zone", "contractor", "150", "2026-01-20"),
         void(4, "2026-01-21"),
     ]);
-    assert!(with_code(&fund_findings(&events, "2026-03-01"), "overdraft").is_empty());
+    assert!(with_code(&fund_findings(&events, "2026-03-01"), FindingCode::Overdraft).is_empty());
 }
 
 // --- findings: over_ceiling -----------------------------------------------
@@ -572,7 +572,7 @@ fn over_ceiling_on_the_disbursement_that_crossed_it() {
     // Given a 1000 credit line drawn 600, then 500, then 5,
     let all = fund_findings(&credit_line("500"), "2026-04-01");
     // then the 500 crossed the ceiling, and is reported once.
-    let found = with_code(&all, "over_ceiling");
+    let found = with_code(&all, FindingCode::OverCeiling);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subjects, vec!["bank", "d2"]);
     assert_eq!(found[0].seqs, vec![0, 3]);
@@ -586,7 +586,7 @@ fn over_ceiling_on_the_disbursement_that_crossed_it() {
 fn no_over_ceiling_when_drawn_to_exactly_the_ceiling() {
     // Given 600 + 395 + 5 = exactly 1000,
     let all = fund_findings(&credit_line("395"), "2026-04-01");
-    assert!(with_code(&all, "over_ceiling").is_empty());
+    assert!(with_code(&all, FindingCode::OverCeiling).is_empty());
 }
 
 // --- findings: over_allocation --------------------------------------------
@@ -620,7 +620,7 @@ fn over_allocation_when_disbursements_exceed_it() {
     // Given 60 and 50 disbursed against a 100 allocation,
     let all = fund_findings(&allocation_with("50"), "2026-02-01");
     // then the second disbursement took it 10 over.
-    let found = with_code(&all, "over_allocation");
+    let found = with_code(&all, FindingCode::OverAllocation);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subjects, vec!["budget", "zone", "a1", "d2"]);
     assert_eq!(found[0].seqs, vec![3, 4, 5]);
@@ -629,10 +629,14 @@ fn over_allocation_when_disbursements_exceed_it() {
 
 #[test]
 fn no_over_allocation_within_the_amount_or_after_a_void() {
-    assert!(with_code(&fund_findings(&allocation_with("40"), "2026-02-01"), "over_allocation").is_empty());
+    assert!(with_code(
+        &fund_findings(&allocation_with("40"), "2026-02-01"),
+        FindingCode::OverAllocation
+    )
+    .is_empty());
     let mut events = allocation_with("50");
     events.push(void(5, "2026-01-25"));
-    assert!(with_code(&fund_findings(&events, "2026-02-01"), "over_allocation").is_empty());
+    assert!(with_code(&fund_findings(&events, "2026-02-01"), FindingCode::OverAllocation).is_empty());
 }
 
 // --- findings: unconfirmed_disbursement -----------------------------------
@@ -650,7 +654,7 @@ fn unconfirmed_disbursement_after_30_days() {
     // when read on 2026-02-01 (31 days later),
     let all = fund_findings(&one_payment(vec![]), "2026-02-01");
     // then it is unconfirmed, dated the first day it was late.
-    let found = with_code(&all, "unconfirmed_disbursement");
+    let found = with_code(&all, FindingCode::UnconfirmedDisbursement);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subjects, vec!["zone", "d1"]);
     assert_eq!(found[0].seqs, vec![3]);
@@ -666,7 +670,7 @@ fn unconfirmed_disbursement_after_30_days() {
 fn unconfirmed_disbursement_even_if_confirmed_late() {
     // Given the confirmation came on 2026-02-15,
     let all = fund_findings(&one_payment(vec![received("d1", "2026-02-15")]), "2026-03-01");
-    let found = with_code(&all, "unconfirmed_disbursement");
+    let found = with_code(&all, FindingCode::UnconfirmedDisbursement);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].seqs, vec![3, 4]);
     assert!(found[0].message.contains("confirmed only on 2026-02-15"));
@@ -677,23 +681,35 @@ fn no_unconfirmed_disbursement_when_rule_holds() {
     // Not yet 30 days past on 2026-01-31,
     assert!(with_code(
         &fund_findings(&one_payment(vec![]), "2026-01-31"),
-        "unconfirmed_disbursement"
+        FindingCode::UnconfirmedDisbursement
     )
     .is_empty());
     // confirmed on the 30th day,
     let confirmed = one_payment(vec![received("d1", "2026-01-31")]);
-    assert!(with_code(&fund_findings(&confirmed, "2026-06-01"), "unconfirmed_disbursement").is_empty());
+    assert!(with_code(
+        &fund_findings(&confirmed, "2026-06-01"),
+        FindingCode::UnconfirmedDisbursement
+    )
+    .is_empty());
     // or paid to an external payee, which does not confirm.
     let mut events = city();
     events.push(disburse("d1", "budget", "contractor", "300", "2026-01-01"));
-    assert!(with_code(&fund_findings(&events, "2026-06-01"), "unconfirmed_disbursement").is_empty());
+    assert!(with_code(
+        &fund_findings(&events, "2026-06-01"),
+        FindingCode::UnconfirmedDisbursement
+    )
+    .is_empty());
 }
 
 #[test]
 fn unconfirmed_again_when_the_confirmation_is_voided() {
     let events = one_payment(vec![received("d1", "2026-01-05"), void(4, "2026-01-06")]);
     assert_eq!(
-        with_code(&fund_findings(&events, "2026-03-01"), "unconfirmed_disbursement").len(),
+        with_code(
+            &fund_findings(&events, "2026-03-01"),
+            FindingCode::UnconfirmedDisbursement
+        )
+        .len(),
         1
     );
 }
@@ -712,7 +728,7 @@ fn special_account(extra: Value) -> Vec<Value> {
 fn earmark_breach_for_another_category_or_none() {
     // Given land-transfer income (earmarked for infrastructure) pays a subsidy,
     let all = fund_findings(&special_account(json!({"category": "subsidy"})), "2026-04-01");
-    let found = with_code(&all, "earmark_breach");
+    let found = with_code(&all, FindingCode::EarmarkBreach);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subjects, vec!["land-income", "contractor", "d1"]);
     assert_eq!(found[0].seqs, vec![0, 2]);
@@ -723,7 +739,7 @@ fn earmark_breach_for_another_category_or_none() {
     assert!(found[0].message.contains("for category \"subsidy\""));
     // and given it pays with no category at all, that is a breach too.
     let all = fund_findings(&special_account(json!({})), "2026-04-01");
-    assert!(with_code(&all, "earmark_breach")[0]
+    assert!(with_code(&all, FindingCode::EarmarkBreach)[0]
         .message
         .contains("with no category"));
 }
@@ -731,17 +747,17 @@ fn earmark_breach_for_another_category_or_none() {
 #[test]
 fn no_earmark_breach_when_spent_on_the_earmark() {
     let all = fund_findings(&special_account(json!({"category": "infrastructure"})), "2026-04-01");
-    assert!(with_code(&all, "earmark_breach").is_empty());
+    assert!(with_code(&all, FindingCode::EarmarkBreach).is_empty());
     // nor for money leaving an account with no earmark.
     let mut events = city();
     events.push(disburse("d1", "budget", "zone", "1", "2026-01-01"));
-    assert!(with_code(&fund_findings(&events, "2026-01-02"), "earmark_breach").is_empty());
+    assert!(with_code(&fund_findings(&events, "2026-01-02"), FindingCode::EarmarkBreach).is_empty());
 }
 
 #[test]
 fn findings_reach_the_aggregate() {
     let all = pledger_views::findings::all(&given(&credit_line("500"), "2026-04-01"), day("2026-04-01"));
-    assert!(all.iter().any(|f| f.code == "over_ceiling"));
+    assert!(all.iter().any(|f| f.code == FindingCode::OverCeiling));
 }
 
 // --- properties -----------------------------------------------------------

@@ -5,7 +5,7 @@ use pledger_core::when::Day;
 use pledger_views::facts::{from_json, Facts};
 use pledger_views::incentives::{self, IncentivesReport};
 use pledger_views::targets::TargetStatus;
-use pledger_views::{Finding, TableRow};
+use pledger_views::{Finding, FindingCode, TableRow};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -134,7 +134,7 @@ fn findings(events: &[Value], now: &str) -> Vec<Finding> {
     out
 }
 
-fn with_code<'a>(fs: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+fn with_code(fs: &[Finding], code: FindingCode) -> Vec<&Finding> {
     fs.iter().filter(|f| f.code == code).collect()
 }
 
@@ -169,7 +169,7 @@ fn a_scheme_shows_each_role_paid_against_its_share_net_of_clawbacks() {
     );
     // Before the clawback it was all still paid.
     assert_eq!(report(&events, "2007-02-15").schemes[0].paid.to_string(), "700000.00");
-    assert!(with_code(&findings(&events, "2007-06-30"), "share_exceeded").is_empty());
+    assert!(with_code(&findings(&events, "2007-06-30"), FindingCode::ShareExceeded).is_empty());
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn a_payout_before_the_target_was_verified_met_is_flagged_even_if_it_is_verified
     );
     assert!(!r.payouts[0].target_met);
     let f = findings(&events, "2007-06-30");
-    let p = with_code(&f, "paid_without_met_target");
+    let p = with_code(&f, FindingCode::PaidWithoutMetTarget);
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].subjects, ["p1", "s", "t", "county_leaders-person"]);
     assert_eq!(p[0].seqs, [0, 1, 3]);
@@ -229,7 +229,7 @@ fn paid_without_met_target_is_raised_for_a_missed_target_and_names_the_deciding_
         pay("p1", "county_leaders", "400000", "2007-02-01"),
     ];
     let f = findings(&events, "2007-06-30");
-    let p = with_code(&f, "paid_without_met_target");
+    let p = with_code(&f, FindingCode::PaidWithoutMetTarget);
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].seqs, [0, 1, 2, 3]);
     assert!(p[0].message.contains("'missed'"), "{}", p[0].message);
@@ -239,7 +239,7 @@ fn paid_without_met_target_is_raised_for_a_missed_target_and_names_the_deciding_
 fn paid_without_met_target_is_not_raised_when_the_target_was_met_at_payment() {
     let mut events = met_scheme();
     events.push(pay("p1", "county_leaders", "400000", "2007-01-20"));
-    assert!(with_code(&findings(&events, "2007-06-30"), "paid_without_met_target").is_empty());
+    assert!(with_code(&findings(&events, "2007-06-30"), FindingCode::PaidWithoutMetTarget).is_empty());
     assert!(report(&events, "2007-06-30").payouts[0].target_met);
 }
 
@@ -252,7 +252,7 @@ fn paid_without_met_target_is_still_raised_after_a_full_clawback() {
         claw("p1", "400000", "2007-03-01"),
     ];
     let f = findings(&events, "2007-06-30");
-    let p = with_code(&f, "paid_without_met_target");
+    let p = with_code(&f, FindingCode::PaidWithoutMetTarget);
     assert_eq!(p.len(), 1);
     assert!(
         p[0].message.contains("400000.00 yuan of it has since been clawed back"),
@@ -267,7 +267,7 @@ fn share_exceeded_is_raised_when_a_role_is_paid_above_its_share() {
     events.push(pay("p1", "park_leaders", "200000", "2007-02-01"));
     events.push(pay("p2", "park_leaders", "150000", "2007-02-10"));
     let f = findings(&events, "2007-06-30");
-    let s = with_code(&f, "share_exceeded");
+    let s = with_code(&f, FindingCode::ShareExceeded);
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].subjects, ["s", "park_leaders"]);
     assert_eq!(s[0].seqs, [1, 3, 4]);
@@ -277,7 +277,7 @@ fn share_exceeded_is_raised_when_a_role_is_paid_above_its_share() {
         "{}",
         s[0].message
     );
-    assert!(with_code(&f, "scheme_overpaid").is_empty());
+    assert!(with_code(&f, FindingCode::SchemeOverpaid).is_empty());
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn share_exceeded_is_raised_for_a_role_not_in_the_scheme() {
     let mut events = met_scheme();
     events.push(pay("p1", "secretary", "1000", "2007-02-01"));
     let f = findings(&events, "2007-06-30");
-    let s = with_code(&f, "share_exceeded");
+    let s = with_code(&f, FindingCode::ShareExceeded);
     assert_eq!(s.len(), 1);
     assert!(s[0].message.contains("not in the scheme"), "{}", s[0].message);
     let roles = &report(&events, "2007-06-30").schemes[0].roles;
@@ -300,13 +300,19 @@ fn share_exceeded_is_raised_for_a_role_not_in_the_scheme() {
 fn share_exceeded_is_not_raised_at_the_share_or_once_clawed_back_under_it() {
     let mut events = met_scheme();
     events.push(pay("p1", "park_leaders", "300000", "2007-02-01"));
-    assert!(with_code(&findings(&events, "2007-06-30"), "share_exceeded").is_empty());
+    assert!(with_code(&findings(&events, "2007-06-30"), FindingCode::ShareExceeded).is_empty());
     events.push(pay("p2", "park_leaders", "1000", "2007-02-05"));
-    assert_eq!(with_code(&findings(&events, "2007-03-01"), "share_exceeded").len(), 1);
+    assert_eq!(
+        with_code(&findings(&events, "2007-03-01"), FindingCode::ShareExceeded).len(),
+        1
+    );
     events.push(claw("p2", "1000", "2007-03-10"));
-    assert!(with_code(&findings(&events, "2007-06-30"), "share_exceeded").is_empty());
+    assert!(with_code(&findings(&events, "2007-06-30"), FindingCode::ShareExceeded).is_empty());
     // Judged before the clawback, it was still exceeded.
-    assert_eq!(with_code(&findings(&events, "2007-03-09"), "share_exceeded").len(), 1);
+    assert_eq!(
+        with_code(&findings(&events, "2007-03-09"), FindingCode::ShareExceeded).len(),
+        1
+    );
 }
 
 #[test]
@@ -320,7 +326,7 @@ fn scheme_overpaid_is_raised_when_net_payouts_exceed_the_total() {
         pay("p3", "a", "0.01", "2007-02-03"),
     ];
     let f = findings(&events, "2007-06-30");
-    let o = with_code(&f, "scheme_overpaid");
+    let o = with_code(&f, FindingCode::SchemeOverpaid);
     assert_eq!(o.len(), 1);
     assert_eq!(o[0].subjects, ["s", "t"]);
     assert_eq!(o[0].seqs, [1, 3, 4, 5]);
@@ -342,7 +348,7 @@ fn scheme_overpaid_is_not_raised_at_the_total() {
         pay("p2", "b", "500", "2007-02-02"),
     ];
     let f = findings(&events, "2007-06-30");
-    assert!(with_code(&f, "scheme_overpaid").is_empty());
+    assert!(with_code(&f, FindingCode::SchemeOverpaid).is_empty());
     assert!(f.is_empty(), "{f:#?}");
 }
 
@@ -351,7 +357,7 @@ fn missing_evidence_is_raised_for_a_payout_without_evidence() {
     let mut events = met_scheme();
     events.push(pay_bare("p1", "county_leaders", "400000", "2007-02-01"));
     let f = findings(&events, "2007-06-30");
-    let m = with_code(&f, "missing_evidence");
+    let m = with_code(&f, FindingCode::MissingEvidence);
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].subjects, ["p1", "s"]);
     assert_eq!(m[0].seqs, [3]);
@@ -361,7 +367,7 @@ fn missing_evidence_is_raised_for_a_payout_without_evidence() {
 fn missing_evidence_is_not_raised_for_a_payout_with_evidence() {
     let mut events = met_scheme();
     events.push(pay("p1", "county_leaders", "400000", "2007-02-01"));
-    assert!(with_code(&findings(&events, "2007-06-30"), "missing_evidence").is_empty());
+    assert!(with_code(&findings(&events, "2007-06-30"), FindingCode::MissingEvidence).is_empty());
 }
 
 #[test]
@@ -384,7 +390,7 @@ fn a_voided_verification_turns_a_rightful_payout_into_a_finding() {
     let r = report(&events, "2007-06-30");
     assert_eq!(r.payouts[0].target_status_when_paid, Some(TargetStatus::Unverified));
     assert_eq!(
-        with_code(&findings(&events, "2007-06-30"), "paid_without_met_target").len(),
+        with_code(&findings(&events, "2007-06-30"), FindingCode::PaidWithoutMetTarget).len(),
         1
     );
 }
@@ -528,15 +534,15 @@ proptest! {
                 .map(|p| p.amount.fen() - p.clawed_back.fen()).sum();
             prop_assert_eq!(s.paid.fen(), by_roles);
             prop_assert_eq!(s.paid.fen(), by_payouts);
-            prop_assert_eq!(s.paid > s.total, !with_code(&f, "scheme_overpaid").is_empty());
+            prop_assert_eq!(s.paid > s.total, !with_code(&f, FindingCode::SchemeOverpaid).is_empty());
             for role in &s.roles {
-                let flagged = f.iter().any(|x| x.code == "share_exceeded" && x.subjects[1] == role.role);
+                let flagged = f.iter().any(|x| x.code == FindingCode::ShareExceeded && x.subjects[1] == role.role);
                 prop_assert_eq!(role.paid > role.share, flagged);
             }
         }
         for p in &r.payouts {
             prop_assert_eq!(p.target_met, p.target_status_when_paid == Some(TargetStatus::Met));
-            let flagged = f.iter().any(|x| x.code == "paid_without_met_target" && x.subjects[0] == p.payout_id);
+            let flagged = f.iter().any(|x| x.code == FindingCode::PaidWithoutMetTarget && x.subjects[0] == p.payout_id);
             prop_assert_eq!(!p.target_met, flagged);
         }
     }
@@ -573,8 +579,8 @@ fn a_clawback_larger_than_its_payout_is_a_finding_and_an_exact_one_is_not() {
     };
     let mut over = base.clone();
     over.push(clawback("70"));
-    assert!(codes(&over).contains(&"clawback_exceeds_payout"));
+    assert!(codes(&over).contains(&FindingCode::ClawbackExceedsPayout));
     let mut exact = base;
     exact.push(clawback("60"));
-    assert!(!codes(&exact).contains(&"clawback_exceeds_payout"));
+    assert!(!codes(&exact).contains(&FindingCode::ClawbackExceedsPayout));
 }

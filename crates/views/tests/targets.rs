@@ -4,7 +4,7 @@
 use pledger_core::when::Day;
 use pledger_views::facts::{from_json, Facts};
 use pledger_views::targets::{self, TargetStatus, Trajectory, Verdict};
-use pledger_views::{Finding, TableRow};
+use pledger_views::{Finding, FindingCode, TableRow};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -118,7 +118,7 @@ fn findings(events: &[Value], now: &str) -> Vec<Finding> {
     out
 }
 
-fn with_code<'a>(fs: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+fn with_code(fs: &[Finding], code: FindingCode) -> Vec<&Finding> {
     fs.iter().filter(|f| f.code == code).collect()
 }
 
@@ -403,7 +403,7 @@ fn a_voided_verification_stops_counting() {
     // The void counts whatever its own date.
     assert_eq!(r.status, TargetStatus::ClaimedUnverified);
     assert_eq!(r.last_verified, None);
-    assert!(with_code(&findings(&events, "2007-02-01"), "overstated_claim").is_empty());
+    assert!(with_code(&findings(&events, "2007-02-01"), FindingCode::OverstatedClaim).is_empty());
 }
 
 #[test]
@@ -461,7 +461,7 @@ fn miss_runs_count_consecutive_misses_up_to_the_latest_decided_period() {
                 "target_ids": ["t2007", "t2008", "t2009"]}])
     );
     let f = findings(&events, "2010-06-01");
-    let runs = with_code(&f, "consecutive_misses");
+    let runs = with_code(&f, FindingCode::ConsecutiveMisses);
     assert_eq!(runs.len(), 1);
     assert_eq!(
         runs[0].subjects,
@@ -481,12 +481,12 @@ fn a_met_period_breaks_the_run() {
     // The current run (2009 alone) is not a finding, but the 2006–2007 run
     // stays one after 2008 was met: a look back must still see it.
     let all = findings(&events, "2010-06-01");
-    let later = with_code(&all, "consecutive_misses");
+    let later = with_code(&all, FindingCode::ConsecutiveMisses);
     assert_eq!(later.len(), 1);
     assert!(later[0].subjects.contains(&"t2006".to_string()) && later[0].subjects.contains(&"t2007".to_string()));
     assert!(!later[0].subjects.contains(&"t2009".to_string()));
     assert_eq!(
-        with_code(&findings(&events, "2008-06-01"), "consecutive_misses").len(),
+        with_code(&findings(&events, "2008-06-01"), FindingCode::ConsecutiveMisses).len(),
         1
     );
 }
@@ -516,7 +516,7 @@ fn runs_are_kept_per_assignee_and_metric() {
     let r = targets::report(&facts(&events), d("2008-06-01"));
     assert_eq!(r.miss_runs.len(), 3);
     assert!(r.miss_runs.iter().all(|m| m.consecutive_missed == 1));
-    assert!(with_code(&findings(&events, "2008-06-01"), "consecutive_misses").is_empty());
+    assert!(with_code(&findings(&events, "2008-06-01"), FindingCode::ConsecutiveMisses).is_empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -530,7 +530,7 @@ fn overstated_claim_is_raised_when_the_claim_beats_the_verification() {
         verify("t", "4", "2006-12-31", "2007-01-20"),
     ];
     let f = findings(&events, "2007-02-01");
-    let o = with_code(&f, "overstated_claim");
+    let o = with_code(&f, FindingCode::OverstatedClaim);
     assert_eq!(o.len(), 1);
     assert_eq!(o[0].subjects, ["t", "park-a"]);
     assert_eq!(o[0].seqs, [1, 2]);
@@ -549,7 +549,10 @@ fn overstated_claim_for_a_ceiling_is_a_claim_below_the_verified_value() {
         claim("t", "1", "2006-12-31", "2007-01-05"),
         verify("t", "3", "2006-12-31", "2007-01-20"),
     ];
-    assert_eq!(with_code(&findings(&events, "2007-02-01"), "overstated_claim").len(), 1);
+    assert_eq!(
+        with_code(&findings(&events, "2007-02-01"), FindingCode::OverstatedClaim).len(),
+        1
+    );
 }
 
 #[test]
@@ -560,21 +563,21 @@ fn overstated_claim_is_not_raised_when_the_claim_holds() {
         claim("t", "6", "2006-12-31", "2007-01-05"),
         verify("t", "6", "2006-12-31", "2007-01-20"),
     ];
-    assert!(with_code(&findings(&events, "2007-02-01"), "overstated_claim").is_empty());
+    assert!(with_code(&findings(&events, "2007-02-01"), FindingCode::OverstatedClaim).is_empty());
     // A claim about a later date than the verification is not contradicted by it.
     let events = [
         yearly("t", "5"),
         verify("t", "2", "2006-06-30", "2006-07-20"),
         claim("t", "4", "2006-09-30", "2006-10-05"),
     ];
-    assert!(with_code(&findings(&events, "2006-11-01"), "overstated_claim").is_empty());
+    assert!(with_code(&findings(&events, "2006-11-01"), FindingCode::OverstatedClaim).is_empty());
     // A claim below the verified value understates, it does not overstate.
     let events = [
         yearly("t", "5"),
         claim("t", "4", "2006-12-31", "2007-01-05"),
         verify("t", "6", "2006-12-31", "2007-01-20"),
     ];
-    assert!(with_code(&findings(&events, "2007-02-01"), "overstated_claim").is_empty());
+    assert!(with_code(&findings(&events, "2007-02-01"), FindingCode::OverstatedClaim).is_empty());
 }
 
 #[test]
@@ -585,7 +588,7 @@ fn target_revised_after_period_is_raised_for_a_late_revision() {
         revise("t", json!({"threshold": "4"}), "2007-02-01"),
     ];
     let f = findings(&events, "2007-03-01");
-    let r = with_code(&f, "target_revised_after_period");
+    let r = with_code(&f, FindingCode::TargetRevisedAfterPeriod);
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].seqs, [0, 2]);
     assert_eq!(r[0].date, d("2007-02-01"));
@@ -607,12 +610,12 @@ fn target_revised_after_period_judges_against_the_period_in_force_before_the_rev
         // After the original end but within the extended period: fine.
         revise("t", json!({"threshold": "4"}), "2007-03-01"),
     ];
-    assert!(with_code(&findings(&events, "2007-08-01"), "target_revised_after_period").is_empty());
+    assert!(with_code(&findings(&events, "2007-08-01"), FindingCode::TargetRevisedAfterPeriod).is_empty());
     // Not raised before the revision's date either.
     let late = [yearly("t", "5"), revise("t", json!({"threshold": "4"}), "2007-02-01")];
-    assert!(with_code(&findings(&late, "2007-01-31"), "target_revised_after_period").is_empty());
+    assert!(with_code(&findings(&late, "2007-01-31"), FindingCode::TargetRevisedAfterPeriod).is_empty());
     assert_eq!(
-        with_code(&findings(&late, "2007-02-01"), "target_revised_after_period").len(),
+        with_code(&findings(&late, "2007-02-01"), FindingCode::TargetRevisedAfterPeriod).len(),
         1
     );
 }
@@ -625,7 +628,7 @@ fn missing_evidence_is_raised_for_a_verification_without_evidence() {
         verify("t", "6", "2006-12-31", "2007-01-21"),
     ];
     let f = findings(&events, "2007-02-01");
-    let m = with_code(&f, "missing_evidence");
+    let m = with_code(&f, FindingCode::MissingEvidence);
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].seqs, [1]);
     assert_eq!(m[0].subjects, ["t", "park-a"]);
@@ -634,16 +637,16 @@ fn missing_evidence_is_raised_for_a_verification_without_evidence() {
 #[test]
 fn missing_evidence_is_not_raised_with_evidence_or_once_voided() {
     let events = [yearly("t", "5"), verify("t", "6", "2006-12-31", "2007-01-20")];
-    assert!(with_code(&findings(&events, "2007-02-01"), "missing_evidence").is_empty());
+    assert!(with_code(&findings(&events, "2007-02-01"), FindingCode::MissingEvidence).is_empty());
     let events = [
         yearly("t", "5"),
         verify_bare("t", "6", "2006-12-31", "2007-01-20"),
         void(1, "2007-01-25"),
     ];
-    assert!(with_code(&findings(&events, "2007-02-01"), "missing_evidence").is_empty());
+    assert!(with_code(&findings(&events, "2007-02-01"), FindingCode::MissingEvidence).is_empty());
     // A claim without evidence is not a verification: not this finding.
     let events = [yearly("t", "5"), claim("t", "6", "2006-12-31", "2007-01-20")];
-    assert!(with_code(&findings(&events, "2007-02-01"), "missing_evidence").is_empty());
+    assert!(with_code(&findings(&events, "2007-02-01"), FindingCode::MissingEvidence).is_empty());
 }
 
 // ---------------------------------------------------------------------------

@@ -194,17 +194,13 @@ pub fn founding(clients: usize, preload: usize, seed: u64) -> Result<(Vec<String
     Ok((lines, slots))
 }
 
-/// splitmix64: a small, good PRNG for amounts.
+/// splitmix64 (`pledger_gen::splitmix64`): a small, good PRNG for amounts.
 #[derive(Clone, Debug)]
 struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        pledger_gen::splitmix64(&mut self.0)
     }
 
     fn below(&mut self, n: u64) -> u64 {

@@ -38,6 +38,8 @@ pub mod demo;
 mod util;
 mod world;
 
+pub use util::splitmix64;
+
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};

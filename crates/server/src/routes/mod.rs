@@ -241,6 +241,15 @@ pub fn table() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/v1/finding-codes",
+            summary: "Every finding code the views can raise, in order, with its severity (3 serious, 2 significant, 1 minor), labels (en, zh-CN) and format version (beyond the contract: the list the console and reports describe codes from).",
+            access: Access::Read,
+            params: vec![],
+            responses: &[(200, "{\"codes\": [{\"code\", \"severity\", \"label\": {\"en\", \"zh-CN\"}, \"version\"}]}"), (401, "no valid token")],
+            handler: || get(views::finding_codes),
+        },
+        Route {
+            method: "get",
             path: "/v1/claims/targets/{id}",
             summary: "Verdict on \"target T was met\" with the deciding records and their inclusion proofs (3.6).",
             access: Access::Read,

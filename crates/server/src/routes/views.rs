@@ -9,10 +9,11 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use pledger_core::when::Day;
 use pledger_store::claim_bundle::proven_evidence;
 use pledger_views::funds::Direction;
-use pledger_views::{Facts, Scope};
+use pledger_views::{Facts, FindingCode, Lang, Scope};
 use serde_json::{json, Value};
 
 /// Builds a view off the async runtime: unscoped from the live facts
@@ -281,4 +282,83 @@ pub async fn entities(
         Ok(json!({ "entities": entities }))
     })
     .await
+}
+
+/// Every finding code the views can raise, in [`FindingCode::ALL`] order:
+/// `{"codes": [{"code", "severity", "label": {"en", "zh-CN"}, "version"}]}`.
+/// Not in the contract's route list; it depends on no record, so it has
+/// no scope and no `judged_at`.
+pub async fn finding_codes(_r: Reader) -> Json<Value> {
+    Json(finding_codes_json())
+}
+
+fn finding_codes_json() -> Value {
+    let codes: Vec<Value> = FindingCode::ALL
+        .iter()
+        .map(|&c| {
+            let label: serde_json::Map<String, Value> = Lang::ALL
+                .iter()
+                .map(|&l| (l.tag().to_string(), json!(c.label(l))))
+                .collect();
+            json!({
+                "code": c.as_str(),
+                "severity": c.severity(),
+                "label": label,
+                "version": c.version(),
+            })
+        })
+        .collect();
+    json!({ "codes": codes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_codes_lists_every_code_in_order_with_its_labels() {
+        let v = finding_codes_json();
+        let codes = v["codes"].as_array().unwrap();
+        assert_eq!(codes.len(), FindingCode::ALL.len());
+        for (c, row) in FindingCode::ALL.iter().zip(codes) {
+            assert_eq!(row["code"], c.as_str());
+            assert_eq!(row["severity"], c.severity());
+            assert_eq!(row["version"], c.version());
+            assert_eq!(row["label"]["en"], c.label(Lang::En));
+            assert_eq!(row["label"]["zh-CN"], c.label(Lang::ZhCn));
+        }
+        assert_eq!(
+            codes[0],
+            json!({"code": "overdraft", "severity": 3, "label": {"en": "Overdraft", "zh-CN": "账户透支"}, "version": 1})
+        );
+    }
+
+    /// Served as the other reads are: to anyone with `--public-reads`, and
+    /// otherwise only with a token.
+    #[tokio::test]
+    async fn finding_codes_is_a_read() {
+        use axum::body::Body;
+        use axum::http::{Request, StatusCode};
+        use tower::ServiceExt;
+
+        for public_reads in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let data = pledger_store::keys::DataDir::init(&dir.path().join("data"), "test.example/ledger").unwrap();
+            let ledger =
+                pledger_store::Ledger::open(std::sync::Arc::new(pledger_store::MemBackend::default())).unwrap();
+            let mut config = crate::state::ServerConfig::new(dir.path().join("data"));
+            config.public_reads = public_reads;
+            let state = AppState::with_ledger(config, &data, ledger).unwrap();
+            let req = Request::builder().uri("/v1/finding-codes").body(Body::empty()).unwrap();
+            let resp = super::super::router(state).oneshot(req).await.unwrap();
+            if !public_reads {
+                assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+                continue;
+            }
+            assert_eq!(resp.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+            let v: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(v, finding_codes_json());
+        }
+    }
 }

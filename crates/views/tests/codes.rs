@@ -1,0 +1,720 @@
+//! The finding codes' one list, `FindingCode::ALL`: every code is well
+//! formed, documented, and raised by a small log that no longer raises it
+//! once its decisive event is taken out.
+
+use pledger_core::when::Day;
+use pledger_views::facts::from_json;
+use pledger_views::{findings, FindingCode, Lang};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+// ---------------------------------------------------------------------------
+// The list itself.
+
+#[test]
+fn every_code_round_trips_and_is_described() {
+    let mut seen = BTreeSet::new();
+    for &code in FindingCode::ALL {
+        let s = code.as_str();
+        assert!(seen.insert(s), "{s} twice in ALL");
+        assert!(
+            !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{s} is not snake_case"
+        );
+        assert_eq!(FindingCode::parse(s), Some(code), "{s} does not parse back");
+        assert_eq!(code.to_string(), s);
+        assert_eq!(serde_json::to_value(code).unwrap(), json!(s), "{s} on the wire");
+        assert!((1..=3).contains(&code.severity()), "{s}: severity {}", code.severity());
+        assert_eq!(code.version(), 1, "{s}: every code so far is of format version 1");
+        for &lang in Lang::ALL {
+            let label = code.label(lang);
+            assert!(!label.trim().is_empty(), "{s} has no {} label", lang.tag());
+            assert_ne!(label, s, "{s}: the {} label is the bare code", lang.tag());
+        }
+        assert!(
+            !code.label(Lang::ZhCn).is_ascii(),
+            "{s}: the zh-CN label is not Chinese: {}",
+            code.label(Lang::ZhCn)
+        );
+    }
+    assert_eq!(FindingCode::parse("no_such_code"), None);
+    assert_eq!(Lang::ALL.iter().map(|l| l.tag()).collect::<Vec<_>>(), ["en", "zh-CN"]);
+}
+
+#[test]
+fn codes_order_by_their_strings_as_the_bare_strings_did() {
+    let mut by_enum: Vec<FindingCode> = FindingCode::ALL.to_vec();
+    by_enum.sort();
+    let mut by_str: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
+    by_str.sort_unstable();
+    assert_eq!(by_enum.iter().map(|c| c.as_str()).collect::<Vec<_>>(), by_str);
+}
+
+/// The codes named in the first column of a markdown table in `section`
+/// (from its heading to the next heading of the same or a higher level).
+fn table_codes(doc: &str, heading: &str) -> Vec<String> {
+    let start = doc.find(heading).unwrap_or_else(|| panic!("no {heading:?}"));
+    let level = heading.chars().take_while(|&c| c == '#').count();
+    let rest = &doc[start + heading.len()..];
+    let end = rest
+        .lines()
+        .scan(0, |at, line| {
+            let here = *at;
+            *at += line.len() + 1;
+            Some((here, line))
+        })
+        .find(|(_, line)| {
+            let hashes = line.chars().take_while(|&c| c == '#').count();
+            hashes > 0 && hashes <= level && line[hashes..].starts_with(' ')
+        })
+        .map_or(rest.len(), |(at, _)| at);
+    rest[..end]
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|cell| cell.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+fn repo_file(path: &str) -> String {
+    let at = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path);
+    std::fs::read_to_string(&at).unwrap_or_else(|e| panic!("{}: {e}", at.display()))
+}
+
+/// docs/views.md's table of findings is the list, in its order.
+#[test]
+fn the_views_doc_lists_exactly_the_codes_in_order() {
+    let documented = table_codes(&repo_file("docs/views.md"), "## Findings (3.5)");
+    let all: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(
+        documented, all,
+        "docs/views.md's findings table must match FindingCode::ALL"
+    );
+}
+
+/// Every code is in the format's section 3.5 (the format also lists codes
+/// planned for a later version, which the views do not raise yet).
+#[test]
+fn the_format_names_every_code() {
+    let documented = table_codes(&repo_file("docs/format.md"), "### 3.5 Findings");
+    for c in FindingCode::ALL {
+        assert!(
+            documented.iter().any(|d| d == c.as_str()),
+            "{c} is not in docs/format.md 3.5: {documented:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Every code is raised: a small log per code, and the same log without its
+// decisive event, which must not raise it.
+
+fn ev(kind: &str, actor: &str, on: &str, data: Value) -> Value {
+    json!({"type": kind, "actor": actor, "occurred_at": on, "data": data})
+}
+
+fn with(mut data: Value, extra: Value) -> Value {
+    for (k, v) in extra.as_object().unwrap() {
+        data[k] = v.clone();
+    }
+    data
+}
+
+fn account(id: &str, kind: &str, extra: Value) -> Value {
+    ev(
+        "account.opened",
+        "city-finance",
+        "2026-01-01",
+        with(
+            json!({"account_id": id, "holder": "city", "name": format!("{id} account"), "kind": kind}),
+            extra,
+        ),
+    )
+}
+
+/// The city budget (a source), the development zone (internal), a
+/// contractor and an enterprise (external).
+fn accounts() -> Vec<Value> {
+    vec![
+        account("budget", "source", json!({})),
+        account("zone", "internal", json!({})),
+        account("contractor", "external", json!({})),
+        account("ent", "external", json!({})),
+    ]
+}
+
+fn disburse(id: &str, from: &str, to: &str, amount: &str, on: &str, extra: Value) -> Value {
+    ev(
+        "fund.disbursed",
+        "city-finance",
+        on,
+        with(
+            json!({"disbursement_id": id, "from_account": from, "to_account": to, "amount": amount,
+                   "purpose": "park construction"}),
+            extra,
+        ),
+    )
+}
+
+fn received(id: &str, on: &str) -> Value {
+    ev("fund.received", "zone", on, json!({"disbursement_id": id}))
+}
+
+/// `id` for park-a: at least `threshold` new projects in `year`.
+fn target(id: &str, year: &str, threshold: &str) -> Value {
+    ev(
+        "target.assigned",
+        "city",
+        &format!("{year}-01-01"),
+        json!({"target_id": id, "assignee": "park-a", "metric": "new_projects_ge_10m", "unit": "count",
+               "comparator": ">=", "threshold": threshold,
+               "period": {"from": format!("{year}-01-01"), "to": format!("{year}-12-31")}, "basis": "city-doc-1"}),
+    )
+}
+
+fn claim(id: &str, value: &str, as_of: &str, on: &str) -> Value {
+    ev(
+        "target.progress_reported",
+        "park-a",
+        on,
+        json!({"target_id": id, "value": value, "as_of": as_of}),
+    )
+}
+
+fn verify(id: &str, value: &str, as_of: &str, on: &str) -> Value {
+    ev(
+        "target.verified",
+        "auditor",
+        on,
+        json!({"target_id": id, "value": value, "as_of": as_of, "evidence": [{"ref": "audit-report"}]}),
+    )
+}
+
+/// Scheme `s` on target `t`: 1000 yuan, roles a and b half each.
+fn scheme() -> Value {
+    ev(
+        "incentive.scheme_set",
+        "city",
+        "2026-01-05",
+        json!({"scheme_id": "s", "target_id": "t", "total": "1000", "condition": "target_met",
+               "shares": [{"role": "a", "percent": "50"}, {"role": "b", "percent": "50"}]}),
+    )
+}
+
+/// Target `t` for 2026 (at least 5), scheme `s`, and the audit finding 6.
+fn met_scheme() -> Vec<Value> {
+    vec![
+        target("t", "2026", "5"),
+        scheme(),
+        verify("t", "6", "2026-12-31", "2027-01-20"),
+    ]
+}
+
+fn pay(id: &str, role: &str, amount: &str, on: &str) -> Value {
+    ev(
+        "incentive.paid",
+        "city-finance",
+        on,
+        json!({"payout_id": id, "scheme_id": "s", "payee": format!("{role}-person"), "role": role,
+               "amount": amount, "evidence": [{"ref": format!("voucher-{id}")}]}),
+    )
+}
+
+fn claw(id: &str, amount: &str, on: &str) -> Value {
+    ev(
+        "incentive.clawed_back",
+        "city-finance",
+        on,
+        json!({"payout_id": id, "amount": amount, "reason": "recovered"}),
+    )
+}
+
+/// Commitment `c` of the city to ent-a, due 2026-03-31.
+fn commitment(extra: Value) -> Value {
+    ev(
+        "commitment.made",
+        "city-gov",
+        "2026-01-05",
+        with(
+            json!({"commitment_id": "c", "promisor": "city-gov", "beneficiary": "ent-a", "kind": "subsidy",
+                   "terms": "a subsidy for the new plant", "due": "2026-03-31"}),
+            extra,
+        ),
+    )
+}
+
+fn fulfilled(on: &str) -> Value {
+    ev(
+        "commitment.fulfilled",
+        "city-gov",
+        on,
+        json!({"commitment_id": "c", "evidence": [{"ref": "voucher-7"}]}),
+    )
+}
+
+fn void(seq: usize, on: &str) -> Value {
+    ev(
+        "event.voided",
+        "auditor",
+        on,
+        json!({"seq": seq, "reason": "entered in error"}),
+    )
+}
+
+/// A log that raises `code` when judged at [`NOW`]; `events[decisive]` is
+/// the event without which it does not. `cleared_by`, when given, is an
+/// event that, appended, resolves it again.
+struct Case {
+    code: FindingCode,
+    what: &'static str,
+    events: Vec<Value>,
+    decisive: usize,
+    cleared_by: Option<Value>,
+}
+
+const NOW: &str = "2027-06-30";
+
+fn case(code: FindingCode, what: &'static str, events: Vec<Value>, decisive: usize) -> Case {
+    assert!(decisive < events.len(), "{code}: {what}: no event {decisive}");
+    Case {
+        code,
+        what,
+        events,
+        decisive,
+        cleared_by: None,
+    }
+}
+
+fn last(code: FindingCode, what: &'static str, events: Vec<Value>) -> Case {
+    let decisive = events.len() - 1;
+    case(code, what, events, decisive)
+}
+
+fn cleared(mut c: Case, by: Value) -> Case {
+    c.cleared_by = Some(by);
+    c
+}
+
+fn cat<const N: usize>(base: Vec<Value>, more: [Value; N]) -> Vec<Value> {
+    let mut v = base;
+    v.extend(more);
+    v
+}
+
+fn cases() -> Vec<Case> {
+    use FindingCode::*;
+    let zone_funded = || {
+        cat(
+            accounts(),
+            [
+                disburse("d1", "budget", "zone", "100", "2026-02-02", json!({})),
+                received("d1", "2026-02-03"),
+            ],
+        )
+    };
+    vec![
+        last(
+            Overdraft,
+            "the zone pays out 150 of the 100 it received",
+            cat(
+                zone_funded(),
+                [disburse("d2", "zone", "contractor", "150", "2026-03-02", json!({}))],
+            ),
+        ),
+        last(
+            OverCeiling,
+            "a credit line of 100 pays 80, then 30",
+            cat(
+                vec![
+                    account("credit", "source", json!({"ceiling": "100"})),
+                    account("contractor", "external", json!({})),
+                    disburse("d1", "credit", "contractor", "80", "2026-02-02", json!({})),
+                ],
+                [disburse("d2", "credit", "contractor", "30", "2026-03-02", json!({}))],
+            ),
+        ),
+        last(
+            OverAllocation,
+            "80 and then 30 more against an allocation of 100",
+            cat(
+                accounts(),
+                [
+                    ev(
+                        "fund.allocated",
+                        "city-finance",
+                        "2026-01-10",
+                        json!({"allocation_id": "a1", "from_account": "budget", "to_account": "zone",
+                               "amount": "100", "purpose": "infrastructure"}),
+                    ),
+                    disburse(
+                        "d1",
+                        "budget",
+                        "zone",
+                        "80",
+                        "2026-02-02",
+                        json!({"allocation_id": "a1"}),
+                    ),
+                    disburse(
+                        "d2",
+                        "budget",
+                        "zone",
+                        "30",
+                        "2026-03-02",
+                        json!({"allocation_id": "a1"}),
+                    ),
+                ],
+            ),
+        ),
+        cleared(
+            last(
+                UnconfirmedDisbursement,
+                "100 into the zone, never confirmed",
+                cat(
+                    accounts(),
+                    [disburse("d1", "budget", "zone", "100", "2026-02-02", json!({}))],
+                ),
+            ),
+            received("d1", "2026-02-20"),
+        ),
+        last(
+            EarmarkBreach,
+            "an earmarked account pays for infrastructure, then for office refitting",
+            vec![
+                account("budget", "source", json!({})),
+                account("special", "internal", json!({"earmark": "infrastructure"})),
+                account("contractor", "external", json!({})),
+                disburse("d1", "budget", "special", "100", "2026-02-02", json!({})),
+                received("d1", "2026-02-03"),
+                disburse(
+                    "d2",
+                    "special",
+                    "contractor",
+                    "50",
+                    "2026-03-02",
+                    json!({"category": "infrastructure"}),
+                ),
+                disburse(
+                    "d3",
+                    "special",
+                    "contractor",
+                    "20",
+                    "2026-03-03",
+                    json!({"category": "office"}),
+                ),
+            ],
+        ),
+        case(
+            OverstatedClaim,
+            "claims of 4 then 6; the audit finds 4",
+            vec![
+                target("t", "2026", "5"),
+                claim("t", "4", "2026-12-31", "2027-01-05"),
+                claim("t", "6", "2026-12-31", "2027-01-10"),
+                verify("t", "4", "2026-12-31", "2027-01-20"),
+            ],
+            2,
+        ),
+        last(
+            TargetRevisedAfterPeriod,
+            "revised in June, then again after the year ended",
+            vec![
+                target("t", "2026", "5"),
+                ev(
+                    "target.revised",
+                    "city",
+                    "2026-06-01",
+                    json!({"target_id": "t", "threshold": "4", "reason": "adjusted"}),
+                ),
+                ev(
+                    "target.revised",
+                    "city",
+                    "2027-02-01",
+                    json!({"target_id": "t", "threshold": "3", "reason": "adjusted"}),
+                ),
+            ],
+        ),
+        last(
+            ConsecutiveMisses,
+            "2025 missed; then the audit finds 2026 missed too",
+            vec![
+                target("t25", "2025", "5"),
+                target("t26", "2026", "5"),
+                verify("t25", "3", "2025-12-31", "2026-01-20"),
+                verify("t26", "2", "2026-12-31", "2027-01-20"),
+            ],
+        ),
+        case(
+            PaidWithoutMetTarget,
+            "met on the first audit, a second audit finds it missed, then a payout",
+            cat(
+                met_scheme(),
+                [
+                    verify("t", "3", "2026-12-31", "2027-01-25"),
+                    pay("p1", "a", "100", "2027-02-01"),
+                ],
+            ),
+            3,
+        ),
+        last(
+            ShareExceeded,
+            "role a paid 400 then 200 of its 500 share; 900 of 1000 in all",
+            cat(
+                met_scheme(),
+                [
+                    pay("p1", "a", "400", "2027-02-01"),
+                    pay("p2", "b", "300", "2027-02-01"),
+                    pay("p3", "a", "200", "2027-03-01"),
+                ],
+            ),
+        ),
+        last(
+            SchemeOverpaid,
+            "the whole 1000 paid, then 1 more",
+            cat(
+                met_scheme(),
+                [
+                    pay("p1", "a", "500", "2027-02-01"),
+                    pay("p2", "b", "500", "2027-02-01"),
+                    pay("p3", "b", "1", "2027-03-01"),
+                ],
+            ),
+        ),
+        last(
+            CommitmentOverdue,
+            "fulfilled on time, but the fulfilment is voided",
+            vec![commitment(json!({})), fulfilled("2026-03-20"), void(1, "2026-05-01")],
+        ),
+        cleared(
+            last(
+                CommitmentDisputed,
+                "the beneficiary disputes it",
+                vec![
+                    commitment(json!({"due": "2027-12-31"})),
+                    ev(
+                        "commitment.disputed",
+                        "ent-a",
+                        "2026-02-01",
+                        json!({"commitment_id": "c", "reason": "not received"}),
+                    ),
+                ],
+            ),
+            ev(
+                "commitment.waived",
+                "city-gov",
+                "2026-03-01",
+                json!({"commitment_id": "c", "reason": "project cancelled", "authority": "council 2026-3"}),
+            ),
+        ),
+        cleared(
+            last(
+                FulfilledWithoutPayment,
+                "a 100-yuan subsidy marked fulfilled, nothing paid",
+                cat(
+                    accounts(),
+                    [commitment(json!({"amount": "100"})), fulfilled("2026-03-20")],
+                ),
+            ),
+            disburse(
+                "d1",
+                "budget",
+                "ent",
+                "100",
+                "2026-03-25",
+                json!({"commitment_id": "c", "kind": "expenditure"}),
+            ),
+        ),
+        last(
+            FulfilledBeforeConditions,
+            "the condition met, then fulfilled, and the condition's record voided",
+            vec![
+                commitment(json!({"conditions": [{"condition_id": "k", "text": "the plant is built"}]})),
+                ev(
+                    "commitment.condition_met",
+                    "city-gov",
+                    "2026-02-01",
+                    json!({"commitment_id": "c", "condition_id": "k", "evidence": [{"ref": "permit"}]}),
+                ),
+                fulfilled("2026-03-01"),
+                void(1, "2026-04-01"),
+            ],
+        ),
+        last(
+            CommitmentOverpaid,
+            "a 100-yuan subsidy paid twice",
+            cat(
+                accounts(),
+                [
+                    commitment(json!({"amount": "100"})),
+                    disburse(
+                        "d1",
+                        "budget",
+                        "ent",
+                        "100",
+                        "2026-02-02",
+                        json!({"commitment_id": "c"}),
+                    ),
+                    disburse(
+                        "d2",
+                        "budget",
+                        "ent",
+                        "100",
+                        "2026-02-03",
+                        json!({"commitment_id": "c"}),
+                    ),
+                ],
+            ),
+        ),
+        last(
+            MissingEvidence,
+            "a verification with evidence, then one with none",
+            vec![
+                target("t", "2026", "5"),
+                verify("t", "6", "2026-12-31", "2027-01-20"),
+                ev(
+                    "target.verified",
+                    "auditor",
+                    "2027-01-25",
+                    json!({"target_id": "t", "value": "6", "as_of": "2026-12-31"}),
+                ),
+            ],
+        ),
+        cleared(
+            last(
+                ClawbackDue,
+                "an 8-yuan discount fulfilled; the promised 300 turns out 120",
+                cat(
+                    accounts(),
+                    [
+                        ev(
+                            "target.assigned",
+                            "city-gov",
+                            "2026-01-02",
+                            json!({"target_id": "invest", "assignee": "ent-a", "metric": "investment", "unit": "CNY",
+                                   "comparator": ">=", "threshold": "300",
+                                   "period": {"from": "2026-01-01", "to": "2026-12-31"}, "basis": "agreement"}),
+                        ),
+                        commitment(json!({"amount": "100", "clawback_targets": ["invest"]})),
+                        disburse(
+                            "d1",
+                            "budget",
+                            "ent",
+                            "100",
+                            "2026-03-02",
+                            json!({"commitment_id": "c"}),
+                        ),
+                        fulfilled("2026-03-03"),
+                        verify("invest", "120", "2026-12-31", "2027-01-20"),
+                    ],
+                ),
+            ),
+            // 100 × (300 − 120) ÷ 300 = 60, repaid in full.
+            disburse(
+                "r1",
+                "ent",
+                "budget",
+                "60",
+                "2027-02-01",
+                json!({"commitment_id": "c", "kind": "repayment"}),
+            ),
+        ),
+        last(
+            ClawbackExceedsPayout,
+            "60 paid; 30 and then 40 clawed back",
+            cat(
+                met_scheme(),
+                [
+                    pay("p1", "a", "60", "2027-02-01"),
+                    claw("p1", "30", "2027-03-01"),
+                    claw("p1", "40", "2027-04-01"),
+                ],
+            ),
+        ),
+    ]
+}
+
+fn raised(events: &[Value], code: FindingCode) -> bool {
+    let facts = from_json(events, None).expect("the case's events are valid");
+    findings::all(&facts, Day::parse(NOW).unwrap())
+        .iter()
+        .any(|f| f.code == code)
+}
+
+#[test]
+fn every_code_has_a_case() {
+    let covered: BTreeSet<FindingCode> = cases().iter().map(|c| c.code).collect();
+    let all: BTreeSet<FindingCode> = FindingCode::ALL.iter().copied().collect();
+    let missing: Vec<&FindingCode> = all.difference(&covered).collect();
+    assert!(missing.is_empty(), "no case raises {missing:?}");
+}
+
+#[test]
+fn every_case_raises_its_code_and_not_without_its_decisive_event() {
+    for c in cases() {
+        assert!(raised(&c.events, c.code), "{}: {} does not raise it", c.code, c.what);
+        let mut without = c.events.clone();
+        let gone = without.remove(c.decisive);
+        assert!(
+            !raised(&without, c.code),
+            "{}: {} raises it even without its decisive event {gone}",
+            c.code,
+            c.what
+        );
+        if let Some(by) = &c.cleared_by {
+            let mut resolved = c.events.clone();
+            resolved.push(by.clone());
+            assert!(
+                raised(&c.events, c.code) && !raised(&resolved, c.code),
+                "{}: {by} does not clear it",
+                c.code
+            );
+        }
+    }
+}
+
+/// The three places that record evidence read "none" the same way: absent
+/// or an empty list is none; one reference, as a string or a list, is some.
+#[test]
+fn missing_evidence_is_absent_or_empty_wherever_evidence_is_recorded() {
+    // The recording event's data without evidence, and the log around it.
+    let places = [
+        (
+            "verification",
+            json!({"target_id": "t", "value": "6", "as_of": "2026-12-31"}),
+            vec![target("t", "2026", "5")],
+            ("target.verified", "auditor", "2027-01-20"),
+        ),
+        (
+            "fulfilment",
+            json!({"commitment_id": "c"}),
+            vec![commitment(json!({}))],
+            ("commitment.fulfilled", "city-gov", "2026-03-01"),
+        ),
+        (
+            "payout",
+            json!({"payout_id": "p1", "scheme_id": "s", "payee": "a-person", "role": "a", "amount": "10"}),
+            met_scheme(),
+            ("incentive.paid", "city-finance", "2027-02-01"),
+        ),
+    ];
+    for (place, data, before, (kind, actor, on)) in places {
+        for (evidence, none) in [
+            (None, true),
+            (Some(json!([])), true),
+            (Some(json!("doc 7")), false),
+            (Some(json!([{"ref": "doc 7"}])), false),
+        ] {
+            let mut data = data.clone();
+            if let Some(e) = &evidence {
+                data["evidence"] = e.clone();
+            }
+            let log = cat(before.clone(), [ev(kind, actor, on, data)]);
+            assert_eq!(
+                raised(&log, FindingCode::MissingEvidence),
+                none,
+                "{place} with evidence {evidence:?}"
+            );
+        }
+    }
+}
