@@ -10,6 +10,23 @@
 pub const FILES: &[(&str, &str, &[u8])] = &[
     ("index.html", HTML, include_bytes!("../console/index.html")),
     ("app.js", JS, include_bytes!("../console/app.js")),
+    ("ui.js", JS, include_bytes!("../console/ui.js")),
+    ("page-findings.js", JS, include_bytes!("../console/page-findings.js")),
+    ("page-changes.js", JS, include_bytes!("../console/page-changes.js")),
+    ("page-targets.js", JS, include_bytes!("../console/page-targets.js")),
+    (
+        "page-commitments.js",
+        JS,
+        include_bytes!("../console/page-commitments.js"),
+    ),
+    ("page-funds.js", JS, include_bytes!("../console/page-funds.js")),
+    (
+        "page-incentives.js",
+        JS,
+        include_bytes!("../console/page-incentives.js"),
+    ),
+    ("page-records.js", JS, include_bytes!("../console/page-records.js")),
+    ("page-claim.js", JS, include_bytes!("../console/page-claim.js")),
     ("app.css", CSS, include_bytes!("../console/app.css")),
     ("i18n.js", JS, include_bytes!("../console/i18n.js")),
     ("format.js", JS, include_bytes!("../console/format.js")),

@@ -1,0 +1,42 @@
+// The claim "target ID was met" (format 3.6): verdict, reason and each
+// deciding record verified here against the evidence's checkpoint.
+
+import { t } from './i18n.js';
+import { el } from './format.js';
+import { api, enc, section, badge, seqLink, rerender } from './ui.js';
+import { verifyWithPin, verificationView, pinForm } from './page-records.js';
+
+export async function claimPage(route) {
+  const id = route.parts[1];
+  const c = await api(`/v1/claims/targets/${enc(id)}`);
+  const ev = c.evidence;
+  const checkpoint = ev ? { text: ev.checkpoint, key: ev.key } : null;
+  const items = ev ? ev.records : [];
+  const results = await Promise.all(items.map((r) => verifyWithPin(r.record, r.inclusion, checkpoint)));
+  const overall = results.length === 0 ? 'partial' : results.some((r) => r.verdict === 'failed') ? 'failed' : results.every((r) => r.verdict === 'verified') ? 'verified' : 'partial';
+  return el(
+    'div',
+    { class: 'page claim', dataset: { target: id, verdict: c.verdict, verified: overall } },
+    el('div', { class: 'page-head' }, el('h1', {}, t('claim_title', id)), el('p', { class: 'meta' }, t('judged_at', c.judged_at ?? ''))),
+    section(
+      t('claim_verdict'),
+      el('p', { class: 'claim-verdict verdict-' + c.verdict, dataset: { claimVerdict: c.verdict } }, t('verdict_' + c.verdict)),
+      el('dl', { class: 'fields' }, el('dt', {}, t('col_status')), el('dd', {}, badge('status', c.status)), el('dt', {}, t('claim_reason')), el('dd', {}, c.reason), el('dt', {}, t('claim_deciding')), el('dd', {}, (c.deciding_seqs ?? []).map((s) => [seqLink(s), ' ']))),
+    ),
+    section(
+      t('claim_evidence'),
+      el('p', { class: 'verdict verdict-' + overall, dataset: { verdict: overall } }, t('verdict_' + overall)),
+      items.map((r, i) =>
+        el(
+          'div',
+          { class: 'evidence', dataset: { seq: String(r.seq) } },
+          el('h3', {}, seqLink(r.seq), ' ', el('code', {}, r.record.event.type), ' · ', r.record.event.occurred_at, ' · ', r.record.event.actor),
+          verificationView(results[i]),
+        ),
+      ),
+      checkpoint ? el('pre', { class: 'note' }, checkpoint.text) : null,
+      checkpoint ? el('p', {}, t('verifier_key'), ' ', el('code', { class: 'key' }, checkpoint.key)) : null,
+      pinForm(rerender),
+    ),
+  );
+}

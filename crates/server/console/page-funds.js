@@ -1,0 +1,161 @@
+// Funds (format 3.2): the fund-flow picture, balances, allocations and the
+// flows between accounts; and the trace of one account, down or up.
+
+import { t } from './i18n.js';
+import { el, amountNode, formatRatio, parseFen } from './format.js';
+import { sankey, fenText } from './sankey.js';
+import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, idLink, fileScope, amountCsv, entityNames, rawName, party } from './ui.js';
+
+const ACCOUNT_ORDER = { source: 0, internal: 1, external: 2 };
+
+export async function fundsPage(route) {
+  const s = scope(route);
+  const [data, ents] = await Promise.all([api('/v1/funds/accounts', s), entityNames(s)]);
+  const accounts = [...data.accounts].sort(
+    (a, b) => (ACCOUNT_ORDER[a.kind] ?? 3) - (ACCOUNT_ORDER[b.kind] ?? 3) || a.account_id.localeCompare(b.account_id),
+  );
+  const names = new Map(accounts.map((a) => [a.account_id, a.name || a.account_id]));
+
+  // The direct totals between accounts: the first step of a trace down from
+  // each account that paid anything out (the parts of a trace sum exactly to
+  // what left the account, so each first step is exact).
+  const payers = accounts.filter((a) => (parseFen(a.disbursed_out) ?? 0n) > 0n);
+  const traces = await pool(payers, 4, (a) => api(`/v1/funds/accounts/${enc(a.account_id)}/trace`, { direction: 'down', ...s }));
+  const edgeMap = new Map();
+  for (const tr of traces) {
+    for (const f of tr.flows) {
+      if (!f.path || f.path.length < 2) continue;
+      const key = f.path[0] + '\n' + f.path[1];
+      edgeMap.set(key, (edgeMap.get(key) ?? 0n) + (parseFen(f.amount) ?? 0n));
+    }
+  }
+  const edges = [...edgeMap].map(([k, fen]) => {
+    const [from, to] = k.split('\n');
+    return { from, to, fen };
+  });
+  edges.sort((a, b) => (b.fen > a.fen ? 1 : b.fen < a.fen ? -1 : 0) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+
+  const picture = edges.length
+    ? el('figure', { class: 'sankey-wrap' }, sankey(accounts, edges, { href: (id) => href(['trace', id]) }), el('figcaption', {}, t('sankey_note')))
+    : el('p', { class: 'none' }, t('no_rows'));
+
+  const flows = dataTable(
+    'flows',
+    [
+      { label: t('col_from'), key: 'from', cell: (e) => [idLink(['trace', e.from], e.from), el('br'), el('small', {}, names.get(e.from) ?? '')], csv: (e) => e.from },
+      { label: t('col_to'), key: 'to', cell: (e) => [idLink(['trace', e.to], e.to), el('br'), el('small', {}, names.get(e.to) ?? '')], csv: (e) => e.to },
+      { label: t('col_amount'), key: 'amount', cell: (e) => amountNode(fenText(e.fen)), csv: (e) => fenText(e.fen), cls: 'num' },
+    ],
+    edges,
+    { file: () => fileScope('flows') },
+  );
+
+  const money = (key, labelKey, extra = {}) => ({ label: t(labelKey), key, cell: (a) => (a[key] === null || a[key] === undefined ? '—' : amountNode(a[key])), csv: (a) => amountCsv(a[key]), cls: 'num', ...extra });
+  const accountsTable = dataTable(
+    'accounts',
+    [
+      { label: t('col_account'), key: 'account_id', cell: (a) => [idLink(['trace', a.account_id], a.account_id), el('br'), el('small', {}, a.name ?? '')], csv: (a) => a.account_id },
+      { label: t('col_name'), key: 'name', screen: false, csv: (a) => a.name ?? '' },
+      { label: t('col_holder'), key: 'holder', cell: (a) => party(ents, a.holder), csv: (a) => a.holder ?? '' },
+      { label: t('col_kind'), key: 'kind', cell: (a) => badge('kind', a.kind), csv: (a) => a.kind },
+      money('ceiling', 'col_ceiling'),
+      { label: t('col_earmark'), key: 'earmark', cell: (a) => a.earmark ?? '—', csv: (a) => a.earmark ?? '' },
+      money('allocated_in', 'col_allocated_in', { screen: false }),
+      money('allocated_out', 'col_allocated_out', { screen: false }),
+      money('disbursed_in', 'col_disbursed_in'),
+      money('disbursed_out', 'col_disbursed_out'),
+      money('received', 'col_received', { screen: false }),
+      money('unconfirmed', 'col_unconfirmed'),
+      money('balance', 'col_balance', { cls: 'num balance' }),
+      { label: 'holder_name', key: 'holder_name', screen: false, csv: (a) => rawName(ents, a.holder) },
+    ],
+    accounts,
+    {
+      rowData: (a) => ({ account: a.account_id, kind: a.kind }),
+      rowClass: (a) => (a.kind !== 'source' && (parseFen(a.balance) ?? 0n) < 0n ? 'flag' : ''),
+      file: () => fileScope('accounts'),
+    },
+  );
+
+  const allocations = dataTable(
+    'allocations',
+    [
+      { label: t('col_allocation'), key: 'allocation_id', cell: (x) => el('code', { class: 'code' }, x.allocation_id), csv: (x) => x.allocation_id },
+      { label: t('col_from'), key: 'from_account', cell: (x) => idLink(['trace', x.from_account], x.from_account), csv: (x) => x.from_account },
+      { label: t('col_to'), key: 'to_account', cell: (x) => idLink(['trace', x.to_account], x.to_account), csv: (x) => x.to_account },
+      { label: t('col_purpose'), key: 'purpose', cell: (x) => el('span', { class: 'terms', title: x.purpose }, x.purpose), csv: (x) => x.purpose, cls: 'terms-cell' },
+      money('amount', 'col_amount'),
+      {
+        label: t('col_disbursed'),
+        key: 'disbursed',
+        cell: (x) => {
+          const amt = Number(x.amount);
+          const d = Number(x.disbursed);
+          const r = amt > 0 ? d / amt : 0;
+          return el(
+            'div',
+            { class: 'spent' },
+            amountNode(x.disbursed),
+            el('div', { class: 'mini ' + (r > 1 ? 'over' : ''), title: formatRatio(r) }, el('div', { style: 'width:' + Math.min(100, r * 100) + '%' })),
+          );
+        },
+        csv: (x) => amountCsv(x.disbursed),
+        cls: 'num',
+      },
+      money('left', 'col_left'),
+    ],
+    [...data.allocations].sort((a, b) => a.allocation_id.localeCompare(b.allocation_id)),
+    { rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), file: () => fileScope('allocations') },
+  );
+
+  return el(
+    'div',
+    { class: 'page funds', dataset: { accounts: String(accounts.length), flows: String(edges.length) } },
+    pageHead('funds_title', 'funds_intro', data),
+    section(t('sankey_title'), picture),
+    section(t('accounts_title'), accountsTable.node),
+    section(t('allocations_title'), allocations.node),
+    section(t('flows_title'), flows.node),
+  );
+}
+
+export async function tracePage(route) {
+  const id = route.parts[1];
+  const direction = route.query.get('direction') === 'up' ? 'up' : 'down';
+  const s = scope(route);
+  const [data, funds] = await Promise.all([
+    api(`/v1/funds/accounts/${enc(id)}/trace`, { direction, ...s }),
+    api('/v1/funds/accounts', s).catch(() => ({ accounts: [] })),
+  ]);
+  const names = new Map(funds.accounts.map((a) => [a.account_id, a.name || a.account_id]));
+  const table = dataTable(
+    'trace',
+    [
+      {
+        label: t('col_path'),
+        key: 'path',
+        cell: (f) => f.path.map((p, i) => [i ? el('span', { class: 'arrow' }, ' → ') : null, el('a', { href: href(['trace', p], { direction }), class: 'id', title: names.get(p) ?? '' }, p)]),
+        csv: (f) => f.path.join(' > '),
+      },
+      { label: t('col_account'), key: 'account_id', screen: false, csv: (f) => f.account_id },
+      { label: t('col_name'), key: 'name', cell: (f) => names.get(f.account_id) ?? '', csv: (f) => names.get(f.account_id) ?? '' },
+      { label: t('col_end'), key: 'end', cell: (f) => el('span', { class: 'end end-' + f.end }, t('end_' + f.end)), csv: (f) => f.end },
+      { label: t('col_amount'), key: 'amount', cell: (f) => amountNode(f.amount), csv: (f) => f.amount, cls: 'num' },
+    ],
+    data.flows,
+    { file: () => fileScope(`trace-${id}-${direction}`) },
+  );
+  return el(
+    'div',
+    { class: 'page trace', dataset: { account: id, direction } },
+    el('div', { class: 'page-head' }, el('h1', {}, t('trace_title', names.get(id) ?? id)), el('p', { class: 'meta' }, el('code', {}, id))),
+    el(
+      'div',
+      { class: 'chips' },
+      el('a', { class: 'chip' + (direction === 'down' ? ' active' : ''), href: href(['trace', id], { direction: 'down' }) }, t('trace_down')),
+      el('a', { class: 'chip' + (direction === 'up' ? ' active' : ''), href: href(['trace', id], { direction: 'up' }) }, t('trace_up')),
+    ),
+    el('p', { class: 'total' }, t('trace_total', ''), amountNode(data.total)),
+    table.node,
+  );
+}

@@ -1,0 +1,223 @@
+// The log as stored: the records list (each hash recomputed here), one
+// record with its proof and checkpoint, and the "verify here" pieces the
+// claim page uses too.
+
+import { t } from './i18n.js';
+import { el, amountNode } from './format.js';
+import { recordHash, verifyRecord } from './verify.js';
+import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, rerender } from './ui.js';
+
+const PAGE_SIZE = 50;
+
+export async function recordsPage(route) {
+  const from = Math.max(0, Number(route.query.get('from') || 0) | 0);
+  const data = await api('/v1/events', { from, limit: PAGE_SIZE });
+  const records = data.records;
+  const checks = new Map();
+  records.forEach((r, i) => {
+    const ok = recordHash(r) === r.hash && (i === 0 || records[i - 1].prev_hash === undefined || r.prev_hash === records[i - 1].hash);
+    checks.set(r.seq, ok);
+  });
+  const table = dataTable(
+    'records',
+    [
+      { label: t('col_seq'), key: 'seq', cell: (r) => seqLink(r.seq), csv: (r) => r.seq, cls: 'num' },
+      { label: t('col_occurred'), key: 'occurred_at', cell: (r) => r.event.occurred_at, csv: (r) => r.event.occurred_at, cls: 'nowrap' },
+      { label: t('col_type'), key: 'type', cell: (r) => el('code', {}, r.event.type), csv: (r) => r.event.type },
+      { label: t('col_actor'), key: 'actor', cell: (r) => r.event.actor, csv: (r) => r.event.actor },
+      { label: t('col_id'), key: 'id', cell: (r) => el('code', { class: 'code' }, r.event.id ?? ''), csv: (r) => r.event.id ?? '' },
+      { label: t('col_hash'), key: 'hash', cell: (r) => el('code', { class: 'hash', title: r.hash }, r.hash.slice(0, 16) + '…'), csv: (r) => r.hash },
+      { label: 'prev_hash', key: 'prev_hash', screen: false, csv: (r) => r.prev_hash },
+      { label: 'recorded_at', key: 'recorded_at', screen: false, csv: (r) => r.recorded_at },
+      {
+        label: t('col_check'),
+        key: 'check',
+        cell: (r) => el('span', { class: checks.get(r.seq) ? 'ok' : 'bad' }, checks.get(r.seq) ? '✓' : '✗'),
+        csv: (r) => (checks.get(r.seq) ? 'ok' : 'mismatch'),
+      },
+    ],
+    records,
+    { rowData: (r) => ({ seq: String(r.seq) }), rowClass: (r) => (checks.get(r.seq) ? '' : 'flag'), file: () => `records-${from}` },
+  );
+  const go = el('input', { type: 'number', min: '0', class: 'go' });
+  return el(
+    'div',
+    { class: 'page records' },
+    pageHead('records_title', 'records_intro', null),
+    el(
+      'form',
+      {
+        class: 'filters',
+        onsubmit: (e) => {
+          e.preventDefault();
+          if (go.value !== '') location.hash = href(['records', go.value], {}, false);
+        },
+      },
+      from > 0 ? el('a', { class: 'button', href: href(['records'], { from: Math.max(0, from - PAGE_SIZE) }, false) }, t('older')) : null,
+      records.length === PAGE_SIZE ? el('a', { class: 'button', href: href(['records'], { from: from + PAGE_SIZE }, false) }, t('newer')) : null,
+      field(t('col_seq'), go),
+    ),
+    table.node,
+  );
+}
+
+function pinnedKey() {
+  return stored(PIN_KEY);
+}
+
+export function verificationView(result, uncoveredNote) {
+  const steps = result.steps.map((s) =>
+    el(
+      'li',
+      { class: 'step ' + (s.ok === true ? 'step-ok' : s.ok === false ? 'step-bad' : 'step-unknown'), dataset: { step: s.id, ok: String(s.ok) } },
+      el('span', { class: 'mark' }, s.ok === true ? '✓' : s.ok === false ? '✗' : '?'),
+      ' ',
+      t('step_' + s.id),
+      s.detail ? el('code', { class: 'detail' }, s.detail) : null,
+    ),
+  );
+  return el(
+    'div',
+    { class: 'verification', dataset: { verdict: result.verdict } },
+    el('p', { class: 'verdict verdict-' + result.verdict }, uncoveredNote || t('verdict_' + result.verdict)),
+    el('ol', { class: 'steps' }, steps),
+  );
+}
+
+export async function verifyWithPin(record, proof, checkpoint) {
+  const pin = pinnedKey();
+  const cp = checkpoint ? { text: checkpoint.text, key: pin || checkpoint.key } : null;
+  const result = await verifyRecord(record, proof, cp);
+  if (pin && checkpoint) {
+    const same = pin === checkpoint.key;
+    result.steps.push({ id: 'pinned_key', ok: same, detail: same ? pin : `${checkpoint.key} ≠ ${pin}` });
+    if (!same) result.verdict = 'failed';
+  }
+  return result;
+}
+
+export function pinForm(onchange) {
+  const pin = pinnedKey();
+  const input = el('input', { type: 'text', class: 'key-input', value: pin ?? '', placeholder: 'pledger.example/ledger+1234abcd+AQ…', spellcheck: false });
+  return el(
+    'form',
+    {
+      class: 'pin',
+      onsubmit: (e) => {
+        e.preventDefault();
+        store(PIN_KEY, input.value.trim() || null);
+        onchange();
+      },
+    },
+    field(t('pin_label'), input),
+    el('button', { type: 'submit' }, t('pin_save')),
+    pin
+      ? el(
+          'button',
+          {
+            type: 'button',
+            onclick: () => {
+              store(PIN_KEY, null);
+              onchange();
+            },
+          },
+          t('pin_clear'),
+        )
+      : el('small', {}, t('pin_none')),
+  );
+}
+
+function eventFields(event) {
+  const rows = [
+    ['type', el('code', {}, event.type)],
+    ['id', el('code', {}, event.id ?? '')],
+    ['actor', event.actor],
+    ['occurred_at', event.occurred_at],
+  ];
+  for (const [k, v] of Object.entries(event.data ?? {})) {
+    let shown;
+    if (typeof v === 'string' && k === 'target_id') shown = el('a', { href: href(['claims', v], {}, false) }, v);
+    else if (typeof v === 'string' && /(^|_)account$/.test(k)) shown = el('a', { href: href(['trace', v], {}, false) }, v);
+    else if (typeof v === 'string' && (k === 'amount' || k === 'total' || k === 'ceiling')) shown = [amountNode(v), el('small', {}, ' (', v, ')')];
+    else if (k === 'seq' && typeof v === 'number') shown = seqLink(v);
+    else shown = typeof v === 'string' ? v : el('code', {}, JSON.stringify(v));
+    rows.push(['data.' + k, shown]);
+  }
+  return el('dl', { class: 'fields' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+async function latestCheckpoint() {
+  try {
+    return await api('/v1/checkpoint');
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+export async function recordPage(route) {
+  const seq = Number(route.parts[1]);
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new Error('bad record number');
+  const [record, checkpoint] = await Promise.all([api(`/v1/events/${seq}`), latestCheckpoint()]);
+  const covered = checkpoint && seq < checkpoint.size;
+  const proof = covered ? await api('/v1/proofs/inclusion', { seq, size: checkpoint.size }) : null;
+  const holder = el('div');
+  const run = async () => {
+    const result = await verifyWithPin(record, proof, covered ? checkpoint : null);
+    if (!covered) result.verdict = 'partial';
+    holder.replaceChildren(verificationView(result, covered ? null : checkpoint ? t('verdict_uncovered') : t('no_checkpoint')));
+  };
+  await run();
+
+  return el(
+    'div',
+    { class: 'page record', dataset: { seq: String(seq) } },
+    el(
+      'div',
+      { class: 'page-head' },
+      el('h1', {}, t('record_title', seq)),
+      el(
+        'p',
+        { class: 'meta' },
+        seq > 0 ? el('a', { href: href(['records', String(seq - 1)], {}, false) }, '← #' + (seq - 1)) : null,
+        ' ',
+        el('a', { href: href(['records'], { from: Math.floor(seq / PAGE_SIZE) * PAGE_SIZE }, false) }, t('nav_records')),
+        ' ',
+        el('a', { href: href(['records', String(seq + 1)], {}, false) }, '#' + (seq + 1) + ' →'),
+      ),
+    ),
+    section(
+      t('verify_title'),
+      el('p', { class: 'intro' }, t('verify_intro')),
+      holder,
+      el('button', { type: 'button', class: 'verify-again', onclick: run }, t('verify_again')),
+      pinForm(rerender),
+    ),
+    section(
+      t('record_fields'),
+      eventFields(record.event),
+      el(
+        'dl',
+        { class: 'fields' },
+        el('dt', {}, t('record_hash')),
+        el('dd', {}, el('code', { class: 'hash', dataset: { hash: record.hash } }, record.hash)),
+        el('dt', {}, t('prev_hash')),
+        el('dd', {}, el('code', { class: 'hash' }, record.prev_hash)),
+        el('dt', {}, t('recorded_at')),
+        el('dd', {}, record.recorded_at),
+      ),
+    ),
+    section(t('record_raw'), el('pre', { class: 'raw' }, JSON.stringify(record))),
+    proof
+      ? section(
+          t('inclusion_title'),
+          el('p', {}, `seq ${proof.seq} · size ${proof.size} · ${t('path_len', proof.path.length)}`),
+          el('p', {}, 'root ', el('code', { class: 'hash' }, proof.root)),
+          el('ol', { class: 'path', start: '1' }, proof.path.map((h) => el('li', {}, el('code', { class: 'hash' }, h)))),
+        )
+      : null,
+    checkpoint
+      ? section(t('checkpoint_title'), el('pre', { class: 'note' }, checkpoint.text), el('p', {}, t('verifier_key'), ' ', el('code', { class: 'key' }, checkpoint.key)))
+      : null,
+  );
+}

@@ -1,0 +1,202 @@
+// Targets (format 3.1) by assignee and period: claimed beside verified,
+// progress and trajectory; the runs of consecutive misses below.
+
+import { t, label } from './i18n.js';
+import { el, formatRatio, valueNode } from './format.js';
+import { api, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party } from './ui.js';
+
+function periodLabel(p) {
+  if (!p) return '';
+  const a = p.from.slice(0, 4);
+  const b = p.to.slice(0, 4);
+  if (a === b && p.from.slice(5) === '01-01' && p.to.slice(5) === '12-31') return a;
+  if (p.from.slice(5) === '01-01' && p.to.slice(5) === '12-31') return `${a}–${b}`;
+  return `${p.from} – ${p.to}`;
+}
+
+function ratioOf(target, value) {
+  if (value === null || value === undefined) return null;
+  const x = Number(value);
+  const th = Number(target.threshold);
+  if (!Number.isFinite(x) || !Number.isFinite(th)) return null;
+  if (target.comparator === '<=') return x > 0 ? th / x : null;
+  return th > 0 ? x / th : null;
+}
+
+const tone = (target) => target.trajectory || target.status;
+
+function progressBar(target) {
+  const c = ratioOf(target, target.last_claimed?.value);
+  const v = ratioOf(target, target.last_verified?.value);
+  const width = (r) => (r === null ? 0 : Math.max(0, Math.min(1, r)) * 100) + '%';
+  const tip = `${t('legend_claimed')}: ${c === null ? '—' : formatRatio(c)} · ${t('legend_verified')}: ${v === null ? '—' : formatRatio(v)}`;
+  return el(
+    'div',
+    { class: 'pbar tone-' + tone(target), title: tip },
+    el('div', { class: 'track claimed' }, el('div', { class: 'fill', style: 'width:' + width(c) })),
+    el('div', { class: 'track verified' }, el('div', { class: 'fill', style: 'width:' + width(v) })),
+    c !== null && v !== null && c > v ? el('span', { class: 'over-claim', title: tip }, '▲') : null,
+  );
+}
+
+function reading(r, unit) {
+  if (!r) return el('span', { class: 'none' }, '—');
+  return el('span', { class: 'reading' }, valueNode(r.value, unit), el('small', {}, r.as_of, ' ', seqLink(r.seq)));
+}
+
+export async function targetsPage(route) {
+  const [data, ents] = await Promise.all([api('/v1/targets', scope(route)), entityNames(scope(route))]);
+  const all = data.targets;
+  const q = route.query;
+  const state = { assignee: q.get('assignee') || '', year: q.get('year') || '', status: q.get('status') || '' };
+  const assignees = [...new Set(all.map((x) => x.assignee))].sort();
+  const years = [...new Set(all.map((x) => periodLabel(x.period)))].sort();
+  const statuses = [...new Set(all.map((x) => x.status))].sort();
+  const statusCounts = new Map();
+  for (const x of all) statusCounts.set(x.status, (statusCounts.get(x.status) || 0) + 1);
+  const trajCounts = new Map();
+  for (const x of all) if (x.trajectory) trajCounts.set(x.trajectory, (trajCounts.get(x.trajectory) || 0) + 1);
+
+  const visible = () =>
+    all
+      .filter((x) => !state.assignee || x.assignee === state.assignee)
+      .filter((x) => !state.year || periodLabel(x.period) === state.year)
+      .filter((x) => !state.status || x.status === state.status || x.trajectory === state.status)
+      .sort(
+        (a, b) =>
+          a.assignee.localeCompare(b.assignee) ||
+          a.period.from.localeCompare(b.period.from) ||
+          a.period.to.localeCompare(b.period.to) ||
+          a.metric.localeCompare(b.metric) ||
+          a.target_id.localeCompare(b.target_id),
+      );
+
+  const table = dataTable(
+    'targets',
+    [
+      { label: t('filter_assignee'), key: 'assignee', screen: false, csv: (x) => x.assignee },
+      {
+        label: t('col_year'),
+        key: 'period',
+        cell: (x) => {
+          const l = periodLabel(x.period);
+          return l.includes(' – ') ? [x.period.from, el('br'), '– ' + x.period.to] : l;
+        },
+        csv: (x) => `${x.period.from}/${x.period.to}`, cls: 'nowrap shrink' },
+      {
+        label: t('col_target'),
+        key: 'target_id',
+        cell: (x) => [el('span', { class: 'metric' }, label('metric', x.metric)), el('br'), el('code', { class: 'code' }, x.target_id)],
+        csv: (x) => x.target_id,
+      },
+      { label: t('col_metric'), key: 'metric', screen: false, csv: (x) => x.metric },
+      { label: 'unit', key: 'unit', screen: false, csv: (x) => x.unit },
+      {
+        label: t('col_threshold'),
+        key: 'threshold',
+        cell: (x) => [x.comparator === '<=' ? '≤ ' : '≥ ', valueNode(x.threshold, x.unit)],
+        csv: (x) => x.threshold,
+        cls: 'num nowrap',
+      },
+      { label: 'comparator', key: 'comparator', screen: false, csv: (x) => x.comparator },
+      { label: t('col_claimed'), key: 'claimed', cell: (x) => reading(x.last_claimed, x.unit), csv: (x) => x.last_claimed?.value ?? '', cls: 'num' },
+      { label: 'claimed_as_of', screen: false, csv: (x) => x.last_claimed?.as_of ?? '' },
+      { label: 'claimed_seq', screen: false, csv: (x) => x.last_claimed?.seq ?? '' },
+      { label: t('col_verified'), key: 'verified', cell: (x) => reading(x.last_verified, x.unit), csv: (x) => x.last_verified?.value ?? '', cls: 'num' },
+      { label: 'verified_as_of', screen: false, csv: (x) => x.last_verified?.as_of ?? '' },
+      { label: 'verified_seq', screen: false, csv: (x) => x.last_verified?.seq ?? '' },
+      {
+        label: t('col_progress'),
+        key: 'progress',
+        cell: (x) => el('div', { class: 'progress' }, progressBar(x), el('span', { class: 'ratio' }, formatRatio(x.progress))),
+        csv: (x) => x.progress ?? '',
+      },
+      {
+        label: t('col_status'),
+        key: 'status',
+        cell: (x) => [badge('status', x.status), x.trajectory ? [' ', badge('trajectory', x.trajectory)] : null],
+        csv: (x) => x.status,
+      },
+      { label: 'trajectory', key: 'trajectory', screen: false, csv: (x) => x.trajectory ?? '' },
+      {
+        label: t('col_claim'),
+        key: 'claim',
+        cell: (x) => el('a', { href: href(['claims', x.target_id], {}, false) }, t('check_claim')),
+      },
+      { label: 'basis', key: 'basis', screen: false, csv: (x) => x.basis ?? '' },
+      { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (x) => rawName(ents, x.assignee) },
+    ],
+    [],
+    {
+      group: (x) => ({ key: x.assignee, label: party(ents, x.assignee, true) }),
+      rowData: (x) => ({ target: x.target_id, status: x.status }),
+      rowClass: (x) => 'tone-row-' + tone(x),
+      file: () => fileScope('targets'),
+    },
+  );
+  const apply = (changes) => {
+    Object.assign(state, changes);
+    setQuery(state, true);
+    table.update(visible());
+  };
+  table.update(visible());
+
+  const summary = el(
+    'div',
+    { class: 'chips' },
+    [...statusCounts].map(([s, n]) =>
+      chip([badge('status', s), el('span', { class: 'chip-count' }, String(n))], { dataset: { status: s, count: String(n) }, onclick: () => apply({ status: s }) }),
+    ),
+    [...trajCounts].map(([s, n]) =>
+      chip([badge('trajectory', s), el('span', { class: 'chip-count' }, String(n))], { dataset: { trajectory: s, count: String(n) }, onclick: () => apply({ status: s }) }),
+    ),
+  );
+
+  const runs = dataTable(
+    'miss-runs',
+    [
+      { label: t('filter_assignee'), key: 'assignee', cell: (r) => party(ents, r.assignee), csv: (r) => r.assignee },
+      { label: t('col_metric'), key: 'metric', cell: (r) => label('metric', r.metric), csv: (r) => r.metric },
+      { label: t('col_run'), key: 'consecutive_missed', cell: (r) => String(r.consecutive_missed), csv: (r) => r.consecutive_missed, cls: 'num' },
+      {
+        label: t('col_targets'),
+        key: 'target_ids',
+        cell: (r) => r.target_ids.map((id) => [el('a', { href: href(['claims', id], {}, false), class: 'id' }, id), ' ']),
+        csv: (r) => r.target_ids.join(' '),
+      },
+      { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (r) => rawName(ents, r.assignee) },
+    ],
+    [...data.miss_runs].sort((a, b) => b.consecutive_missed - a.consecutive_missed || a.assignee.localeCompare(b.assignee)),
+    { rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''), file: () => fileScope('miss-runs') },
+  );
+
+  const trajOptions = ['achieved', 'on_track', 'needs_acceleration', 'limited', 'deteriorating'].filter((s) => trajCounts.has(s));
+  return el(
+    'div',
+    { class: 'page targets', dataset: { total: String(all.length) } },
+    pageHead('targets_title', 'targets_intro', data),
+    summary,
+    el(
+      'form',
+      { class: 'filters', onsubmit: (e) => e.preventDefault() },
+      field(t('filter_assignee'), select([['', t('all')], ...assignees.map((a) => [a, nameOf(ents, a) ? `${nameOf(ents, a)} · ${a}` : a])], state.assignee, (v) => apply({ assignee: v }))),
+      field(t('filter_year'), select([['', t('all')], ...years.map((y) => [y, y])], state.year, (v) => apply({ year: v }))),
+      field(
+        t('filter_status'),
+        select(
+          [['', t('all')], ...statuses.map((s) => [s, label('status', s)]), ...trajOptions.map((s) => [s, label('trajectory', s)])],
+          state.status,
+          (v) => apply({ status: v }),
+        ),
+      ),
+      el(
+        'span',
+        { class: 'legend' },
+        el('span', { class: 'legend-claimed' }, t('legend_claimed')),
+        el('span', { class: 'legend-verified' }, t('legend_verified')),
+      ),
+    ),
+    table.node,
+    section(t('miss_runs_title'), runs.node),
+  );
+}

@@ -1,0 +1,314 @@
+// The console's shared pieces: the API client, the address (routes and
+// scope), the building blocks every page uses (tables with CSV, headings,
+// badges, links, form fields) and the registered entities' names. The
+// pages are the page-*.js modules; app.js is the shell that routes to them.
+
+import { t, label } from './i18n.js';
+import { el, toCSV, download } from './format.js';
+
+// ---------------------------------------------------------------- the API
+
+export class HttpError extends Error {
+  constructor(status, body, text) {
+    const e = body && body.error ? body.error : null;
+    super(e ? e.message : `HTTP ${status}${text ? ': ' + text.slice(0, 200) : ''}`);
+    this.status = status;
+    this.code = e ? e.code : null;
+    this.field = e ? e.field : null;
+  }
+}
+
+export const TOKEN_KEY = 'pledger.token';
+export const PIN_KEY = 'pledger.pinned-key';
+
+export function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch (_) {
+    return null;
+  }
+}
+
+export function store(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch (_) {
+    /* storage unavailable: the value lives for this page only */
+  }
+}
+
+export async function api(path, params = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  const headers = { accept: 'application/json' };
+  const token = stored(TOKEN_KEY);
+  if (token) headers.authorization = 'Bearer ' + token;
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch (_) {
+    body = null;
+  }
+  if (!res.ok) throw new HttpError(res.status, body, text);
+  if (body === null) throw new HttpError(res.status, null, 'not JSON');
+  return body;
+}
+
+/** Runs `f` over `items`, at most `n` at a time, results in order. */
+export async function pool(items, n, f) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+export const enc = encodeURIComponent;
+
+// ---------------------------------------------------------------- routing
+
+export function parseRoute() {
+  const h = location.hash.replace(/^#/, '');
+  const [p, qs] = h.split('?');
+  const parts = (p || '').split('/').filter(Boolean).map(decodeURIComponent);
+  return { parts, page: parts[0] || 'findings', query: new URLSearchParams(qs || '') };
+}
+
+// The scope every report is asked for: as_of or at_seq from the address.
+export function scope(route) {
+  const s = {};
+  const asOf = route.query.get('as_of');
+  const atSeq = route.query.get('at_seq');
+  if (asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf)) s.as_of = asOf;
+  if (atSeq && /^\d+$/.test(atSeq)) s.at_seq = atSeq;
+  return s;
+}
+
+/** An address inside the console, keeping the scope of the current one. */
+export function href(parts, params = {}, keepScope = true) {
+  const q = new URLSearchParams();
+  if (keepScope) for (const [k, v] of Object.entries(scope(parseRoute()))) q.set(k, v);
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null || v === undefined || v === '') q.delete(k);
+    else q.set(k, v);
+  }
+  const qs = q.toString();
+  return '#/' + parts.map(enc).join('/') + (qs ? '?' + qs : '');
+}
+
+/** Changes query parameters; `quiet` rewrites the address without rendering again. */
+export function setQuery(changes, quiet) {
+  const route = parseRoute();
+  const q = new URLSearchParams(route.query);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null || v === undefined || v === '') q.delete(k);
+    else q.set(k, v);
+  }
+  const qs = q.toString();
+  const h = '#/' + (route.parts.length ? route.parts : ['findings']).map(enc).join('/') + (qs ? '?' + qs : '');
+  if (quiet) {
+    history.replaceState(null, '', h);
+    document.body.dataset.route = location.hash;
+  } else location.hash = h;
+}
+
+// ---------------------------------------------------------------- pieces
+
+const csvTables = new Map();
+
+/** Forgets the tables of the page being left (the shell, before each render). */
+export function clearTables() {
+  csvTables.clear();
+}
+
+// The shell's render, for pieces that change what every page shows (the
+// pinned key, the token); set once by app.js.
+let renderer = () => {};
+
+export function setRenderer(f) {
+  renderer = f;
+}
+
+/** Renders the current page again. */
+export function rerender() {
+  return renderer();
+}
+
+// For tests and scripts: the CSV text of a table on the current page.
+window.pledgerConsole = {
+  csv: (name) => (csvTables.has(name) ? csvTables.get(name)() : null),
+  tables: () => [...csvTables.keys()],
+};
+
+function csvButton(name, fileBase) {
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: 'csv',
+      title: t('csv_title'),
+      dataset: { csv: name },
+      onclick: () => download(`pledger-${fileBase || name}.csv`, csvTables.get(name)()),
+    },
+    '⤓ ' + t('csv'),
+  );
+}
+
+/**
+ * A table whose rows can be replaced and whose data downloads as CSV.
+ * columns: [{label, cell(row) → node|string, csv(row) → string, csvLabel?,
+ * cls?, screen: false for CSV-only, csvOnly: false to keep it off the CSV}].
+ */
+export function dataTable(name, columns, rows, opts = {}) {
+  const shown = columns.filter((c) => c.screen !== false);
+  const body = el('tbody');
+  const count = el('span', { class: 'row-count' });
+  const table = el(
+    'table',
+    { class: 'data ' + (opts.cls || ''), dataset: { table: name } },
+    el('thead', {}, el('tr', {}, shown.map((c) => el('th', { class: c.cls || '', scope: 'col' }, c.label)))),
+    body,
+  );
+  let current = rows;
+  const update = (newRows) => {
+    current = newRows;
+    body.replaceChildren();
+    let group = null;
+    for (const r of newRows) {
+      if (opts.group) {
+        const g = opts.group(r);
+        if (g.key !== group) {
+          group = g.key;
+          body.append(el('tr', { class: 'group' }, el('th', { colSpan: shown.length, scope: 'rowgroup' }, g.label)));
+        }
+      }
+      const tr = el('tr', { class: opts.rowClass ? opts.rowClass(r) : '' });
+      if (opts.rowData) Object.assign(tr.dataset, opts.rowData(r));
+      for (const c of shown) tr.append(el('td', { class: c.cls || '' }, c.cell(r)));
+      body.append(tr);
+    }
+    if (newRows.length === 0) body.append(el('tr', { class: 'empty' }, el('td', { colSpan: shown.length }, t('no_rows'))));
+    count.textContent = t('rows', newRows.length);
+    table.dataset.rows = String(newRows.length);
+  };
+  update(rows);
+  csvTables.set(name, () =>
+    toCSV([
+      columns.filter((c) => c.csv).map((c) => c.csvLabel || c.key || c.label),
+      ...current.map((r) => columns.filter((c) => c.csv).map((c) => c.csv(r))),
+    ]),
+  );
+  const node = el(
+    'div',
+    { class: 'table-wrap' },
+    el('div', { class: 'table-tools' }, count, csvButton(name, opts.file ? opts.file() : name)),
+    el('div', { class: 'scroll' }, table),
+  );
+  return { node, update };
+}
+
+export function section(title, ...children) {
+  return el('section', { class: 'panel' }, el('h2', {}, title), ...children);
+}
+
+export function pageHead(titleKey, introKey, data) {
+  const s = scope(parseRoute());
+  const meta = [];
+  if (data && data.judged_at) meta.push(t('judged_at', data.judged_at));
+  if (s.at_seq) meta.push(t('at_seq_note', s.at_seq));
+  return el(
+    'div',
+    { class: 'page-head' },
+    el('h1', {}, t(titleKey)),
+    introKey ? el('p', { class: 'intro' }, t(introKey)) : null,
+    meta.length ? el('p', { class: 'meta', dataset: { judgedAt: data?.judged_at ?? '' } }, meta.join(' · ')) : null,
+  );
+}
+
+export function badge(group, code, extra) {
+  if (!code) return '';
+  return el('span', { class: `badge ${group}-${code}${extra ? ' ' + extra : ''}`, dataset: { [group]: code } }, label(group, code));
+}
+
+export function seqLink(seq) {
+  if (seq === null || seq === undefined) return '';
+  return el('a', { href: href(['records', String(seq)], {}, false), class: 'seq' }, '#' + seq);
+}
+
+export function idLink(parts, id, params) {
+  return el('a', { href: href(parts, params || {}), class: 'id' }, id);
+}
+
+export function chip(text, attrs) {
+  return el('button', { type: 'button', class: 'chip', ...attrs }, text);
+}
+
+export function field(labelText, control) {
+  return el('label', { class: 'field' }, el('span', {}, labelText), control);
+}
+
+export function select(options, value, onchange) {
+  const s = el('select', { onchange: () => onchange(s.value) });
+  for (const [v, text] of options) s.append(el('option', { value: v, selected: v === value }, text));
+  return s;
+}
+
+export function fileScope(name) {
+  const s = scope(parseRoute());
+  return name + (s.as_of ? '-as-of-' + s.as_of : s.at_seq ? '-at-seq-' + s.at_seq : '');
+}
+
+export const amountCsv = (s) => s ?? '';
+
+// ---------------------------------------------------------------- entity names
+
+// The registered entities (/v1/entities), asked for once per scope (as_of,
+// at_seq) and kept while the page lives; an answer that failed is not kept,
+// and without one the ids are shown bare.
+const entityCache = new Map();
+
+export function entityNames(s) {
+  const key = JSON.stringify(s);
+  let p = entityCache.get(key);
+  if (!p) {
+    p = api('/v1/entities', s).then((d) => new Map((d.entities ?? []).map((e) => [e.entity_id, e])));
+    entityCache.set(key, p);
+    p.catch(() => entityCache.delete(key));
+  }
+  return p.catch(() => new Map());
+}
+
+/** The entity's name as registered, or '' (for CSV). */
+export const rawName = (ents, id) => ents.get(id)?.name ?? '';
+
+/** The entity's name when it has one other than its id, else null. */
+export function nameOf(ents, id) {
+  const name = rawName(ents, id);
+  return name && name !== id ? name : null;
+}
+
+/** An entity as a party: its name, with its id beneath (and as a tooltip); the bare id when unknown. */
+export function party(ents, id, inline) {
+  if (id === null || id === undefined || id === '') return '—';
+  const name = nameOf(ents, id);
+  if (!name) return el('span', { class: 'party', dataset: { entity: id } }, id);
+  return el(
+    'span',
+    { class: 'party' + (inline ? ' inline' : ''), title: id, dataset: { entity: id } },
+    el('span', { class: 'party-name' }, name),
+    inline ? ' ' : null,
+    el('small', { class: 'party-id' }, id),
+  );
+}
+
+/** Does the entity's id or name contain `needle` (lower case)? */
+export const partyMatches = (ents, id, needle) =>
+  String(id ?? '').toLowerCase().includes(needle) || rawName(ents, id).toLowerCase().includes(needle);
