@@ -584,6 +584,24 @@ fn the_console_in_headless_chromium() {
         token_prompt(&mut b, &server.base, &x);
         b.assert_no_errors("token prompt");
     }
+
+    // Last, as it appends to the ledger: since the last audit.
+    {
+        let recorder = pledger(&data, &["token", "add", "ent-hs-boya", "--role", "recorder"])
+            .lines()
+            .last()
+            .expect("a token")
+            .trim()
+            .to_string();
+        let server = Server::start(&data, true);
+        let mut b = Browser::launch(&chromium, &["--lang=en-US", "--accept-lang=en-US,en"]);
+        finding_codes_from_the_server(&mut b, &server.base);
+        b.assert_no_errors("finding codes from the server");
+        drop(b);
+        let mut b = Browser::launch(&chromium, &["--lang=en-US", "--accept-lang=en-US,en"]);
+        changes_page(&mut b, &server.base, &x, &recorder);
+        b.assert_no_errors("since the last audit");
+    }
     eprintln!("console screenshots in {}", shots.display());
 }
 
@@ -1261,4 +1279,213 @@ fn served_assets_are_the_files(b: &mut Browser) {
             "{path} is not crates/server/console/{name}"
         );
     }
+}
+
+/// `#/changes`: with no position kept it asks for one; keeping today's
+/// shows nothing changed; a waiver appended over HTTP then resolves the
+/// overdue finding on c-sub-08, named with the record that did it.
+fn changes_page(b: &mut Browser, base: &str, x: &Expected, recorder: &str) {
+    let last = x.records - 1;
+    b.open(base, "#/changes");
+    assert_eq!(b.eval("localStorage.getItem('pledger.audit-seq')"), Value::Null);
+    assert_eq!(b.count("#changes-keep"), 1);
+    assert_eq!(
+        b.count("table[data-table^=changes-]"),
+        0,
+        "nothing compared without a position"
+    );
+    let prompt = b.text(".page.changes .shown-note");
+    assert!(prompt.contains(&format!("0 to {last}")), "the prompt: {prompt:?}");
+    b.screenshot("changes-prompt");
+
+    // Keep today's position: nothing has changed since.
+    b.eval("document.getElementById('changes-keep').click()");
+    assert_eq!(b.wait_route(&format!("#/changes?from_seq={last}")), "ready");
+    assert_eq!(
+        b.eval("localStorage.getItem('pledger.audit-seq')"),
+        json!(last.to_string())
+    );
+    for table in ["changes-resolved", "changes-raised"] {
+        assert_eq!(
+            b.eval(&format!(
+                "document.querySelector('table[data-table={table}]').dataset.rows"
+            )),
+            json!("0"),
+            "{table} right after keeping today's position"
+        );
+    }
+
+    // The beneficiary waives its overdue subsidy, over HTTP.
+    let waiver = json!({
+        "type": "commitment.waived",
+        "actor": "ent-hs-boya",
+        "occurred_at": "2011-05-01",
+        "data": {"commitment_id": "c-sub-08", "reason": "企业放弃", "authority": "董事会决议"},
+    });
+    let receipt: Value = match ureq::post(&format!("{base}/v1/events"))
+        .set("Authorization", &format!("Bearer {recorder}"))
+        .send_json(&waiver)
+    {
+        Ok(r) => {
+            assert_eq!(r.status(), 201);
+            r.into_json().expect("receipt JSON")
+        }
+        Err(ureq::Error::Status(code, r)) => {
+            panic!("the waiver was refused: {code} {}", r.into_string().unwrap_or_default())
+        }
+        Err(e) => panic!("POST /v1/events: {e}"),
+    };
+    let seq = receipt["receipts"][0]["seq"].as_u64().expect("the waiver's seq");
+    assert_eq!(seq, x.records, "the waiver is the next record");
+    let api: Value = ureq::get(&format!("{base}/v1/findings/changes?from_seq={last}"))
+        .call()
+        .expect("GET /v1/findings/changes")
+        .into_json()
+        .expect("changes JSON");
+
+    // Back later: the page compares with the kept position by itself.
+    b.goto("about:blank");
+    b.open(base, "#/changes");
+    for (table, key) in [("changes-resolved", "resolved"), ("changes-raised", "raised")] {
+        assert_eq!(
+            b.eval(&format!(
+                "document.querySelector('table[data-table={table}]').dataset.rows"
+            )),
+            json!(len(&api, key).to_string()),
+            "{table} as /v1/findings/changes has it: {api}"
+        );
+    }
+    let row = "table[data-table=changes-resolved] tr[data-code=commitment_overdue][data-subjects~='c-sub-08']";
+    assert_eq!(b.count(row), 1, "the overdue finding on c-sub-08 is resolved");
+    let link = format!("{row} .cause a.seq[href='#/records/{seq}']");
+    assert_eq!(b.count(&link), 1, "changed by the waiver, linked");
+    assert_eq!(b.text(&link), format!("#{seq}"));
+    let cell = b.text(&format!("{row} .cause"));
+    assert!(cell.contains("commitment.waived"), "changed by: {cell:?}");
+    assert_eq!(
+        b.count(&format!("{row} .cause [data-entity=ent-hs-boya]")),
+        1,
+        "by the beneficiary"
+    );
+    // Labelled as the console's list of codes has it (the server's, or its own).
+    let overdue_label = |b: &mut Browser| -> String {
+        b.eval(
+            "import('/console/finding-codes.js').then(m => m.findingCodes()).then(c => c.label('commitment_overdue'))",
+        )
+        .as_str()
+        .expect("a label")
+        .to_string()
+    };
+    let label = overdue_label(b);
+    assert_ne!(label, "commitment_overdue", "a label, not the code");
+    assert!(b.text(row).contains(&label), "{label} in {}", b.text(row));
+    b.screenshot("changes");
+
+    // In Chinese.
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'zh-CN' && document.body.dataset.state === 'ready'",
+        "Chinese",
+    );
+    assert_eq!(b.text("h1"), "自上次审计以来");
+    assert_eq!(b.count(&link), 1, "the waiver's link in Chinese");
+    let label = overdue_label(b);
+    assert!(
+        label.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{label} in Chinese"
+    );
+    assert!(b.text(row).contains(&label), "{label} in {}", b.text(row));
+    let heading = format!("此后消失的线索({})", len(&api, "resolved"));
+    assert!(b.text(".page.changes").contains(&heading), "{heading} in Chinese");
+    b.screenshot("changes-zh-CN");
+    b.eval("localStorage.removeItem('pledger.lang')");
+}
+
+/// The known finding codes, their severity and labels come from
+/// `/v1/finding-codes` when the server has it (answered here by the page's
+/// own fetch, as a server with the route would), asked for once.
+fn finding_codes_from_the_server(b: &mut Browser, base: &str) {
+    let served = json!({"codes": [
+        {"code": "overdraft", "severity": 3, "label": {"en": "Overdraft", "zh-CN": "透支"}, "version": 1},
+        {"code": "commitment_overdue", "severity": 2, "label": {"en": "Promise late", "zh-CN": "承诺逾期"}, "version": 1},
+        {"code": "missing_evidence", "severity": 3, "label": {"en": "No evidence"}, "version": 1},
+        {"code": "a_new_code", "severity": 1, "label": {"en": "A new code", "zh-CN": "新类别"}, "version": 2},
+    ]});
+    let script = format!(
+        r#"(() => {{
+            const served = {served};
+            const real = window.fetch.bind(window);
+            window.__findingCodesAsked = 0;
+            window.fetch = (input, init) => {{
+                const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+                if (url.pathname !== '/v1/finding-codes') return real(input, init);
+                window.__findingCodesAsked++;
+                return Promise.resolve(new Response(JSON.stringify(served), {{ status: 200, headers: {{ 'content-type': 'application/json' }} }}));
+            }};
+        }})()"#
+    );
+    b.call("Page.addScriptToEvaluateOnNewDocument", json!({"source": script}));
+    b.open(base, "#/findings");
+    let chip = |code: &str| format!(".code-chips [data-code={code}]");
+    // Every code of the list has its chip, one the demo lacks too.
+    assert_eq!(b.count(&chip("a_new_code")), 1, "a code only the server knows");
+    assert_eq!(
+        b.eval(&format!(
+            "document.querySelector('{}').dataset.count",
+            chip("a_new_code")
+        )),
+        json!("0")
+    );
+    assert_eq!(b.text(&format!("{} .chip-label", chip("a_new_code"))), "A new code");
+    assert_eq!(
+        b.text(&format!("{} .chip-label", chip("commitment_overdue"))),
+        "Promise late"
+    );
+    // Severity as served: missing_evidence is serious here.
+    assert!(b
+        .eval(&format!(
+            "document.querySelector('{}').className",
+            chip("missing_evidence")
+        ))
+        .as_str()
+        .unwrap()
+        .contains("sev-3"));
+    let rows = b.count("table[data-table=findings] tr[data-code=missing_evidence]");
+    assert!(rows > 0, "the demo has missing_evidence findings");
+    assert_eq!(
+        b.count("table[data-table=findings] tr.sevrow-3[data-code=missing_evidence]"),
+        rows
+    );
+    // A code of the findings that the list lacks: its code, significant.
+    assert_eq!(
+        b.text(&format!("{} .chip-label", chip("overstated_claim"))),
+        "overstated_claim"
+    );
+    assert!(b
+        .eval(&format!(
+            "document.querySelector('{}').className",
+            chip("overstated_claim")
+        ))
+        .as_str()
+        .unwrap()
+        .contains("sev-2"));
+    // In Chinese, with English where the list has no Chinese label.
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'zh-CN' && document.body.dataset.state === 'ready'",
+        "Chinese",
+    );
+    assert_eq!(
+        b.text(&format!("{} .chip-label", chip("commitment_overdue"))),
+        "承诺逾期"
+    );
+    assert_eq!(
+        b.text(&format!("{} .chip-label", chip("missing_evidence"))),
+        "No evidence"
+    );
+    b.screenshot("findings-served-codes-zh-CN");
+    b.eval("localStorage.removeItem('pledger.lang')");
+    // Asked for once while the page lives.
+    b.open(base, "#/findings?sort=serious");
+    assert_eq!(b.eval("window.__findingCodesAsked"), json!(1));
 }

@@ -37,6 +37,7 @@ const en = {
   csv: 'CSV',
   csv_title: 'Download this table as CSV',
   rows: '{0} rows',
+  rows_one: '{0} row',
   no_rows: 'Nothing to show.',
   all: 'All',
   // token
@@ -257,6 +258,7 @@ const zh = {
   csv: 'CSV',
   csv_title: '下载本表(CSV)',
   rows: '共 {0} 行',
+  rows_one: '共 {0} 行',
   no_rows: '暂无内容。',
   all: '全部',
   token_title: '本账本需要访问令牌',
@@ -436,29 +438,8 @@ const zh = {
 };
 
 // Labels for the contract's codes, by group. English falls back to the code.
+// The finding codes' labels are not here: see finding-codes.js.
 const labels = {
-  code: {
-    en: {
-      overdraft: 'Overdraft', over_ceiling: 'Over ceiling', over_allocation: 'Over allocation',
-      unconfirmed_disbursement: 'Unconfirmed disbursement', earmark_breach: 'Earmark breach',
-      overstated_claim: 'Overstated claim', target_revised_after_period: 'Target revised after its period',
-      consecutive_misses: 'Consecutive misses', paid_without_met_target: 'Paid without a met target',
-      share_exceeded: 'Share exceeded', scheme_overpaid: 'Scheme overpaid', commitment_overdue: 'Commitment overdue',
-      commitment_disputed: 'Commitment disputed', fulfilled_without_payment: 'Fulfilled without payment',
-      fulfilled_before_conditions: 'Fulfilled before its conditions', commitment_overpaid: 'Commitment overpaid',
-      missing_evidence: 'Missing evidence', clawback_exceeds_payout: 'Clawback exceeds payout', clawback_due: 'Clawback due',
-    },
-    zh: {
-      overdraft: '账户透支', over_ceiling: '超出授信额度', over_allocation: '超计划拨付',
-      unconfirmed_disbursement: '拨付未确认到账', earmark_breach: '专户资金改变用途',
-      overstated_claim: '虚报完成情况', target_revised_after_period: '期满后调整目标',
-      consecutive_misses: '连续未完成目标', paid_without_met_target: '未完成目标即发放奖励',
-      share_exceeded: '超比例发放', scheme_overpaid: '奖励超出总额', commitment_overdue: '承诺逾期未兑现',
-      commitment_disputed: '承诺兑现有争议', fulfilled_without_payment: '标记兑现但无资金拨付',
-      fulfilled_before_conditions: '条件未满足即兑现', commitment_overpaid: '重复或超额兑付',
-      missing_evidence: '缺少佐证材料', clawback_exceeds_payout: '追回超过发放额', clawback_due: '应追回优惠',
-    },
-  },
   status: {
     en: {
       open: 'open', met: 'met', missed: 'missed', claimed_unverified: 'claimed, unverified', unverified: 'unverified',
@@ -552,7 +533,7 @@ export function t(key, ...args) {
   return s.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 }
 
-/** The label of a code in a group (code, status, trajectory, kind, metric, unit, role), else the code itself. */
+/** The label of a code in a group (status, trajectory, kind, metric, unit, role), else the code itself. */
 export function label(group, code) {
   if (code === null || code === undefined) return '';
   const g = labels[group];

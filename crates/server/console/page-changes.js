@@ -1,9 +1,10 @@
 // Since the last audit (format 3.9): the findings raised and resolved
 // since a log position the auditor keeps in this browser.
 
-import { t, label } from './i18n.js';
+import { t } from './i18n.js';
 import { el } from './format.js';
 import { api, stored, store, scope, setQuery, dataTable, section, pageHead, seqLink, field, fileScope, entityNames, nameOf, party } from './ui.js';
+import { findingCodes } from './finding-codes.js';
 
 const AUDIT_SEQ_KEY = 'pledger.audit-seq';
 
@@ -38,29 +39,42 @@ export async function changesPage(route) {
   if (given === '' || Number(given) > last) {
     return el('div', { class: 'page changes' }, head, form, el('p', { class: 'shown-note' }, t('changes_none_kept', last)));
   }
-  const [data, ents] = await Promise.all([api('/v1/findings/changes', { from_seq: given, as_of: scope(route).as_of }), entityNames({})]);
+  const [data, ents, known] = await Promise.all([
+    api('/v1/findings/changes', { from_seq: given, as_of: scope(route).as_of }),
+    entityNames({}),
+    findingCodes(),
+  ]);
+  // A finding's subjects as on the findings page: a pill each, an entity by
+  // its name with its id beside.
+  const subject = (id) => {
+    const name = nameOf(ents, id);
+    return el('span', { class: 'subject', title: name ? id : null, dataset: { entity: id } }, name ? [el('span', { class: 'party-name' }, name), ' ', el('small', { class: 'party-id' }, id)] : id);
+  };
   const columns = [
     { label: t('col_date'), key: 'date', cell: (f) => el('span', { class: 'date' }, f.date), csv: (f) => f.date, cls: 'nowrap' },
     {
       label: t('col_code'),
       key: 'code',
-      cell: (f) => [el('span', { class: 'code-label' }, label('code', f.code)), el('code', { class: 'code' }, f.code)],
+      cell: (f) => [el('span', { class: 'code-label' }, known.label(f.code)), el('code', { class: 'code' }, f.code)],
       csv: (f) => f.code,
     },
-    { label: t('col_subjects'), key: 'subjects', cell: (f) => f.subjects.map((id) => party(ents, id, true)), csv: (f) => f.subjects.join(' ') },
+    { label: t('col_subjects'), key: 'subjects', cell: (f) => f.subjects.map(subject), csv: (f) => f.subjects.join(' ') },
     { label: t('col_message'), key: 'message', cell: (f) => f.message, csv: (f) => f.message, cls: 'message' },
     {
       label: t('col_changed_by'),
       key: 'changed_by',
       cell: (f) =>
         f.changed_by.length
-          ? f.changed_by.map((c) => el('div', { class: 'cause' }, seqLink(c.seq), ' ', el('code', {}, c.type), ' ', nameOf(ents, c.actor) || c.actor, ' ', el('span', { class: 'date' }, c.occurred_at)))
+          ? f.changed_by.map((c) =>
+              el('div', { class: 'cause' }, seqLink(c.seq), ' ', el('code', {}, c.type), ' ', el('span', { class: 'date' }, c.occurred_at), el('br'), party(ents, c.actor, true)),
+            )
           : el('span', { class: 'muted' }, t('changes_by_time')),
       csv: (f) => f.changed_by.map((c) => `${c.seq} ${c.type} ${c.actor}`).join('; '),
     },
   ];
-  const raised = dataTable('changes-raised', columns, data.raised, { file: () => fileScope('raised') });
-  const resolved = dataTable('changes-resolved', columns, data.resolved, { file: () => fileScope('resolved') });
+  const rowData = (f) => ({ code: f.code, subjects: f.subjects.join(' ') });
+  const raised = dataTable('changes-raised', columns, data.raised, { rowData, file: () => fileScope('raised') });
+  const resolved = dataTable('changes-resolved', columns, data.resolved, { rowData, file: () => fileScope('resolved') });
   return el(
     'div',
     { class: 'page changes', dataset: { raised: String(data.raised.length), resolved: String(data.resolved.length) } },

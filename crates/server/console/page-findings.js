@@ -2,40 +2,20 @@
 // finding, filtered by code, entity or word and date, newest or most
 // serious first.
 
-import { t, label } from './i18n.js';
+import { t } from './i18n.js';
 import { el } from './format.js';
 import { api, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches } from './ui.js';
-
-const SEVERITY = {
-  overdraft: 3,
-  over_ceiling: 3,
-  over_allocation: 3,
-  earmark_breach: 3,
-  paid_without_met_target: 3,
-  commitment_overpaid: 3,
-  clawback_due: 3,
-  clawback_exceeds_payout: 3,
-  scheme_overpaid: 3,
-  share_exceeded: 3,
-  fulfilled_without_payment: 2,
-  fulfilled_before_conditions: 2,
-  overstated_claim: 2,
-  target_revised_after_period: 2,
-  consecutive_misses: 2,
-  commitment_overdue: 2,
-  commitment_disputed: 2,
-  unconfirmed_disbursement: 1,
-  missing_evidence: 1,
-};
-const severity = (code) => SEVERITY[code] ?? 2;
+import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
-  const [data, ents] = await Promise.all([api('/v1/findings', scope(route)), entityNames(scope(route))]);
+  const [data, ents, known] = await Promise.all([api('/v1/findings', scope(route)), entityNames(scope(route)), findingCodes()]);
+  const severity = known.severity;
+  const codeLabel = known.label;
   const all = data.findings;
   const q = route.query;
   const counts = new Map();
   for (const f of all) counts.set(f.code, (counts.get(f.code) || 0) + 1);
-  const codes = [...new Set([...Object.keys(SEVERITY), ...counts.keys()])].sort(
+  const codes = [...new Set([...known.codes, ...counts.keys()])].sort(
     (a, b) => severity(b) - severity(a) || (counts.get(b) || 0) - (counts.get(a) || 0) || a.localeCompare(b),
   );
   const subjects = [...new Set(all.flatMap((f) => f.subjects))].sort();
@@ -78,7 +58,7 @@ export async function findingsPage(route) {
       {
         label: t('col_code'),
         key: 'code',
-        cell: (f) => [el('span', { class: 'code-label' }, label('code', f.code)), el('code', { class: 'code' }, f.code)],
+        cell: (f) => [el('span', { class: 'code-label' }, codeLabel(f.code)), el('code', { class: 'code' }, f.code)],
         csv: (f) => f.code,
       },
       {
@@ -120,7 +100,7 @@ export async function findingsPage(route) {
     shownNote.dataset.shown = String(rows.length);
     chips.replaceChildren(
       ...codes.map((c) =>
-        chip([el('span', { class: 'chip-label' }, label('code', c)), el('span', { class: 'chip-count' }, String(counts.get(c) || 0))], {
+        chip([el('span', { class: 'chip-label' }, codeLabel(c)), el('span', { class: 'chip-count' }, String(counts.get(c) || 0))], {
           class: 'chip sev-' + severity(c) + (counts.get(c) ? '' : ' zero') + (state.code === c ? ' active' : ''),
           title: c,
           dataset: { code: c, count: String(counts.get(c) || 0) },
@@ -131,7 +111,7 @@ export async function findingsPage(route) {
     );
   };
 
-  inputs.code = select([['', t('all')], ...codes.map((c) => [c, `${label('code', c)} (${counts.get(c) || 0})`])], state.code, (v) => apply({ code: v }));
+  inputs.code = select([['', t('all')], ...codes.map((c) => [c, `${codeLabel(c)} (${counts.get(c) || 0})`])], state.code, (v) => apply({ code: v }));
   inputs.entity = el('input', { type: 'search', value: state.entity, list: 'finding-subjects', oninput: () => apply({ entity: inputs.entity.value }) });
   inputs.from = el('input', { type: 'date', value: state.from, onchange: () => apply({ from: inputs.from.value }) });
   inputs.to = el('input', { type: 'date', value: state.to, onchange: () => apply({ to: inputs.to.value }) });

@@ -196,7 +196,7 @@ export function dataTable(name, columns, rows, opts = {}) {
       body.append(tr);
     }
     if (newRows.length === 0) body.append(el('tr', { class: 'empty' }, el('td', { colSpan: shown.length }, t('no_rows'))));
-    count.textContent = t('rows', newRows.length);
+    count.textContent = t(newRows.length === 1 ? 'rows_one' : 'rows', newRows.length);
     table.dataset.rows = String(newRows.length);
   };
   update(rows);

@@ -11,6 +11,7 @@ pub const FILES: &[(&str, &str, &[u8])] = &[
     ("index.html", HTML, include_bytes!("../console/index.html")),
     ("app.js", JS, include_bytes!("../console/app.js")),
     ("ui.js", JS, include_bytes!("../console/ui.js")),
+    ("finding-codes.js", JS, include_bytes!("../console/finding-codes.js")),
     ("page-findings.js", JS, include_bytes!("../console/page-findings.js")),
     ("page-changes.js", JS, include_bytes!("../console/page-changes.js")),
     ("page-targets.js", JS, include_bytes!("../console/page-targets.js")),
@@ -107,6 +108,33 @@ mod tests {
             for part in src.split(" from './").skip(1) {
                 let module = &part[..part.find('\'').unwrap()];
                 assert!(asset(module).is_some(), "{name} imports {module}");
+            }
+        }
+    }
+
+    /// The console's own table of finding codes (used only with a server
+    /// that has no `/v1/finding-codes`) is in `finding-codes.js` alone:
+    /// no other file names a code's severity or label.
+    #[test]
+    fn the_builtin_finding_codes_are_in_one_place() {
+        let table = text("finding-codes.js");
+        let codes: Vec<&str> = table
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("['"))
+            .map(|l| &l[..l.find('\'').unwrap()])
+            .collect();
+        assert!(codes.len() >= 19, "built-in codes: {codes:?}");
+        assert!(codes.contains(&"overdraft") && codes.contains(&"missing_evidence"));
+        for (name, ctype, bytes) in FILES {
+            if *ctype != JS || *name == "finding-codes.js" {
+                continue;
+            }
+            let src = std::str::from_utf8(bytes).unwrap();
+            for code in &codes {
+                assert!(
+                    !src.contains(&format!("{code}:")) && !src.contains(&format!("'{code}'")),
+                    "{name} names the finding code {code}: the built-in list belongs in finding-codes.js"
+                );
             }
         }
     }
