@@ -34,16 +34,12 @@ const DEFAULT_SEED: u64 = 0x5eed_c0de_2026;
 /// Statuses are judged at a fixed date so reports are reproducible.
 const TODAY: &str = "2030-06-30";
 
-/// splitmix64: no rand crate among the dev-dependencies.
+/// The trials' random numbers: pledger-gen's splitmix64, so a seed replays.
 struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        pledger_gen::splitmix64(&mut self.0)
     }
 
     fn below(&mut self, n: u64) -> u64 {

@@ -6,6 +6,7 @@
 use crate::{Failure, Format};
 use pledger_core::checkpoint::ed25519_dalek::SigningKey;
 use pledger_core::signature;
+use pledger_store::keys::write_private;
 use rayon::prelude::*;
 use std::fs;
 use std::io::{Read, Write};
@@ -153,19 +154,4 @@ fn new_key(path: &Path, format: Format) -> Result<(), Failure> {
         path.display()
     );
     Ok(())
-}
-
-/// Creates a file readable by its owner only, created that way (no window
-/// where it is world-readable), and never over an existing one.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }

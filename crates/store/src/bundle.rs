@@ -29,6 +29,7 @@ use pledger_core::checkpoint::{open_checkpoint, Checkpoint, VerifierKey};
 use pledger_core::merkle::{self, empty_root, Hash, MemTree};
 use pledger_core::proof::parse_hash;
 use pledger_core::record::{jcs, record_hash, Record, ZERO_HASH};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -142,6 +143,101 @@ pub(crate) fn invalid(line: Option<u64>, what: impl Into<String>) -> BundleError
     }
 }
 
+/// Reads one line of a bundle into `buf` without its newline, counting it
+/// in `line` (1-based); false at the end.
+pub(crate) fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, line: &mut u64) -> Result<bool, BundleError> {
+    buf.clear();
+    let n = input
+        .take(MAX_LINE + 1)
+        .read_until(b'\n', buf)
+        .map_err(BundleError::Io)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    *line += 1;
+    if buf.pop() != Some(b'\n') {
+        return Err(invalid(
+            Some(*line),
+            if n as u64 > MAX_LINE {
+                "the line is too long"
+            } else {
+                "the last line does not end with a newline: the bundle is truncated or was changed"
+            },
+        ));
+    }
+    Ok(true)
+}
+
+/// Reads the header line of a bundle of any kind (export or claim) into
+/// `H`: it is UTF-8 and JSON, of [`BUNDLE_FORMAT`] (checked first, so a
+/// future format gets a clear message), then `kind_first` looks at it
+/// loosely, then it parses strictly as `H` (`what` names it in that
+/// message) and must be in its one canonical spelling. Checking its kind
+/// and fields is the caller's.
+pub(crate) fn read_header<H, R>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    line: &mut u64,
+    what: &str,
+    kind_first: impl FnOnce(&Value) -> Result<(), BundleError>,
+) -> Result<H, BundleError>
+where
+    H: Serialize + DeserializeOwned,
+    R: BufRead,
+{
+    if !read_line(input, buf, line)? {
+        return Err(invalid(None, "the bundle is empty"));
+    }
+    let at = Some(1);
+    let text = std::str::from_utf8(buf).map_err(|_| invalid(at, "the header is not UTF-8"))?;
+    let loose: Value = serde_json::from_str(text).map_err(|e| invalid(at, format!("the header is not JSON: {e}")))?;
+    match loose.get("pledger_bundle").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(BUNDLE_FORMAT) => {}
+        Some(v) => {
+            return Err(invalid(
+                at,
+                format!("this is a bundle of format {v}; this pledger reads format {BUNDLE_FORMAT}"),
+            ))
+        }
+        None => {
+            return Err(invalid(
+                at,
+                "this is not a pledger bundle (no \"pledger_bundle\" version)",
+            ))
+        }
+    }
+    kind_first(&loose)?;
+    let header: H = serde_json::from_str(text).map_err(|e| invalid(at, format!("the {what} is not valid: {e}")))?;
+    if serde_json::to_string(&header).ok().as_deref() != Some(text) {
+        return Err(invalid(at, "the header is not in canonical form (it was changed)"));
+    }
+    Ok(header)
+}
+
+/// A verifier key a header names: it parses, is in canonical form, and is
+/// for the header's `origin`.
+pub(crate) fn header_key(text: &str, origin: &str) -> Result<VerifierKey, BundleError> {
+    let at = Some(1);
+    let k = VerifierKey::parse(text).map_err(|e| invalid(at, format!("the verifier key {text:?}: {e}")))?;
+    if k.to_string() != text {
+        return Err(invalid(
+            at,
+            format!("the verifier key {text:?} is not in canonical form (it should read {k})"),
+        ));
+    }
+    if k.name() != origin {
+        return Err(invalid(
+            at,
+            format!(
+                "the verifier key {k} is for {:?}, not the origin {:?}",
+                k.name(),
+                origin
+            ),
+        ));
+    }
+    Ok(k)
+}
+
 // ---------------------------------------------------------------- writing --
 
 /// What [`write_export`] wrote.
@@ -252,62 +348,19 @@ pub struct BundleReader<R> {
 
 impl<R: BufRead> BundleReader<R> {
     /// Reads and checks the header line.
-    pub fn open(input: R) -> Result<BundleReader<R>, BundleError> {
-        let mut r = BundleReader {
-            input,
-            line: 0,
-            buf: Vec::with_capacity(4096),
-            header: BundleHeader {
-                pledger_bundle: 0,
-                kind: String::new(),
-                origin: String::new(),
-                key: String::new(),
-                former_keys: Vec::new(),
-                records: 0,
-                head_hash: String::new(),
-                root: String::new(),
-                checkpoints: 0,
-            },
-            keys: Vec::new(),
-            checkpoints_read: 0,
-            next_seq: 0,
-            prev: ZERO_HASH,
-            finished: false,
-        };
-        if !r.read_line()? {
-            return Err(invalid(None, "the bundle is empty"));
-        }
+    pub fn open(mut input: R) -> Result<BundleReader<R>, BundleError> {
+        let mut buf = Vec::with_capacity(4096);
+        let mut line = 0;
+        let header: BundleHeader = read_header(&mut input, &mut buf, &mut line, "header", |loose| {
+            if loose.get("kind").and_then(Value::as_str) == Some(crate::claim_bundle::KIND_CLAIM) {
+                return Err(invalid(
+                    Some(1),
+                    "this is a claim bundle (the evidence for one claim, not a whole ledger): `pledger verify-bundle` checks it; it cannot be read as an export",
+                ));
+            }
+            Ok(())
+        })?;
         let at = Some(1);
-        let text = std::str::from_utf8(&r.buf).map_err(|_| invalid(at, "the header is not UTF-8"))?;
-        // Version first, so a future format gets a clear message.
-        let loose: Value =
-            serde_json::from_str(text).map_err(|e| invalid(at, format!("the header is not JSON: {e}")))?;
-        match loose.get("pledger_bundle").and_then(Value::as_u64) {
-            Some(v) if v == u64::from(BUNDLE_FORMAT) => {}
-            Some(v) => {
-                return Err(invalid(
-                    at,
-                    format!("this is a bundle of format {v}; this pledger reads format {BUNDLE_FORMAT}"),
-                ))
-            }
-            None => {
-                return Err(invalid(
-                    at,
-                    "this is not a pledger bundle (no \"pledger_bundle\" version)",
-                ))
-            }
-        }
-        if loose.get("kind").and_then(Value::as_str) == Some(crate::claim_bundle::KIND_CLAIM) {
-            return Err(invalid(
-                at,
-                "this is a claim bundle (the evidence for one claim, not a whole ledger): `pledger verify-bundle` checks it; it cannot be read as an export",
-            ));
-        }
-        let header: BundleHeader =
-            serde_json::from_str(text).map_err(|e| invalid(at, format!("the header is not valid: {e}")))?;
-        if serde_json::to_string(&header).ok().as_deref() != Some(text) {
-            return Err(invalid(at, "the header is not in canonical form (it was changed)"));
-        }
         if header.kind != KIND_EXPORT {
             return Err(invalid(
                 at,
@@ -317,31 +370,24 @@ impl<R: BufRead> BundleReader<R> {
                 ),
             ));
         }
-        for text in std::iter::once(&header.key).chain(&header.former_keys) {
-            let k = VerifierKey::parse(text).map_err(|e| invalid(at, format!("the verifier key {text:?}: {e}")))?;
-            if k.to_string() != *text {
-                return Err(invalid(
-                    at,
-                    format!("the verifier key {text:?} is not in canonical form (it should read {k})"),
-                ));
-            }
-            if k.name() != header.origin {
-                return Err(invalid(
-                    at,
-                    format!(
-                        "the verifier key {k} is for {:?}, not the origin {:?}",
-                        k.name(),
-                        header.origin
-                    ),
-                ));
-            }
-            r.keys.push(k);
-        }
+        let keys = std::iter::once(&header.key)
+            .chain(&header.former_keys)
+            .map(|text| header_key(text, &header.origin))
+            .collect::<Result<Vec<_>, _>>()?;
         for (what, v) in [("head_hash", &header.head_hash), ("root", &header.root)] {
             parse_hash(v).map_err(|e| invalid(at, format!("{what}: {e}")))?;
         }
-        r.header = header;
-        Ok(r)
+        Ok(BundleReader {
+            input,
+            line,
+            buf,
+            header,
+            keys,
+            checkpoints_read: 0,
+            next_seq: 0,
+            prev: ZERO_HASH,
+            finished: false,
+        })
     }
 
     pub fn header(&self) -> &BundleHeader {
@@ -355,26 +401,7 @@ impl<R: BufRead> BundleReader<R> {
 
     /// Reads the next line into `buf` without its newline; false at the end.
     fn read_line(&mut self) -> Result<bool, BundleError> {
-        self.buf.clear();
-        let n = (&mut self.input)
-            .take(MAX_LINE + 1)
-            .read_until(b'\n', &mut self.buf)
-            .map_err(BundleError::Io)?;
-        if n == 0 {
-            return Ok(false);
-        }
-        self.line += 1;
-        if self.buf.pop() != Some(b'\n') {
-            return Err(invalid(
-                Some(self.line),
-                if n as u64 > MAX_LINE {
-                    "the line is too long".to_string()
-                } else {
-                    "the last line does not end with a newline: the bundle is truncated or was changed".to_string()
-                },
-            ));
-        }
-        Ok(true)
+        read_line(&mut self.input, &mut self.buf, &mut self.line)
     }
 
     /// The next item, or `None` after the last record. Checks that the

@@ -26,7 +26,7 @@
 //! re-derives it from [`ClaimReport::records`].
 
 use crate::backend::LogBackend;
-use crate::bundle::{invalid, BundleError, CheckpointLine, RecordLine, BUNDLE_FORMAT, MAX_LINE};
+use crate::bundle::{header_key, invalid, read_header, read_line, BundleError, CheckpointLine, RecordLine};
 use crate::checkpoints::{self, Signed};
 use crate::error::StoreError;
 use ed25519_dalek::SigningKey;
@@ -36,7 +36,7 @@ use pledger_core::proof::{parse_hash, InclusionProof};
 use pledger_core::record::Record;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 
 /// `kind` of a claim bundle.
 pub const KIND_CLAIM: &str = "claim";
@@ -228,30 +228,6 @@ pub struct ClaimReport {
     pub records: Vec<ClaimRecord>,
 }
 
-/// Reads one line into `buf` without its newline; false at the end.
-fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, line: &mut u64) -> Result<bool, BundleError> {
-    buf.clear();
-    let n = input
-        .take(MAX_LINE + 1)
-        .read_until(b'\n', buf)
-        .map_err(BundleError::Io)?;
-    if n == 0 {
-        return Ok(false);
-    }
-    *line += 1;
-    if buf.pop() != Some(b'\n') {
-        return Err(invalid(
-            Some(*line),
-            if n as u64 > MAX_LINE {
-                "the line is too long"
-            } else {
-                "the last line does not end with a newline: the bundle is truncated or was changed"
-            },
-        ));
-    }
-    Ok(true)
-}
-
 /// Reads the first line of a bundle and returns its `kind` (for dispatch),
 /// or `None` when the line is not a JSON object naming one.
 pub fn peek_kind<R: BufRead>(mut input: R) -> Result<Option<String>, BundleError> {
@@ -276,32 +252,8 @@ pub fn peek_kind<R: BufRead>(mut input: R) -> Result<Option<String>, BundleError
 pub fn verify_claim_bundle<R: BufRead>(mut input: R, pinned: &[VerifierKey]) -> Result<ClaimReport, BundleError> {
     let mut buf = Vec::with_capacity(4096);
     let mut line = 0u64;
-    if !read_line(&mut input, &mut buf, &mut line)? {
-        return Err(invalid(None, "the bundle is empty"));
-    }
+    let header: ClaimHeader = read_header(&mut input, &mut buf, &mut line, "claim header", |_| Ok(()))?;
     let at = Some(1);
-    let text = std::str::from_utf8(&buf).map_err(|_| invalid(at, "the header is not UTF-8"))?;
-    let loose: Value = serde_json::from_str(text).map_err(|e| invalid(at, format!("the header is not JSON: {e}")))?;
-    match loose.get("pledger_bundle").and_then(Value::as_u64) {
-        Some(v) if v == u64::from(BUNDLE_FORMAT) => {}
-        Some(v) => {
-            return Err(invalid(
-                at,
-                format!("this is a bundle of format {v}; this pledger reads format {BUNDLE_FORMAT}"),
-            ))
-        }
-        None => {
-            return Err(invalid(
-                at,
-                "this is not a pledger bundle (no \"pledger_bundle\" version)",
-            ))
-        }
-    }
-    let header: ClaimHeader =
-        serde_json::from_str(text).map_err(|e| invalid(at, format!("the claim header is not valid: {e}")))?;
-    if serde_json::to_string(&header).ok().as_deref() != Some(text) {
-        return Err(invalid(at, "the header is not in canonical form (it was changed)"));
-    }
     if header.kind != KIND_CLAIM {
         return Err(invalid(at, format!("kind {:?} is not a claim bundle", header.kind)));
     }
@@ -311,27 +263,7 @@ pub fn verify_claim_bundle<R: BufRead>(mut input: R, pinned: &[VerifierKey]) -> 
             format!("the verdict {:?} is none of {}", header.verdict, VERDICTS.join(", ")),
         ));
     }
-    let own =
-        VerifierKey::parse(&header.key).map_err(|e| invalid(at, format!("the verifier key {:?}: {e}", header.key)))?;
-    if own.to_string() != header.key {
-        return Err(invalid(
-            at,
-            format!(
-                "the verifier key {:?} is not in canonical form (it should read {own})",
-                header.key
-            ),
-        ));
-    }
-    if own.name() != header.origin {
-        return Err(invalid(
-            at,
-            format!(
-                "the verifier key {own} is for {:?}, not the origin {:?}",
-                own.name(),
-                header.origin
-            ),
-        ));
-    }
+    let own = header_key(&header.key, &header.origin)?;
     if header.records == 0 {
         return Err(invalid(
             at,

@@ -168,9 +168,10 @@ impl DataDir {
     }
 }
 
-/// Writes a file readable by its owner only, created that way (no window
-/// where it is world-readable).
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+/// Creates a file readable by its owner only, created that way (no window
+/// where it is world-readable), and never over an existing one (that is an
+/// error of kind `AlreadyExists`). The binary writes signing keys with it too.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -180,6 +181,5 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     }
     let mut f = opts.open(path)?;
     f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
+    f.sync_all()
 }
