@@ -1,4 +1,4 @@
-//! Incentives: the yearly 40/30/30 reward schemes, their payouts and the clawback.
+//! Incentives: the yearly 40/30/30 reward schemes, their payouts and the clawbacks.
 
 use super::data::{park_leaders, County, COUNTIES, FIN, GOV, REWARD_FUND, WAN, YEARS};
 use super::{amt, day, Demo};
@@ -56,6 +56,36 @@ impl Demo {
             json!({"payout_id": "pay-jinshi-2008-3", "amount": amt(9 * WAN),
                    "reason": "审计发现津市市工业园2008年度目标未完成(核定4个,目标5个),追回园区主任奖励"}),
         );
+        self.clawed_back_twice();
+    }
+
+    /// 德山 2010: the city docks 50k of the 150k reward of 聂红, head of the
+    /// zone's investment bureau, for a "basically competent" appraisal;
+    /// then, on the discipline commission's notice cancelling the whole
+    /// reward, claws back the full 150k without netting the 50k already
+    /// taken: 200k back from a payout of 150k. Both after every other event
+    /// of the log, so no other record moves.
+    fn clawed_back_twice(&mut self) {
+        let steps = [
+            (
+                day(2011, 4, 20),
+                5 * WAN,
+                "德山开发区招商局局长聂红2010年度个人考核为基本称职,按考核奖励办法扣回其2010年度奖励5万元",
+            ),
+            (
+                day(2011, 5, 18),
+                15 * WAN,
+                "市纪委通报德山开发区招商局局长聂红违反廉洁自律规定,取消其2010年度考核奖励,全额追回15万元",
+            ),
+        ];
+        for (z, amount, reason) in steps {
+            self.push(
+                z,
+                "incentive.clawed_back",
+                GOV,
+                json!({"payout_id": "pay-deshan-2010-4", "amount": amt(amount), "reason": reason}),
+            );
+        }
     }
 
     /// The zone: 1m on its ≥50m-projects target.

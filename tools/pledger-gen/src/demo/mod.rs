@@ -14,8 +14,9 @@
 //! later. Parks report, auditors verify, commitments are made, kept, missed,
 //! disputed, breached and waived.
 //!
-//! Discrepancies are planted so that every finding code of contract 3.5
-//! shows when the findings are judged at 2011-06-30 (or later):
+//! Discrepancies are planted so that every finding code of contract 3.5,
+//! and pledger's own `clawback_exceeds_payout`, shows when the findings are
+//! judged at 2011-06-30 (or later):
 //!
 //! | code | plant |
 //! | --- | --- |
@@ -37,6 +38,7 @@
 //! | `earmark_breach` | 5m from the zone's infrastructure account to office refitting |
 //! | `missing_evidence` | a bureau verification, a subsidy fulfilment and a payout with no evidence |
 //! | `clawback_due` | 华鑫 got an 8m land discount, invested 120m of 300m, repaid 2m: 2.8m due |
+//! | `clawback_exceeds_payout` | 德山's 2010 reward to 聂红 (150k): 50k clawed back, then the full 150k again (Apr–May 2011) |
 //!
 //! One erroneous disbursement (a duplicate 150m entry) is voided by its
 //! recorder the next day. Business dates fall on working days and never
