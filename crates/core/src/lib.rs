@@ -7,8 +7,12 @@
 //! - [`ids`]: the identifier syntax shared by every `*_id` and the client `id`.
 //! - [`json`]: strict JSON reading (duplicate member names refused).
 //! - [`when`]: business dates and date-times (`occurred_at`, `due`, periods).
-//! - [`event`]: the typed model of every event type of contract section 2,
+//! - [`event`]: the envelope and the one list of event types (`events!`),
 //!   parsed strictly from JSON (unknown fields rejected, paths named).
+//! - [`families`]: one module per event family (registry, targets, funds,
+//!   commitments, incentives, corrections): each type's data, shape rules,
+//!   registry rules and who may record it.
+//! - [`fields`]: field types the families share (text, periods, evidence).
 //! - [`registry`]: the state needed to accept or refuse the next event —
 //!   what is registered, who holds what — kept as a fold over the log, with a
 //!   journal so a refused batch leaves it untouched.
@@ -27,6 +31,8 @@
 pub mod checkpoint;
 pub mod error;
 pub mod event;
+pub mod families;
+pub mod fields;
 pub mod ids;
 pub mod json;
 pub mod merkle;
@@ -37,7 +43,7 @@ pub mod registry;
 pub mod signature;
 pub mod when;
 
-pub use error::Rejection;
+pub use error::{Rejection, RejectionKind};
 pub use event::{Event, EventData, EventType};
 pub use ids::Id;
 pub use money::{Amount, Quantity};

@@ -6,13 +6,15 @@
 //! [`Journal`], and [`Registry::rollback`] undoes a journal exactly: a batch
 //! refused half-way, or a write the disk refused, leaves no trace here.
 
-use crate::error::Rejection;
+use crate::error::{Rejection, RejectionKind};
 use crate::event::{EntityKind, Event, EventData, EventType};
+use crate::families::Actor;
 use crate::ids::Id;
+use crate::signature::{self, SignedPart};
 use std::collections::HashMap as StdHashMap;
 
 mod authority;
-pub use authority::auditor_may_record;
+pub use authority::{auditor_may_record, Party};
 
 /// Identifier maps hash millions of short strings on the append path;
 /// foldhash is several times faster than SipHash, and these keys are not
@@ -129,6 +131,9 @@ pub struct SeqInfo {
     pub actor: EntityIdx,
     pub kind: EventType,
     pub voided: bool,
+    /// The namespace of the identifier it created (its key is kept beside
+    /// it), so a void undoes it from the registry alone.
+    pub created: Option<Namespace>,
 }
 
 #[derive(Debug)]
@@ -193,13 +198,14 @@ impl Journal {
     }
 }
 
-/// Which rules an event is admitted under.
+/// Where an admitted event comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Rules {
-    /// Every rule: an event being appended (or restored from a bundle).
-    Current,
-    /// A record already in the log: who may record what is not asked again.
-    AsRecorded,
+pub enum Origin {
+    /// A new event (append, import, restore): every rule applies.
+    New,
+    /// A record already in the log (rebuilding at open, `verify`): who may
+    /// record what is not asked again.
+    Recorded,
 }
 
 /// The validation state of a ledger. See the module docs.
@@ -215,6 +221,10 @@ pub struct Registry {
     /// holder, assignee and beneficiary checks still recognise it.
     entity_index: HashMap<Box<str>, EntityIdx>,
     seqs: Vec<SeqInfo>,
+    /// Per record, the key of the identifier it created (meaningful where
+    /// its `SeqInfo::created` is set): 16 bytes a record, instead of the
+    /// voided record read back from the log.
+    created_keys: Vec<Key>,
     /// Identifiers freed by a void, with the actor of the voided event: only
     /// that actor or an auditor may use one again, so nobody takes over
     /// another's voided entity, key or account.
@@ -223,7 +233,7 @@ pub struct Registry {
 
 fn reject_ref(ns: Namespace, field: &str, id: &str) -> Rejection {
     Rejection::new(
-        "unknown_reference",
+        RejectionKind::UnknownReference,
         field,
         format!(
             "no {} {id:?} is recorded in this ledger; {}",
@@ -284,27 +294,27 @@ impl Registry {
     }
 
     /// The index an entity id has or will get when registered.
-    fn index_for(&self, id: &str) -> EntityIdx {
+    pub(crate) fn index_for(&self, id: &str) -> EntityIdx {
         self.entity_index
             .get(id)
             .copied()
             .unwrap_or(self.entity_ids.len() as EntityIdx)
     }
 
-    fn need(&self, ns: Namespace, id: &Id, field: &str) -> Result<&Entry, Rejection> {
+    pub(crate) fn need(&self, ns: Namespace, id: &Id, field: &str) -> Result<&Entry, Rejection> {
         self.maps[ns as usize]
             .get(&key(id))
             .ok_or_else(|| reject_ref(ns, field, id))
     }
 
-    fn need_entity(&self, id: &Id, field: &str) -> Result<(EntityIdx, EntityKind), Rejection> {
+    pub(crate) fn need_entity(&self, id: &Id, field: &str) -> Result<(EntityIdx, EntityKind), Rejection> {
         match self.need(Namespace::Entity, id, field)? {
             Entry::Entity { idx, kind, .. } => Ok((*idx, *kind)),
             _ => Err(reject_ref(Namespace::Entity, field, id)),
         }
     }
 
-    fn need_account(&self, id: &Id, field: &str) -> Result<EntityIdx, Rejection> {
+    pub(crate) fn need_account(&self, id: &Id, field: &str) -> Result<EntityIdx, Rejection> {
         match self.need(Namespace::Account, id, field)? {
             Entry::Account { holder } => Ok(*holder),
             _ => Err(reject_ref(Namespace::Account, field, id)),
@@ -314,7 +324,7 @@ impl Registry {
     /// The id must be unused, and when a void freed it, `actor` must be the
     /// one who recorded the voided event, or an auditor.
     /// `claimant` is `None` when replaying records already in the log.
-    fn need_new(
+    pub(crate) fn need_new(
         &self,
         ns: Namespace,
         id: &Id,
@@ -325,7 +335,7 @@ impl Registry {
         if let (Some(&by), Some((actor, actor_kind))) = (self.freed.get(&(ns, k)), claimant) {
             if by != actor && actor_kind != EntityKind::Auditor {
                 return Err(Rejection::new(
-                    "not_permitted",
+                    RejectionKind::NotPermitted,
                     field,
                     format!(
                         "{} {:?} was voided; only {:?}, who recorded it, or an auditor may use the identifier again; choose another identifier",
@@ -338,7 +348,7 @@ impl Registry {
         }
         if self.maps[ns as usize].contains_key(&k) {
             return Err(Rejection::new(
-                "duplicate_id",
+                RejectionKind::DuplicateId,
                 field,
                 format!(
                     "{} {:?} is already recorded; identifiers are unique within their kind",
@@ -357,40 +367,33 @@ impl Registry {
     }
 
     /// Checks `event` against the ledger so far and, if it may be recorded,
-    /// applies it as the next seq. `voided` must be the event at `data.seq`
-    /// when `event` is an `event.voided` (the registry does not keep events).
-    pub fn admit(&mut self, event: &Event, voided: Option<&Event>, journal: &mut Journal) -> Result<(), Rejection> {
-        self.admit_under(event, voided, journal, Rules::Current)
+    /// applies it as the next seq. For an unsigned event appended under
+    /// every rule; see [`Registry::admit_with`].
+    pub fn admit(&mut self, event: &Event, journal: &mut Journal) -> Result<(), Rejection> {
+        self.admit_with(event, None, Origin::New, journal)
     }
 
-    /// As [`Registry::admit`], for a record already in the log (rebuilding
-    /// at open, `verify`): the structural rules hold as ever, but who may
-    /// record what is not asked again. A ledger written before those rules
-    /// existed (format version 1) must still open and verify; what was
-    /// recorded then stays as it was, and the rules bind what comes next.
-    pub fn admit_recorded(
+    /// The one admission path of append, import, restore and rebuild: the
+    /// signature (against the keys as they stand before this event), then
+    /// the structural rules, then — for a new event — who may record it;
+    /// then the event is applied as the next seq. A record already in the
+    /// log ([`Origin::Recorded`]) is not asked who recorded it again, so a
+    /// ledger written before those rules (format version 1) still opens.
+    pub fn admit_with(
         &mut self,
         event: &Event,
-        voided: Option<&Event>,
+        signed: Option<&SignedPart>,
+        origin: Origin,
         journal: &mut Journal,
     ) -> Result<(), Rejection> {
-        self.admit_under(event, voided, journal, Rules::AsRecorded)
-    }
-
-    fn admit_under(
-        &mut self,
-        event: &Event,
-        voided: Option<&Event>,
-        journal: &mut Journal,
-        rules: Rules,
-    ) -> Result<(), Rejection> {
+        signature::check(self, event, signed)?;
         let seq = self.next_seq();
         let (actor, actor_kind) = if seq == 0 {
             match &event.data {
                 EventData::EntityRegistered(d) if d.entity_id == event.actor => (self.index_for(&d.entity_id), d.kind),
                 _ => {
                     return Err(Rejection::new(
-                        "not_founded",
+                        RejectionKind::NotFounded,
                         "actor",
                         "this ledger is empty: its first record must be an entity.registered whose entity_id is its own actor",
                     ))
@@ -399,7 +402,7 @@ impl Registry {
         } else {
             self.need_entity(&event.actor, "actor").map_err(|_| {
                 Rejection::new(
-                    "unknown_actor",
+                    RejectionKind::UnknownActor,
                     "actor",
                     format!(
                         "actor {:?} is not a registered entity; register it with entity.registered first",
@@ -411,7 +414,7 @@ impl Registry {
         if let Some(id) = &event.id {
             if let Some(first) = self.seq_of_id(id) {
                 return Err(Rejection::new(
-                    "id_conflict",
+                    RejectionKind::IdConflict,
                     "id",
                     format!(
                         "id {:?} was already used by seq {first} for a different event",
@@ -420,246 +423,58 @@ impl Registry {
                 ));
             }
         }
-        self.check(event, actor, actor_kind, voided, rules)?;
-        self.apply(seq, event, actor, voided, journal);
+        let by = Actor {
+            event,
+            idx: actor,
+            kind: actor_kind,
+            claimant: (origin == Origin::New).then_some((actor, actor_kind)),
+        };
+        event.data.check(self, &by)?;
+        if origin == Origin::New {
+            event.data.permitted(self, &by)?;
+        }
+        self.apply(seq, event, actor, journal);
         Ok(())
     }
 
-    fn check(
-        &self,
-        event: &Event,
-        actor: EntityIdx,
-        actor_kind: EntityKind,
-        voided: Option<&Event>,
-        rules: Rules,
-    ) -> Result<(), Rejection> {
-        use Namespace as N;
-        let claimant = (rules == Rules::Current).then_some((actor, actor_kind));
+    /// The entity whose registration `event` (just admitted) made or
+    /// undid: a registration, or a void of one. For the ledger's directory
+    /// of live entities, which tokens are checked against.
+    pub fn entity_touched<'a>(&'a self, event: &'a Event) -> Option<&'a str> {
         match &event.data {
-            EventData::EntityRegistered(d) => {
-                self.need_new(N::Entity, &d.entity_id, "data.entity_id", claimant)?;
-                if let Some(p) = &d.parent {
-                    if p == &d.entity_id {
-                        return Err(Rejection::new(
-                            "invalid_field",
-                            "data.parent",
-                            "an entity cannot be its own parent; name the government or body above it",
-                        ));
-                    }
-                    self.need_entity(p, "data.parent")?;
-                }
-            }
-            EventData::AccountOpened(d) => {
-                self.need_new(N::Account, &d.account_id, "data.account_id", claimant)?;
-                self.need_entity(&d.holder, "data.holder")?;
-            }
-            EventData::TargetAssigned(d) => {
-                self.need_new(N::Target, &d.target_id, "data.target_id", claimant)?;
-                self.need_entity(&d.assignee, "data.assignee")?;
-                for (i, r) in d.responsible.iter().flatten().enumerate() {
-                    self.need_entity(&r.person, &format!("data.responsible[{i}].person"))?;
-                }
-            }
-            EventData::TargetRevised(d) => {
-                self.need(N::Target, &d.target_id, "data.target_id")?;
-            }
-            EventData::TargetProgressReported(d) => {
-                self.need(N::Target, &d.target_id, "data.target_id")?;
-            }
-            EventData::TargetVerified(d) => {
-                self.need(N::Target, &d.target_id, "data.target_id")?;
-            }
-            EventData::FundAllocated(d) => {
-                self.need_new(N::Allocation, &d.allocation_id, "data.allocation_id", claimant)?;
-                self.need_account(&d.from_account, "data.from_account")?;
-                self.need_account(&d.to_account, "data.to_account")?;
-            }
-            EventData::FundDisbursed(d) => {
-                self.need_new(N::Disbursement, &d.disbursement_id, "data.disbursement_id", claimant)?;
-                self.need_account(&d.from_account, "data.from_account")?;
-                self.need_account(&d.to_account, "data.to_account")?;
-                if let Some(a) = &d.allocation_id {
-                    self.need(N::Allocation, a, "data.allocation_id")?;
-                }
-                if let Some(c) = &d.commitment_id {
-                    self.need(N::Commitment, c, "data.commitment_id")?;
-                }
-            }
-            EventData::FundReceived(d) => {
-                self.need(N::Disbursement, &d.disbursement_id, "data.disbursement_id")?;
-            }
-            EventData::CommitmentMade(d) => {
-                self.need_new(N::Commitment, &d.commitment_id, "data.commitment_id", claimant)?;
-                self.need_entity(&d.promisor, "data.promisor")?;
-                self.need_entity(&d.beneficiary, "data.beneficiary")?;
-                for (i, c) in d.conditions.iter().flatten().enumerate() {
-                    if let Some(t) = &c.target_id {
-                        self.need(N::Target, t, &format!("data.conditions[{i}].target_id"))?;
-                    }
-                }
-                for (i, t) in d.clawback_targets.iter().flatten().enumerate() {
-                    self.need(N::Target, t, &format!("data.clawback_targets[{i}]"))?;
-                }
-            }
-            EventData::CommitmentConditionMet(d) => {
-                if let Entry::Commitment { conditions, .. } =
-                    self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?
-                {
-                    if !conditions.iter().any(|c| **c == *d.condition_id) {
-                        return Err(Rejection::new(
-                            "unknown_reference",
-                            "data.condition_id",
-                            format!(
-                                "commitment {:?} has no condition {:?}",
-                                d.commitment_id.as_str(),
-                                d.condition_id.as_str()
-                            ),
-                        ));
-                    }
-                }
-            }
-            EventData::CommitmentFulfilled(d) => {
-                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
-            }
-            EventData::CommitmentDisputed(d) => {
-                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
-            }
-            EventData::CommitmentBreached(d) => {
-                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
-            }
-            EventData::CommitmentWaived(d) => {
-                self.need(N::Commitment, &d.commitment_id, "data.commitment_id")?;
-            }
-            EventData::IncentiveSchemeSet(d) => {
-                self.need_new(N::Scheme, &d.scheme_id, "data.scheme_id", claimant)?;
-                self.need(N::Target, &d.target_id, "data.target_id")?;
-            }
-            EventData::IncentivePaid(d) => {
-                self.need_new(N::Payout, &d.payout_id, "data.payout_id", claimant)?;
-                self.need(N::Scheme, &d.scheme_id, "data.scheme_id")?;
-                self.need_entity(&d.payee, "data.payee")?;
-                if let Some(a) = &d.from_account {
-                    self.need_account(a, "data.from_account")?;
-                }
-            }
-            EventData::IncentiveClawedBack(d) => {
-                self.need(N::Payout, &d.payout_id, "data.payout_id")?;
-            }
+            EventData::EntityRegistered(d) => Some(d.entity_id.as_str()),
             EventData::EventVoided(d) => {
-                let info = self.seq_info(d.seq).ok_or_else(|| {
-                    Rejection::new(
-                        "unknown_reference",
-                        "data.seq",
-                        format!(
-                            "there is no record {} to void; the ledger has {} records",
-                            d.seq,
-                            self.next_seq()
-                        ),
-                    )
-                })?;
-                if d.seq == 0 {
-                    return Err(Rejection::new(
-                        "not_permitted",
-                        "data.seq",
-                        "the founding record cannot be voided",
-                    ));
-                }
-                if info.kind == EventType::EventVoided {
-                    return Err(Rejection::new(
-                        "not_permitted",
-                        "data.seq",
-                        format!(
-                            "record {} is itself a void; record the event again instead of voiding the void",
-                            d.seq
-                        ),
-                    ));
-                }
-                if info.voided {
-                    return Err(Rejection::new(
-                        "already_voided",
-                        "data.seq",
-                        format!("record {} is already voided", d.seq),
-                    ));
-                }
-                if voided.map(|v| v.kind) != Some(info.kind) {
-                    return Err(Rejection::new(
-                        "internal",
-                        "data.seq",
-                        format!("the voided record {} could not be read back to undo its effects", d.seq),
-                    ));
-                }
+                let info = self.seq_info(d.seq)?;
+                (info.created == Some(Namespace::Entity))
+                    .then(|| self.created_entity(d.seq))
+                    .flatten()
             }
-        }
-        match rules {
-            Rules::Current => self.permitted(event, actor, actor_kind),
-            Rules::AsRecorded => Ok(()),
+            _ => None,
         }
     }
 
-    fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, voided: Option<&Event>, journal: &mut Journal) {
-        let entry = match &event.data {
-            EventData::EntityRegistered(d) => {
-                let idx = self.index_for(&d.entity_id);
-                if idx as usize == self.entity_ids.len() {
-                    self.entity_ids.push(d.entity_id.as_str().into());
-                    self.entity_index.insert(d.entity_id.as_str().into(), idx);
-                    journal.push(Undo::PushedEntity);
-                }
-                let parent = d
-                    .parent
-                    .as_ref()
-                    .and_then(|p| self.need_entity(p, "").ok())
-                    .map(|(p, _)| p);
-                Some(Entry::Entity {
-                    idx,
-                    kind: d.kind,
-                    parent,
-                    public_key: d.public_key.as_ref().map(|k| Box::new(k.0)),
-                })
-            }
-            EventData::AccountOpened(d) => self
-                .need_entity(&d.holder, "")
-                .ok()
-                .map(|(holder, _)| Entry::Account { holder }),
-            EventData::TargetAssigned(d) => self
-                .need_entity(&d.assignee, "")
-                .ok()
-                .map(|(assignee, _)| Entry::Target {
-                    assignee,
-                    assigner: actor,
-                }),
-            EventData::FundAllocated(_) => Some(Entry::Allocation),
-            EventData::FundDisbursed(d) => self
-                .need_account(&d.to_account, "")
-                .ok()
-                .map(|receiving_holder| Entry::Disbursement { receiving_holder }),
-            EventData::CommitmentMade(d) => {
-                let promisor = self.need_entity(&d.promisor, "").ok();
-                let beneficiary = self.need_entity(&d.beneficiary, "").ok();
-                promisor
-                    .zip(beneficiary)
-                    .map(|((promisor, _), (beneficiary, _))| Entry::Commitment {
-                        promisor,
-                        beneficiary,
-                        conditions: d
-                            .conditions
-                            .iter()
-                            .flatten()
-                            .map(|c| c.condition_id.as_str().into())
-                            .collect(),
-                    })
-            }
-            EventData::IncentiveSchemeSet(_) => Some(Entry::Scheme { setter: actor }),
-            EventData::IncentivePaid(d) => match self.get(Namespace::Scheme, &d.scheme_id) {
-                Some(Entry::Scheme { setter }) => Some(Entry::Payout {
-                    recorder: actor,
-                    setter: *setter,
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let (Some(entry), Some((ns, id))) = (entry, event.creates()) {
+    /// The id of the entity record `seq` registered.
+    fn created_entity(&self, seq: u64) -> Option<&str> {
+        let k = *self.created_keys.get(seq as usize)?;
+        self.entity_ids.iter().map(|id| &**id).find(|id| key(id) == k)
+    }
+
+    /// Ensures `id` has an entity index (an entity registered again after a
+    /// void keeps its identity) and returns it.
+    pub(crate) fn ensure_entity_index(&mut self, id: &str, journal: &mut Journal) -> EntityIdx {
+        let idx = self.index_for(id);
+        if idx as usize == self.entity_ids.len() {
+            self.entity_ids.push(id.into());
+            self.entity_index.insert(id.into(), idx);
+            journal.push(Undo::PushedEntity);
+        }
+        idx
+    }
+
+    fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, journal: &mut Journal) {
+        let entry = event.data.entry(self, actor, journal);
+        let created = event.creates();
+        if let (Some(entry), Some((ns, id))) = (entry, created) {
             self.insert(ns, id, entry, journal);
         }
         if let Some(id) = &event.id {
@@ -667,30 +482,37 @@ impl Registry {
             self.event_ids.insert(k, seq);
             journal.push(Undo::InsertedEventId(k));
         }
-        if let (EventData::EventVoided(d), Some(target)) = (&event.data, voided) {
-            if let Some(info) = self.seqs.get_mut(d.seq as usize) {
-                info.voided = true;
-                journal.push(Undo::Voided(d.seq));
-            }
-            // What the voided event created stops existing: later events may
-            // not refer to it, and a corrected event may reuse its id.
-            if let Some((ns, id)) = target.creates() {
-                let k = key(id);
-                if let Some(old) = self.maps[ns as usize].remove(&k) {
-                    journal.push(Undo::Removed(ns, k, old));
-                }
-                if let Some(info) = self.seqs.get(d.seq as usize) {
-                    let before = self.freed.insert((ns, k), info.actor);
-                    journal.push(Undo::Freed(ns, k, before));
-                }
-            }
+        if let EventData::EventVoided(d) = &event.data {
+            self.undo_creation(d.seq, journal);
         }
         self.seqs.push(SeqInfo {
             actor,
             kind: event.kind,
             voided: false,
+            created: created.map(|(ns, _)| ns),
         });
+        self.created_keys.push(created.map_or(0, |(_, id)| key(id)));
         journal.push(Undo::PushedSeq);
+    }
+
+    /// A void: the record stops counting, and what it created stops
+    /// existing — later events may not refer to it, and only its recorder
+    /// or an auditor may use the identifier again.
+    fn undo_creation(&mut self, voided: u64, journal: &mut Journal) {
+        let Some(info) = self.seqs.get_mut(voided as usize) else {
+            return;
+        };
+        info.voided = true;
+        journal.push(Undo::Voided(voided));
+        let (Some(ns), by) = (info.created, info.actor) else {
+            return;
+        };
+        let k = self.created_keys[voided as usize];
+        if let Some(old) = self.maps[ns as usize].remove(&k) {
+            journal.push(Undo::Removed(ns, k, old));
+        }
+        let before = self.freed.insert((ns, k), by);
+        journal.push(Undo::Freed(ns, k, before));
     }
 
     /// Undoes every change in `journal`, newest first, and empties it.
@@ -716,6 +538,7 @@ impl Registry {
                 },
                 Undo::PushedSeq => {
                     self.seqs.pop();
+                    self.created_keys.pop();
                 }
                 Undo::PushedEntity => {
                     if let Some(id) = self.entity_ids.pop() {

@@ -13,7 +13,7 @@
 //! the signature and the message out of the submitted JSON, so it can run
 //! on the caller's threads before the writer sees the event.
 
-use crate::error::Rejection;
+use crate::error::{Rejection, RejectionKind};
 use crate::event::{Event, EventData};
 use crate::registry::Registry;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -37,7 +37,7 @@ pub struct SignedPart {
 
 fn bad_format() -> Rejection {
     Rejection::new(
-        "bad_signature",
+        RejectionKind::BadSignature,
         FIELD,
         "signature must be the base64 of a 64-byte Ed25519 signature; produce it with `pledger sign --key FILE`",
     )
@@ -49,7 +49,7 @@ pub fn message(event: &Map<String, Value>) -> Result<Vec<u8>, Rejection> {
     unsigned.remove(FIELD);
     crate::record::jcs(&Value::Object(unsigned)).map_err(|e| {
         Rejection::new(
-            "invalid_json",
+            RejectionKind::InvalidJson,
             "",
             format!("the event cannot be put in canonical form: {e}"),
         )
@@ -74,7 +74,7 @@ pub fn signed_part(value: &Value) -> Result<Option<SignedPart>, Rejection> {
         .ok_or_else(bad_format)?;
     if !obj.contains_key("id") {
         return Err(Rejection::new(
-            "missing_field",
+            RejectionKind::MissingField,
             "id",
             "a signed event must carry its own id (the ledger cannot fill one in without changing what was signed); \
              `pledger sign` adds one to every event that has none",
@@ -115,7 +115,7 @@ pub fn check(registry: &Registry, event: &Event, signed: Option<&SignedPart>) ->
                 return match signed {
                     None => Ok(()),
                     Some(_) => Err(Rejection::new(
-                        "unexpected_signature",
+                        RejectionKind::UnexpectedSignature,
                         FIELD,
                         format!(
                             "this event is signed, but {actor:?} has registered no public key to check the signature \
@@ -128,7 +128,7 @@ pub fn check(registry: &Registry, event: &Event, signed: Option<&SignedPart>) ->
     };
     let Some(signed) = signed else {
         return Err(Rejection::new(
-            "missing_signature",
+            RejectionKind::MissingSignature,
             FIELD,
             match whose {
                 Whose::Registered => format!(
@@ -150,7 +150,7 @@ pub fn check(registry: &Registry, event: &Event, signed: Option<&SignedPart>) ->
         return Ok(());
     }
     Err(Rejection::new(
-        "bad_signature",
+        RejectionKind::BadSignature,
         FIELD,
         match whose {
             Whose::Registered => format!(
@@ -185,7 +185,7 @@ enum Whose {
 pub fn sign(value: &mut Value, key: &SigningKey) -> Result<(), Rejection> {
     let obj = value
         .as_object_mut()
-        .ok_or_else(|| Rejection::new("not_an_object", "", "an event must be a JSON object"))?;
+        .ok_or_else(|| Rejection::new(RejectionKind::NotAnObject, "", "an event must be a JSON object"))?;
     obj.remove(FIELD);
     if !obj.contains_key("id") {
         let digest = blake3::hash(&message(obj)?);
@@ -195,7 +195,7 @@ pub fn sign(value: &mut Value, key: &SigningKey) -> Result<(), Rejection> {
     Event::parse(value)?;
     let obj = value
         .as_object_mut()
-        .ok_or_else(|| Rejection::new("not_an_object", "", "an event must be a JSON object"))?;
+        .ok_or_else(|| Rejection::new(RejectionKind::NotAnObject, "", "an event must be a JSON object"))?;
     let signature = key.sign(&message(obj)?);
     obj.insert(FIELD.into(), Value::String(B64.encode(signature.to_bytes())));
     Ok(())
@@ -248,8 +248,9 @@ mod tests {
         let mut v = founding(Some(k));
         sign(&mut v, k).unwrap();
         let e = Event::parse(&v).unwrap();
-        check(&r, &e, signed_part(&v).unwrap().as_ref()).unwrap();
-        r.admit(&e, None, &mut Journal::new()).unwrap();
+        let signed = signed_part(&v).unwrap();
+        r.admit_with(&e, signed.as_ref(), crate::registry::Origin::New, &mut Journal::new())
+            .unwrap();
         r
     }
 
@@ -318,7 +319,7 @@ mod tests {
         let mut r = Registry::new();
         let v = founding(None);
         judge(&r, &v).unwrap();
-        r.admit(&Event::parse(&v).unwrap(), None, &mut Journal::new()).unwrap();
+        r.admit(&Event::parse(&v).unwrap(), &mut Journal::new()).unwrap();
         let mut v = account("a1");
         judge(&r, &v).unwrap();
         sign(&mut v, &key(1)).unwrap();

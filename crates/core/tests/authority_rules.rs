@@ -346,17 +346,16 @@ fn records_already_in_the_log_are_replayed_without_asking_who_recorded_them() {
     ))
     .expect("parses");
     let mut journal = pledger_core::Journal::new();
-    assert_eq!(
-        w.reg.admit(&e, None, &mut journal).map_err(|r| r.code),
-        Err("not_permitted")
-    );
+    assert_eq!(w.reg.admit(&e, &mut journal).map_err(|r| r.code), Err("not_permitted"));
     w.reg
-        .admit_recorded(&e, None, &mut journal)
+        .admit_with(&e, None, pledger_core::registry::Origin::Recorded, &mut journal)
         .expect("replayed as recorded");
     // Structural rules still hold on replay.
     let dup = e.clone();
     assert_eq!(
-        w.reg.admit_recorded(&dup, None, &mut journal).map_err(|r| r.code),
+        w.reg
+            .admit_with(&dup, None, pledger_core::registry::Origin::Recorded, &mut journal)
+            .map_err(|r| r.code),
         Err("duplicate_id")
     );
 }

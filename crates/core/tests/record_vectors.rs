@@ -65,7 +65,7 @@ fn the_vector_events_are_valid_in_order() {
     let mut journal = Journal::new();
     for v in vectors() {
         let e = Event::parse(&v["event"]).unwrap_or_else(|r| panic!("seq {}: {r}", v["seq"]));
-        reg.admit(&e, None, &mut journal)
+        reg.admit(&e, &mut journal)
             .unwrap_or_else(|r| panic!("seq {}: {r}", v["seq"]));
     }
     assert_eq!(reg.next_seq(), 7);

@@ -678,10 +678,9 @@ fn behaviour(w: &mut World) -> Vec<Result<u64, (String, String)>> {
         .into_iter()
         .map(|v| {
             let e = World::parse(&v);
-            let voided = w.voided_for(&e);
             let mut j = Journal::new();
             let seq = w.reg.next_seq();
-            let r = w.reg.admit(&e, voided.as_ref(), &mut j);
+            let r = w.reg.admit(&e, &mut j);
             w.reg.rollback(&mut j);
             assert!(j.is_empty(), "rollback empties the journal");
             assert_eq!(w.reg.next_seq(), seq);
@@ -791,20 +790,22 @@ fn a_refused_event_leaves_the_journal_empty() {
 }
 
 #[test]
-fn a_void_admitted_without_the_voided_event_is_refused_as_internal() {
-    // The registry does not keep events; the caller must hand it the one
-    // being voided. Without it (or with the wrong one) it refuses.
+fn a_void_needs_only_the_void_the_registry_remembers_what_each_record_created() {
+    // One admission path: the caller hands the registry the void alone; it
+    // knows record 8 created allocation alloc1 and undoes it.
     let mut w = World::standard();
     let e = World::parse(&void(8, "audit"));
     let mut j = Journal::new();
-    let r = w.reg.admit(&e, None, &mut j).unwrap_err();
-    assert_eq!((r.code, r.field.as_str()), ("internal", "data.seq"));
-    let wrong = w.log[7].clone(); // a target.assigned, not the allocation at 8
-    let r = w.reg.admit(&e, Some(&wrong), &mut j).unwrap_err();
-    assert_eq!((r.code, r.field.as_str()), ("internal", "data.seq"));
-    assert!(j.is_empty());
+    w.reg
+        .admit(&e, &mut j)
+        .expect("the void is admitted from the event alone");
+    assert!(w.reg.get(Namespace::Allocation, "alloc1").is_none());
+    // Rolled back, the allocation exists again.
+    w.reg.rollback(&mut j);
+    assert!(w.reg.get(Namespace::Allocation, "alloc1").is_some());
     assert_eq!(w.reg.next_seq(), 13);
     w.ok(void(8, "audit"));
+    assert!(w.reg.get(Namespace::Allocation, "alloc1").is_none());
 }
 
 // ------------------------------------------- regressions (bugs these tests found)

@@ -64,7 +64,7 @@ impl ApiError {
 
     /// A structural error of the submitted input (contract 2): 422.
     pub fn rejected(r: Rejection) -> ApiError {
-        let status = if r.code == "id_conflict" {
+        let status = if r.kind == pledger_core::RejectionKind::IdConflict {
             StatusCode::CONFLICT
         } else {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -68,7 +68,7 @@ pub enum AppendError {
 
 impl AppendError {
     pub fn is_conflict(&self) -> bool {
-        matches!(self, AppendError::Rejected(r) if r.code == "id_conflict")
+        matches!(self, AppendError::Rejected(r) if r.kind == pledger_core::RejectionKind::IdConflict)
     }
 }
 

@@ -4,7 +4,7 @@
 //! year of vouchers.
 
 use crate::ledger::{prepare, ImportChunk};
-use pledger_core::Rejection;
+use pledger_core::{Rejection, RejectionKind};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::io::BufRead;
@@ -38,8 +38,9 @@ fn prepare_chunk(values: Vec<(usize, Result<Value, String>)>) -> ImportChunk {
         values
             .into_par_iter()
             .map(|(index, v)| {
-                let v =
-                    v.map_err(|e| Rejection::new("invalid_json", "", format!("not valid JSON: {e}")).at_index(index))?;
+                let v = v.map_err(|e| {
+                    Rejection::new(RejectionKind::InvalidJson, "", format!("not valid JSON: {e}")).at_index(index)
+                })?;
                 prepare(v).map_err(|r| r.at_index(index))
             })
             .collect(),
@@ -88,7 +89,7 @@ pub fn feed(
                 Ok(v) => v,
                 Err(e) => {
                     let _ = tx.send(Err(Rejection::new(
-                        "invalid_json",
+                        RejectionKind::InvalidJson,
                         "",
                         format!("the input is not a valid JSON array of events: {e}"),
                     )));

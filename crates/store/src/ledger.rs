@@ -17,9 +17,9 @@ use crate::error::{AppendError, StoreError};
 use pledger_core::event::EntityKind;
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{jcs, record_body, record_hash, RecordHeader, ZERO_HASH};
-use pledger_core::registry::{Journal, Namespace};
+use pledger_core::registry::{Journal, Origin};
 use pledger_core::signature::{self, SignedPart};
-use pledger_core::{Event, EventData, Hash, Registry, Rejection};
+use pledger_core::{Event, Hash, Registry, Rejection, RejectionKind};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -77,7 +77,7 @@ pub fn prepare(value: Value) -> Result<Prepared, Rejection> {
 fn canonical(v: &Value) -> Result<Vec<u8>, Rejection> {
     jcs(v).map_err(|e| {
         Rejection::new(
-            "invalid_json",
+            RejectionKind::InvalidJson,
             "",
             format!("the event cannot be put in canonical form: {e}"),
         )
@@ -410,14 +410,11 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
             if rec_prev != prev {
                 return Err(corrupt("its prev_hash does not match the record before it".into()));
             }
-            // Signatures were checked when recorded; checking them again
-            // here catches a log rewritten by someone without the entities'
-            // keys, even if every hash was recomputed.
-            signature::check(&registry, &event, signed.as_ref())
-                .map_err(|e| corrupt(format!("its signature no longer holds: {e}")))?;
-            let voided = voided_event(backend, &event)?;
+            // The same admission as an append, signatures included:
+            // checking them again catches a log rewritten by someone without
+            // the entities' keys, even if every hash was recomputed.
             registry
-                .admit_recorded(&event, voided.as_ref(), &mut journal)
+                .admit_with(&event, signed.as_ref(), Origin::Recorded, &mut journal)
                 .map_err(|e| corrupt(format!("it no longer passes validation: {e}")))?;
             prev = hash;
             next_seq += 1;
@@ -427,23 +424,6 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
         return Err(StoreError::Corrupt(format!("record {next_seq} is missing")));
     }
     Ok(registry)
-}
-
-/// For an `event.voided`, the event it voids, read back from the log.
-fn voided_event(backend: &dyn LogBackend, event: &Event) -> Result<Option<Event>, StoreError> {
-    let EventData::EventVoided(d) = &event.data else {
-        return Ok(None);
-    };
-    match backend.get(d.seq)? {
-        None => Ok(None),
-        Some(r) => Ok(Some(event_of(&r)?)),
-    }
-}
-
-fn event_of(r: &StoredRecord) -> Result<Event, StoreError> {
-    let corrupt = |why: String| StoreError::Corrupt(format!("record {}: {why}", r.seq));
-    let h = RecordHeader::parse(r.body()).map_err(|e| corrupt(e.to_string()))?;
-    Event::parse_text(h.event.get()).map_err(|e| corrupt(e.to_string()))
 }
 
 /// Rebuilds the Merkle frontier of a tree of `len` leaves from the stored
@@ -761,7 +741,9 @@ impl Writer {
                             id.as_str()
                         )
                     };
-                    return Err(Rejection::new("id_conflict", "id", message).at_index(index).into());
+                    return Err(Rejection::new(RejectionKind::IdConflict, "id", message)
+                        .at_index(index)
+                        .into());
                 }
             } else {
                 let id = self.auto_id(seq, &p.prev);
@@ -772,17 +754,14 @@ impl Writer {
                 prep.event.id = Some(id);
                 prep.jcs = Some(canonical(&value).map_err(|r| r.at_index(index))?);
             }
-            // Against the registry as it stands before this event: a new
-            // key an event registers is not the key that judges it.
-            signature::check(&self.registry, &prep.event, prep.signed.as_deref()).map_err(|r| r.at_index(index))?;
-            let voided = self.voided_at(&prep.event, p)?;
+            // The signature is judged against the registry as it stands
+            // before this event: a new key an event registers is not the key
+            // that judges it.
             self.registry
-                .admit(&prep.event, voided.as_ref(), journal)
+                .admit_with(&prep.event, prep.signed.as_deref(), Origin::New, journal)
                 .map_err(|r| r.at_index(index))?;
-            for e in std::iter::once(&prep.event).chain(voided.as_ref()) {
-                if let Some((Namespace::Entity, id)) = e.creates() {
-                    p.touched.push(id.as_str().into());
-                }
+            if let Some(id) = self.registry.entity_touched(&prep.event) {
+                p.touched.push(id.into());
             }
             let event_jcs = prep.jcs.as_deref().unwrap_or_default();
             let body = record_body(seq, &p.recorded_at, &p.prev, event_jcs);
@@ -839,17 +818,6 @@ impl Writer {
         let (hash, body) = self.record_at(seq, p)?;
         let h = RecordHeader::parse(&body).map_err(|e| StoreError::Corrupt(format!("record {seq}: {e}")))?;
         Ok((h.event.get().as_bytes().to_vec(), hash))
-    }
-
-    fn voided_at(&self, event: &Event, p: &Pending) -> Result<Option<Event>, StoreError> {
-        let EventData::EventVoided(d) = &event.data else {
-            return Ok(None);
-        };
-        if d.seq >= p.next_seq() {
-            return Ok(None);
-        }
-        let (hash, body) = self.record_at(d.seq, p)?;
-        event_of(&StoredRecord::new(d.seq, &hash, &body)).map(Some)
     }
 
     fn import(&mut self, chunks: Receiver<ImportChunk>) -> Result<AppendOutcome, AppendError> {

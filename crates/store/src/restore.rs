@@ -16,9 +16,9 @@ use crate::backend::{Head, LogBackend, StoredRecord, WriteBatch};
 use crate::error::StoreError;
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{record_hash, RecordHeader, ZERO_HASH};
-use pledger_core::registry::Journal;
+use pledger_core::registry::{Journal, Origin};
 use pledger_core::signature;
-use pledger_core::{Event, EventData, Hash, Registry};
+use pledger_core::{Event, Hash, Registry};
 use serde_json::Value;
 use thiserror::Error;
 
@@ -93,12 +93,10 @@ fn run(
         }
         let value: Value = serde_json::from_str(h.event.get()).map_err(|e| refused(e.to_string()))?;
         let event = Event::parse(&value).map_err(|e| refused(format!("its event is not valid: {e}")))?;
-        let voided = voided_event(backend, &batch, &event)?;
-        // The same rules as an append, signatures included: a bundle is
-        // not trusted to have come from a ledger that checked them.
+        // The same admission as an append, signatures included: a bundle
+        // is not trusted to have come from a ledger that checked them.
         signature::signed_part(&value)
-            .and_then(|signed| signature::check(&registry, &event, signed.as_ref()))
-            .and_then(|_| registry.admit(&event, voided.as_ref(), &mut journal))
+            .and_then(|signed| registry.admit_with(&event, signed.as_ref(), Origin::New, &mut journal))
             .map_err(|e| refused(format!("its event is refused by the ledger's rules: {e}")))?;
         batch.nodes.extend(frontier.push(&r.hash));
         batch.records.push(StoredRecord::new(seq, &r.hash, &r.body));
@@ -116,23 +114,6 @@ fn run(
     backend.write(batch)?;
     backend.sync()?;
     Ok(head)
-}
-
-/// For an `event.voided`, the event it voids: from the batch not yet
-/// written, else from the backend (written, not yet committed).
-fn voided_event(backend: &dyn LogBackend, batch: &WriteBatch, event: &Event) -> Result<Option<Event>, RestoreError> {
-    let EventData::EventVoided(d) = &event.data else {
-        return Ok(None);
-    };
-    let stored = match batch.records.iter().find(|r| r.seq == d.seq) {
-        Some(r) => Some(r.clone()),
-        None => backend.get(d.seq)?,
-    };
-    let Some(r) = stored else { return Ok(None) };
-    let bad = |why: String| RestoreError::Refused { seq: d.seq, why };
-    let h = RecordHeader::parse(r.body()).map_err(|e| bad(e.to_string()))?;
-    let v: Value = serde_json::from_str(h.event.get()).map_err(|e| bad(e.to_string()))?;
-    Event::parse(&v).map(Some).map_err(|e| bad(e.to_string()))
 }
 
 #[cfg(test)]

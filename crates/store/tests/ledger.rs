@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use pledger_core::record::ZERO_HASH;
-use pledger_core::Rejection;
+use pledger_core::{Rejection, RejectionKind};
 use pledger_store::ledger::ImportChunk;
 use pledger_store::{verify_log, AppendError, Head, Ledger, LogBackend, Receipt, VerifyReport};
 use serde_json::{json, Value};
@@ -546,7 +546,7 @@ fn given_an_import_when_the_third_chunk_holds_an_event_the_registry_refuses_then
 
 #[test]
 fn given_an_import_when_the_third_chunk_cannot_be_read_then_nothing_is_imported() {
-    let unreadable = Err(Rejection::new("invalid_json", "", "not valid JSON").at_index(60));
+    let unreadable = Err(Rejection::new(RejectionKind::InvalidJson, "", "not valid JSON").at_index(60));
     failed_import_leaves_the_log_as_it_was(unreadable, "invalid_json");
 }
 

@@ -32,13 +32,9 @@ fn every_event_is_admitted_in_order() {
     let mut parsed: Vec<Event> = Vec::with_capacity(events.len());
     for (seq, v) in events.iter().enumerate() {
         let e = Event::parse(v).unwrap_or_else(|r| panic!("event {seq} does not parse: {r}\n{v}"));
-        let voided = match &e.data {
-            pledger_core::EventData::EventVoided(d) => Some(&parsed[d.seq as usize]),
-            _ => None,
-        };
         let mut journal = Journal::new();
         registry
-            .admit(&e, voided, &mut journal)
+            .admit(&e, &mut journal)
             .unwrap_or_else(|r| panic!("event {seq} refused: {r}\n{v}"));
         parsed.push(e);
     }

@@ -2,7 +2,6 @@
 //! small standard world (see registry_rules.rs for its table).
 #![allow(dead_code)]
 
-use pledger_core::event::EventData;
 use pledger_core::{Event, Journal, Registry, Rejection};
 use serde_json::{json, Value};
 
@@ -125,13 +124,6 @@ impl World {
         Event::parse(v).unwrap_or_else(|r| panic!("test event does not parse: {r}\n{v}"))
     }
 
-    pub fn voided_for(&self, e: &Event) -> Option<Event> {
-        match &e.data {
-            EventData::EventVoided(d) => self.log.get(d.seq as usize).cloned(),
-            _ => None,
-        }
-    }
-
     /// Admits with a fresh journal; on success the event joins the log.
     pub fn admit(&mut self, v: Value) -> Result<(), Rejection> {
         let mut j = Journal::new();
@@ -140,8 +132,7 @@ impl World {
 
     pub fn admit_into(&mut self, v: Value, journal: &mut Journal) -> Result<(), Rejection> {
         let e = Self::parse(&v);
-        let voided = self.voided_for(&e);
-        self.reg.admit(&e, voided.as_ref(), journal)?;
+        self.reg.admit(&e, journal)?;
         self.log.push(e);
         Ok(())
     }

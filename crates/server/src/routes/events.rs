@@ -12,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pledger_core::event::EntityKind;
 use pledger_core::registry::auditor_may_record;
-use pledger_core::{EventType, Record};
+use pledger_core::{EventType, Record, RejectionKind};
 use pledger_store::{prepare, AppendOutcome, Prepared, StoredRecord};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -97,7 +97,7 @@ async fn append_inner(
 
     let value = pledger_core::json::parse_strict(&body).map_err(|e| {
         ApiError::rejected(pledger_core::Rejection::new(
-            "invalid_json",
+            RejectionKind::InvalidJson,
             "",
             format!("the body is not valid JSON: {e}"),
         ))
@@ -107,7 +107,7 @@ async fn append_inner(
         obj @ Value::Object(_) => (vec![obj], false),
         _ => {
             return Err(ApiError::rejected(pledger_core::Rejection::new(
-                "invalid_json",
+                RejectionKind::InvalidJson,
                 "",
                 "the body must be one event object, or an array of them",
             )))
@@ -115,7 +115,7 @@ async fn append_inner(
     };
     if items.is_empty() {
         return Err(ApiError::rejected(pledger_core::Rejection::new(
-            "empty_batch",
+            RejectionKind::EmptyBatch,
             "",
             "the array holds no events; send at least one",
         )));

@@ -1,0 +1,168 @@
+//! The incentives family (奖励兑现): a scheme set by anyone (its setter),
+//! paid by the setter or the holder of the paying account, clawed back by
+//! the payout's recorder, the setter or an auditor.
+
+use super::{Actor, Rules};
+use crate::error::{Rejection, RejectionKind};
+use crate::fields::{data_structs, object_only, word_enum, Currency, Evidence, Text};
+use crate::ids::Id;
+use crate::money::{Amount, Percent};
+use crate::registry::{EntityIdx, Entry, Journal, Namespace, Party, Registry};
+use serde::Deserialize;
+
+word_enum!(SchemeCondition { TargetMet => "target_met" });
+
+/// One role's share of a scheme's total.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, remote = "Self")]
+pub struct Share {
+    pub role: Text,
+    pub percent: Percent,
+}
+
+object_only! {
+    Share: "an object {\"role\": ..., \"percent\": ...}",
+}
+
+data_structs! {
+    IncentiveSchemeSet { scheme_id: Id, target_id: Id, total: Amount, shares: Vec<Share>, condition: SchemeCondition }
+    IncentivePaid {
+        payout_id: Id, scheme_id: Id, payee: Id, role: Text, amount: Amount,
+        #[serde(default)] from_account: Option<Id>, #[serde(default)] evidence: Option<Evidence>, #[serde(default)] currency: Option<Currency>
+    }
+    IncentiveClawedBack { payout_id: Id, amount: Amount, reason: Text }
+}
+
+fn setter(reg: &Registry, scheme: &str) -> Option<EntityIdx> {
+    match reg.get(Namespace::Scheme, scheme) {
+        Some(Entry::Scheme { setter }) => Some(*setter),
+        _ => None,
+    }
+}
+
+impl Rules for IncentiveSchemeSet {
+    const AUDITOR_MAY_RECORD: bool = false;
+
+    fn creates(&self) -> Option<(Namespace, &Id)> {
+        Some((Namespace::Scheme, &self.scheme_id))
+    }
+
+    /// At least one share, roles distinct, percents adding up to 100.
+    fn shape(&self) -> Result<(), Rejection> {
+        if self.shares.is_empty() {
+            return Err(Rejection::new(
+                RejectionKind::InvalidField,
+                "data.shares",
+                "a scheme needs at least one share",
+            ));
+        }
+        let total: rust_decimal::Decimal = self.shares.iter().map(|s| s.percent.0).sum();
+        if total != rust_decimal::Decimal::ONE_HUNDRED {
+            return Err(Rejection::new(
+                RejectionKind::InvalidField,
+                "data.shares",
+                format!("the shares add up to {}%, not 100%", total.normalize()),
+            ));
+        }
+        for (i, s) in self.shares.iter().enumerate() {
+            if self.shares[..i].iter().any(|o| o.role == s.role) {
+                return Err(Rejection::new(
+                    RejectionKind::InvalidField,
+                    format!("data.shares[{i}].role"),
+                    format!("role {:?} has two shares", s.role.0),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
+        reg.need_new(Namespace::Scheme, &self.scheme_id, "data.scheme_id", by.claimant)?;
+        reg.need(Namespace::Target, &self.target_id, "data.target_id")?;
+        Ok(())
+    }
+
+    /// Anyone; that actor becomes the scheme's setter.
+    fn permitted(&self, _: &Registry, _: &Actor) -> Result<(), Rejection> {
+        Ok(())
+    }
+
+    fn entry(&self, _: &mut Registry, actor: EntityIdx, _: &mut Journal) -> Option<Entry> {
+        Some(Entry::Scheme { setter: actor })
+    }
+}
+
+impl Rules for IncentivePaid {
+    const AUDITOR_MAY_RECORD: bool = false;
+
+    fn creates(&self) -> Option<(Namespace, &Id)> {
+        Some((Namespace::Payout, &self.payout_id))
+    }
+
+    fn check(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
+        reg.need_new(Namespace::Payout, &self.payout_id, "data.payout_id", by.claimant)?;
+        reg.need(Namespace::Scheme, &self.scheme_id, "data.scheme_id")?;
+        reg.need_entity(&self.payee, "data.payee")?;
+        if let Some(a) = &self.from_account {
+            reg.need_account(a, "data.from_account")?;
+        }
+        Ok(())
+    }
+
+    /// The setter, or the holder of `from_account` when given.
+    fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
+        let mut parties = vec![Party::new(
+            format!("the setter of scheme {:?}", self.scheme_id.as_str()),
+            setter(reg, &self.scheme_id),
+        )];
+        if let Some(a) = &self.from_account {
+            parties.push(Party::new(
+                format!("the holder of account {:?}", a.as_str()),
+                reg.holder(a),
+            ));
+        }
+        reg.only(by, &parties, false)
+    }
+
+    fn entry(&self, reg: &mut Registry, actor: EntityIdx, _: &mut Journal) -> Option<Entry> {
+        setter(reg, &self.scheme_id).map(|setter| Entry::Payout {
+            recorder: actor,
+            setter,
+        })
+    }
+}
+
+impl Rules for IncentiveClawedBack {
+    const AUDITOR_MAY_RECORD: bool = true;
+
+    fn creates(&self) -> Option<(Namespace, &Id)> {
+        None
+    }
+
+    fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
+        reg.need(Namespace::Payout, &self.payout_id, "data.payout_id")
+            .map(|_| ())
+    }
+
+    fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
+        let (recorder, setter) = match reg.get(Namespace::Payout, &self.payout_id) {
+            Some(Entry::Payout { recorder, setter }) => (Some(*recorder), Some(*setter)),
+            _ => (None, None),
+        };
+        reg.only(
+            by,
+            &[
+                Party::new(
+                    format!("the recorder of payout {:?}", self.payout_id.as_str()),
+                    recorder,
+                ),
+                Party::new("the setter of its scheme".into(), setter),
+            ],
+            true,
+        )
+    }
+
+    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
+        None
+    }
+}
