@@ -213,18 +213,28 @@ fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Fo
         Some(d) => d,
         None => today()?,
     };
-    let before = load_facts(
-        data,
-        backend.as_ref(),
-        len,
-        Scope {
-            at_seq: Some(from),
-            ..scope
-        },
-    )?;
-    let before = pledger_views::findings::all_with(&before, now, calendar);
+    // Facts at the audited position come from their own cache (the first
+    // question about a position replays the log up to it); an `as_of`
+    // scope rebuilds both sides.
+    let at_position = Scope {
+        at_seq: Some(from),
+        ..scope
+    };
+    let before = if scope.as_of.is_some() {
+        pledger_views::load(backend.as_ref(), len, at_position)?
+    } else {
+        let path = data.join(pledger_views::load::POSITION_FILE_NAME);
+        let (facts, used) = pledger_views::load_position(backend.as_ref(), len, from, &path, &snapshot_path(data))?;
+        if matches!(used.refreshed, Some(Err(_))) {
+            eprintln!("pledger: note: {used}");
+        }
+        facts
+    };
     let after = load_facts(data, backend.as_ref(), len, scope)?;
-    let after = pledger_views::findings::all_with(&after, now, calendar);
+    let (before, after) = rayon::join(
+        || pledger_views::findings::all_with(&before, now, calendar),
+        || pledger_views::findings::all_with(&after, now, calendar),
+    );
     let changes = pledger_views::changes::changes(backend.as_ref(), len, from, &before, &after)?;
     if format == Format::Json {
         return print_json(scope, now, &changes);

@@ -40,7 +40,7 @@ use serde::Serialize;
 
 pub use codes::{FindingCode, Lang};
 pub use facts::Facts;
-pub use load::{load, load_cached, CacheSource, CacheUse, Scope, ViewError};
+pub use load::{load, load_cached, load_position, CacheSource, CacheUse, Scope, ViewError};
 
 /// One discrepancy (contract 3.5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -178,21 +178,7 @@ fn cached(
             },
         ));
     }
-    let (mut facts, source) = match usable(backend, len, end, snapshot)? {
-        Ok(s) => {
-            let source = CacheSource::Snapshot {
-                len: s.len,
-                tail: end - s.len,
-            };
-            (s.facts, source)
-        }
-        Err(source) => (Facts::new(), source),
-    };
-    let from = match source {
-        CacheSource::Snapshot { len, .. } => len,
-        _ => 0,
-    };
-    let last = replay(backend, from, end, &mut facts, None)?;
+    let (facts, source, last) = start_and_replay(backend, len, end, &[snapshot])?;
     let refresh = match &source {
         CacheSource::Snapshot { tail, .. } => *tail >= refresh_tail,
         CacheSource::Missing | CacheSource::Rejected(_) => end > 0,
@@ -203,6 +189,80 @@ fn cached(
         _ => None,
     };
     Ok((facts, CacheUse { source, refreshed }))
+}
+
+/// Where the facts at the last audit's log position are kept (beside
+/// `views.snapshot`): one position, replaced when another is asked for.
+pub const POSITION_FILE_NAME: &str = "views-position.snapshot";
+
+/// Facts at log position `at_seq` (records 0..=at_seq, every date), through
+/// a second snapshot kept for one position — the last audit's, which an
+/// auditor asks about again and again (`report changes`, format 3.9). The
+/// first question about a position replays the log up to it and keeps the
+/// result; later ones read it back (checked against the log like the
+/// views snapshot, never trusted). Without it, `views` — the views
+/// snapshot — serves when it ends at or before the position.
+pub fn load_position(
+    backend: &dyn LogBackend,
+    len: u64,
+    at_seq: u64,
+    path: &Path,
+    views: &Path,
+) -> Result<(Facts, CacheUse), ViewError> {
+    let end = end_of(
+        len,
+        Scope {
+            as_of: None,
+            at_seq: Some(at_seq),
+        },
+    )?;
+    let (facts, source, last) = start_and_replay(backend, len, end, &[path, views])?;
+    let exact = matches!(source, CacheSource::Snapshot { tail: 0, .. });
+    let refreshed = match last {
+        Some(hash) if !exact => Some(snapshot::write(path, &facts, end, &hash).map_err(|e| e.to_string())),
+        _ => None,
+    };
+    Ok((facts, CacheUse { source, refreshed }))
+}
+
+/// Facts of records 0..end: from the first of `snapshots` that can serve
+/// them, plus the log's tail; else from the log alone (the source says why
+/// the first could not serve). Also the stored hash of the last record read.
+fn start_and_replay(
+    backend: &dyn LogBackend,
+    len: u64,
+    end: u64,
+    snapshots: &[&Path],
+) -> Result<(Facts, CacheSource, Option<Hash>), ViewError> {
+    let mut first_refusal = None;
+    let mut found = None;
+    for path in snapshots {
+        match usable(backend, len, end, path)? {
+            Ok(s) => {
+                found = Some(s);
+                break;
+            }
+            Err(why) => {
+                first_refusal.get_or_insert(why);
+            }
+        }
+    }
+    let (mut facts, source) = match found {
+        Some(s) => {
+            let source = CacheSource::Snapshot {
+                len: s.len,
+                tail: end - s.len,
+            };
+            (s.facts, source)
+        }
+        None => (Facts::new(), first_refusal.unwrap_or(CacheSource::Missing)),
+    };
+    let from = match source {
+        CacheSource::Snapshot { len, .. } => len,
+        _ => 0,
+    };
+    let last = replay(backend, from, end, &mut facts, None)?;
+    Ok((facts, source, last))
 }
 
 /// The snapshot if it can serve records 0..end of this log, else why not.

@@ -303,3 +303,71 @@ fn at_seq_beyond_the_log_is_still_refused() {
     let err = load_cached(backend.as_ref(), len, scope, &snap_path(&dir)).unwrap_err();
     assert!(err.to_string().contains("beyond the end"), "{err}");
 }
+
+// ------------------------------------------------ the audited position --
+
+/// The position cache (`load_position`, format 3.9's "last audit"): equal
+/// to a rebuild at that position; written on the first question, read back
+/// on the next; moved when another position is asked for; started from the
+/// views snapshot when that ends before the position; refused and rebuilt
+/// when damaged.
+#[test]
+fn the_audited_position_is_cached_and_equals_a_rebuild() {
+    let (backend, len) = log_of(11, 900);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let position = dir.path().join(pledger_views::load::POSITION_FILE_NAME);
+    let views = snap_path(&dir);
+    let full_at = |n: u64| {
+        load(
+            backend.as_ref(),
+            len,
+            Scope {
+                as_of: None,
+                at_seq: Some(n),
+            },
+        )
+        .expect("rebuild")
+    };
+
+    // First question: no cache, replayed from scratch, then kept.
+    let (facts, used) = pledger_views::load_position(backend.as_ref(), len, 600, &position, &views).expect("load");
+    assert_same(&facts, &full_at(600), 601);
+    assert!(matches!(used.source, CacheSource::Missing), "{used}");
+    assert!(matches!(used.refreshed, Some(Ok(_))), "{used}");
+    // Asked again: read back, nothing replayed or written.
+    let (facts, used) = pledger_views::load_position(backend.as_ref(), len, 600, &position, &views).expect("load");
+    assert_same(&facts, &full_at(600), 601);
+    assert!(
+        matches!(used.source, CacheSource::Snapshot { len: 601, tail: 0 }),
+        "{used}"
+    );
+    assert!(used.refreshed.is_none());
+    // A later position starts from the kept one and moves it.
+    let (facts, used) = pledger_views::load_position(backend.as_ref(), len, 700, &position, &views).expect("load");
+    assert_same(&facts, &full_at(700), 701);
+    assert!(
+        matches!(used.source, CacheSource::Snapshot { len: 601, tail: 100 }),
+        "{used}"
+    );
+    // An earlier position cannot use it: rebuilt, and kept instead.
+    let (facts, _) = pledger_views::load_position(backend.as_ref(), len, 300, &position, &views).expect("load");
+    assert_same(&facts, &full_at(300), 301);
+    // Without a kept position, the views snapshot serves when it ends before it.
+    std::fs::remove_file(&position).expect("remove");
+    snapshot_at(backend.as_ref(), len, 200, &views);
+    let (facts, used) = pledger_views::load_position(backend.as_ref(), len, 300, &position, &views).expect("load");
+    assert_same(&facts, &full_at(300), 301);
+    assert!(
+        matches!(used.source, CacheSource::Snapshot { len: 200, tail: 101 }),
+        "{used}"
+    );
+    // A damaged cache is refused and rebuilt, never trusted.
+    let mut bytes = std::fs::read(&position).expect("read");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x55;
+    std::fs::write(&position, bytes).expect("write");
+    std::fs::remove_file(&views).expect("remove views snapshot");
+    let (facts, used) = pledger_views::load_position(backend.as_ref(), len, 300, &position, &views).expect("load");
+    assert_same(&facts, &full_at(300), 301);
+    assert!(!matches!(used.source, CacheSource::Snapshot { .. }), "{used}");
+}

@@ -203,16 +203,29 @@ pub async fn finding_changes(
     }
     view(&state, scope, move |st, facts, now| {
         let calendar = &st.config().calendar;
-        let earlier = pledger_views::load(
-            st.backend(),
-            len,
-            Scope {
+        // The audited position's facts have their own cache in the data
+        // directory, as on the command line.
+        let earlier = if scope.as_of.is_some() {
+            let at_position = Scope {
                 at_seq: Some(from),
                 ..scope
-            },
-        )?;
-        let before = pledger_views::findings::all_with(&earlier, now, calendar);
-        let after = pledger_views::findings::all_with(facts, now, calendar);
+            };
+            pledger_views::load(st.backend(), len, at_position)?
+        } else {
+            let path = st.config().data_dir.join(pledger_views::load::POSITION_FILE_NAME);
+            pledger_views::load_position(
+                st.backend(),
+                len,
+                from,
+                &path,
+                &st.config().data_dir.join(pledger_views::snapshot::FILE_NAME),
+            )?
+            .0
+        };
+        let (before, after) = rayon::join(
+            || pledger_views::findings::all_with(&earlier, now, calendar),
+            || pledger_views::findings::all_with(facts, now, calendar),
+        );
         // The live facts may have caught up past `len`: judge the same records.
         let head = st.ledger().len().max(len);
         let changes = pledger_views::changes::changes(st.backend(), head, from, &before, &after)?;
