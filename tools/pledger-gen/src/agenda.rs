@@ -1,0 +1,112 @@
+//! The calendar of follow-ups: what is due on which day (a receipt, a
+//! commitment's next step, a year's plan, a final verification, a payout or
+//! a clawback), kept in a heap, earliest first, and run when its day comes.
+
+use crate::generator::Generator;
+use std::cmp::Ordering;
+
+/// A follow-up, with what it needs.
+pub(crate) enum Task {
+    /// The plan of this year.
+    Plan(i32),
+    Receive {
+        disb: String,
+        actor: u32,
+    },
+    /// The final verification of the target in this slot.
+    FinalVerify(u32),
+    Payout {
+        scheme_id: String,
+        target_id: String,
+        payee: u32,
+        role: &'static str,
+        amount: u64,
+        claw: bool,
+    },
+    Clawback {
+        payout_id: String,
+        target_id: Option<String>,
+        amount: u64,
+    },
+    /// The next step of the commitment in this slot.
+    Commit(u32),
+    Repay {
+        commitment_id: String,
+        from: u32,
+        to: u32,
+        amount: u64,
+    },
+}
+
+/// A task on the agenda: due on `day`, in order of scheduling `n` within
+/// a day.
+pub(crate) struct Scheduled {
+    pub(crate) day: i32,
+    n: u64,
+    pub(crate) task: Task,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.day, self.n) == (other.day, other.n)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    /// Reversed, so that `BinaryHeap` pops the earliest first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.day, other.n).cmp(&(self.day, self.n))
+    }
+}
+
+impl Generator {
+    /// Puts `task` on the agenda for `day`.
+    pub(crate) fn schedule(&mut self, day: i32, task: Task) {
+        self.agenda_n += 1;
+        self.agenda.push(Scheduled {
+            day,
+            n: self.agenda_n,
+            task,
+        });
+    }
+
+    /// Puts `task` on the agenda `lo..=hi` days from today.
+    pub(crate) fn schedule_in(&mut self, lo: u64, hi: u64, task: Task) {
+        let day = self.day + self.rng.range(lo, hi) as i32;
+        self.schedule(day, task);
+    }
+
+    /// Runs a task that has come due.
+    pub(crate) fn run(&mut self, task: Task) {
+        match task {
+            Task::Plan(y) => self.plan_year(y),
+            Task::Receive { disb, actor } => self.receive(disb, actor),
+            Task::FinalVerify(slot) => self.final_verify(slot),
+            Task::Payout {
+                scheme_id,
+                target_id,
+                payee,
+                role,
+                amount,
+                claw,
+            } => self.payout(scheme_id, target_id, payee, role, amount, claw),
+            Task::Clawback {
+                payout_id,
+                target_id,
+                amount,
+            } => self.clawback(payout_id, target_id, amount),
+            Task::Commit(slot) => self.commit_step(slot),
+            Task::Repay {
+                commitment_id,
+                from,
+                to,
+                amount,
+            } => self.repay(commitment_id, from, to, amount),
+        }
+    }
+}
