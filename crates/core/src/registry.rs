@@ -360,12 +360,6 @@ impl Registry {
         Ok(())
     }
 
-    fn insert(&mut self, ns: Namespace, id: &str, entry: Entry, journal: &mut Journal) {
-        let k = key(id);
-        self.maps[ns as usize].insert(k, entry);
-        journal.push(Undo::Inserted(ns, k));
-    }
-
     /// Checks `event` against the ledger so far and, if it may be recorded,
     /// applies it as the next seq. For an unsigned event appended under
     /// every rule; see [`Registry::admit_with`].
@@ -473,9 +467,11 @@ impl Registry {
 
     fn apply(&mut self, seq: u64, event: &Event, actor: EntityIdx, journal: &mut Journal) {
         let entry = event.data.entry(self, actor, journal);
-        let created = event.creates();
-        if let (Some(entry), Some((ns, id))) = (entry, created) {
-            self.insert(ns, id, entry, journal);
+        // Hashed once: the key files the entry and is kept for a void.
+        let created = event.creates().map(|(ns, id)| (ns, key(id)));
+        if let (Some(entry), Some((ns, k))) = (entry, created) {
+            self.maps[ns as usize].insert(k, entry);
+            journal.push(Undo::Inserted(ns, k));
         }
         if let Some(id) = &event.id {
             let k = key(id);
@@ -491,7 +487,7 @@ impl Registry {
             voided: false,
             created: created.map(|(ns, _)| ns),
         });
-        self.created_keys.push(created.map_or(0, |(_, id)| key(id)));
+        self.created_keys.push(created.map_or(0, |(_, k)| k));
         journal.push(Undo::PushedSeq);
     }
 

@@ -146,7 +146,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/targets",
-            summary: "Every target's standing (contract 3.1) and the runs of consecutive misses.",
+            summary: "Every target's standing (format 3.1) and the runs of consecutive misses.",
             access: Access::Read,
             params: SCOPE.to_vec(),
             responses: &READ_ERRORS_OK,
@@ -242,7 +242,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/finding-codes",
-            summary: "Every finding code the views can raise, in order, with its severity (3 serious, 2 significant, 1 minor), labels (en, zh-CN) and format version (beyond the contract: the list the console and reports describe codes from).",
+            summary: "Every finding code the views can raise, in order, with its severity (3 serious, 2 significant, 1 minor), labels (en, zh-CN) and format version (beyond the published format: the list the console and reports describe codes from).",
             access: Access::Read,
             params: vec![],
             responses: &[(200, "{\"codes\": [{\"code\", \"severity\", \"label\": {\"en\", \"zh-CN\"}, \"version\"}]}"), (401, "no valid token")],
@@ -269,7 +269,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/proofs/inclusion",
-            summary: "Inclusion proof of record seq in the tree of size records (contract 1.3).",
+            summary: "Inclusion proof of record seq in the tree of size records (format 1.3).",
             access: Access::Read,
             params: vec![
                 Param {
@@ -312,7 +312,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/entities",
-            summary: "Every registered entity: id, kind, name, parent (beyond the contract: names for the ids the views use).",
+            summary: "Every registered entity: id, kind, name, parent (beyond the published format: names for the ids the views use).",
             access: Access::Read,
             params: SCOPE.to_vec(),
             responses: &READ_ERRORS_OK,
@@ -321,7 +321,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "post",
             path: "/v1/tokens",
-            summary: "Issue a token: {\"entity\", \"roles\": [...]} → {\"id\", \"entity\", \"roles\", \"token\"} (admin; beyond the contract).",
+            summary: "Issue a token: {\"entity\", \"roles\": [...]} → {\"id\", \"entity\", \"roles\", \"token\"} (admin; beyond the published format).",
             access: Access::Admin,
             params: vec![],
             responses: &[
@@ -335,7 +335,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/tokens",
-            summary: "Issued tokens: ids, entities, roles, dates; never the tokens (admin; beyond the contract).",
+            summary: "Issued tokens: ids, entities, roles, dates; never the tokens (admin; beyond the published format).",
             access: Access::Admin,
             params: vec![],
             responses: &[(200, "the tokens"), (401, "no valid token"), (403, "not an admin token")],
@@ -344,7 +344,7 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "delete",
             path: "/v1/tokens/{id}",
-            summary: "Revoke a token by its id (admin; beyond the contract).",
+            summary: "Revoke a token by its id (admin; beyond the published format).",
             access: Access::Admin,
             params: vec![path("id", "string", "The token's id (or the token itself).")],
             responses: &[
