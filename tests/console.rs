@@ -57,12 +57,15 @@ fn chromium() -> Option<PathBuf> {
             return Some(PathBuf::from(p));
         }
     }
-    panic!(
-        "the console tests need a headless Chromium and none was found: \
-         install it with `apt-get install -y chromium` (Debian), or point \
-         $PLEDGER_CHROMIUM at a Chrome/Chromium binary, or set \
-         PLEDGER_SKIP_BROWSER=1 to skip these tests"
-    );
+    let how = "install it with `apt-get install -y chromium` (Debian), or point \
+               $PLEDGER_CHROMIUM at a Chrome/Chromium binary";
+    // CI (which installs Chromium) must run them; on a developer's fresh
+    // machine the README's test command still passes, and says what it skipped.
+    if std::env::var_os("CI").is_some() {
+        panic!("the console tests need a headless Chromium and none was found: {how}");
+    }
+    eprintln!("SKIPPED: the console's browser tests need a headless Chromium and none was found: {how}");
+    None
 }
 
 fn pledger(data: &Path, args: &[&str]) -> String {
