@@ -3,7 +3,7 @@
 //! auditor), disputed by the beneficiary, breached by an auditor, and
 //! waived by the beneficiary or an auditor — never by the promisor alone.
 
-use super::{Actor, Rules};
+use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
 use crate::fields::{data_structs, object_only, word_enum, Currency, Evidence, Text};
 use crate::ids::Id;
@@ -200,9 +200,7 @@ impl Rules for CommitmentMade {
 impl Rules for CommitmentConditionMet {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         if let Entry::Commitment { conditions, .. } =
@@ -226,18 +224,12 @@ impl Rules for CommitmentConditionMet {
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
         reg.only(by, &[promisor(reg, &self.commitment_id)], true)
     }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
-    }
 }
 
 impl Rules for CommitmentFulfilled {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         need_commitment(reg, &self.commitment_id)
@@ -246,18 +238,12 @@ impl Rules for CommitmentFulfilled {
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
         reg.only(by, &[promisor(reg, &self.commitment_id)], true)
     }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
-    }
 }
 
 impl Rules for CommitmentDisputed {
     const AUDITOR_MAY_RECORD: bool = false;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         need_commitment(reg, &self.commitment_id)
@@ -266,18 +252,12 @@ impl Rules for CommitmentDisputed {
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
         reg.only(by, &[beneficiary(reg, &self.commitment_id)], false)
     }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
-    }
 }
 
 impl Rules for CommitmentBreached {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         need_commitment(reg, &self.commitment_id)
@@ -286,18 +266,12 @@ impl Rules for CommitmentBreached {
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
         reg.only(by, &[], true)
     }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
-    }
 }
 
 impl Rules for CommitmentWaived {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         need_commitment(reg, &self.commitment_id)
@@ -306,9 +280,5 @@ impl Rules for CommitmentWaived {
     /// The promisor alone may never let itself off its own promise.
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
         reg.only(by, &[beneficiary(reg, &self.commitment_id)], true)
-    }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
     }
 }

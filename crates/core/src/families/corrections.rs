@@ -4,12 +4,11 @@
 //! an office of it) or an auditor may void; the founding record and voids
 //! themselves cannot be voided.
 
-use super::{Actor, Rules};
+use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
 use crate::event::EventType;
 use crate::fields::{data_structs, Text};
-use crate::ids::Id;
-use crate::registry::{EntityIdx, Entry, Journal, Namespace, Party, Registry};
+use crate::registry::{Party, Registry};
 
 data_structs! {
     EventVoided { seq: u64, reason: Text }
@@ -18,9 +17,9 @@ data_structs! {
 impl Rules for EventVoided {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    // A void creates nothing; the registry undoes what the voided record
+    // created (it remembers it per record).
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         let info = reg.seq_info(self.seq).ok_or_else(|| {
@@ -70,11 +69,5 @@ impl Rules for EventVoided {
             )],
             true,
         )
-    }
-
-    /// A void creates nothing; the registry undoes what the voided record
-    /// created (it remembers it per record).
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
     }
 }

@@ -2,7 +2,7 @@
 //! (`fund.disbursed`) and confirmed (`fund.received`). Money leaves an
 //! account only by its holder; arrival is confirmed only by the receiver.
 
-use super::{Actor, Rules};
+use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
 use crate::fields::{check_period, data_structs, word_enum, Currency, Period, Text};
 use crate::ids::Id;
@@ -136,9 +136,7 @@ impl Rules for FundDisbursed {
 impl Rules for FundReceived {
     const AUDITOR_MAY_RECORD: bool = false;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         reg.need(Namespace::Disbursement, &self.disbursement_id, "data.disbursement_id")
@@ -161,9 +159,5 @@ impl Rules for FundReceived {
             )],
             false,
         )
-    }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
     }
 }

@@ -2,7 +2,7 @@
 //! paid by the setter or the holder of the paying account, clawed back by
 //! the payout's recorder, the setter or an auditor.
 
-use super::{Actor, Rules};
+use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
 use crate::fields::{data_structs, object_only, word_enum, Currency, Evidence, Text};
 use crate::ids::Id;
@@ -135,9 +135,7 @@ impl Rules for IncentivePaid {
 impl Rules for IncentiveClawedBack {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         reg.need(Namespace::Payout, &self.payout_id, "data.payout_id")
@@ -160,9 +158,5 @@ impl Rules for IncentiveClawedBack {
             ],
             true,
         )
-    }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
     }
 }

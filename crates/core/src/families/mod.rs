@@ -23,6 +23,26 @@ pub mod targets;
 
 use registry::EntityKind;
 
+/// The two `Rules` methods of a type that creates no identifier: written
+/// in its `impl` so the choice is stated, not defaulted.
+macro_rules! creates_nothing {
+    () => {
+        fn creates(&self) -> Option<(crate::registry::Namespace, &crate::ids::Id)> {
+            None
+        }
+
+        fn entry(
+            &self,
+            _: &mut crate::registry::Registry,
+            _: crate::registry::EntityIdx,
+            _: &mut crate::registry::Journal,
+        ) -> Option<crate::registry::Entry> {
+            None
+        }
+    };
+}
+pub(crate) use creates_nothing;
+
 /// Who is recording the event being admitted, as the registry knows them.
 pub struct Actor<'a> {
     /// The whole event (its `actor` id names the party in messages).

@@ -2,7 +2,7 @@
 //! assignee, revised only by that assigner (or an auditor), claimed only by
 //! the assignee, and verified by anyone but the assignee.
 
-use super::{Actor, Rules};
+use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
 use crate::fields::{check_period, data_structs, object_only, word_enum, Evidence, Period, Text};
 use crate::ids::Id;
@@ -91,9 +91,7 @@ impl Rules for TargetAssigned {
 impl Rules for TargetRevised {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn shape(&self) -> Result<(), Rejection> {
         if let Some(p) = &self.period {
@@ -125,18 +123,12 @@ impl Rules for TargetRevised {
             true,
         )
     }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
-    }
 }
 
 impl Rules for TargetProgressReported {
     const AUDITOR_MAY_RECORD: bool = false;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         reg.need(Namespace::Target, &self.target_id, "data.target_id")
@@ -154,18 +146,12 @@ impl Rules for TargetProgressReported {
             false,
         )
     }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
-    }
 }
 
 impl Rules for TargetVerified {
     const AUDITOR_MAY_RECORD: bool = true;
 
-    fn creates(&self) -> Option<(Namespace, &Id)> {
-        None
-    }
+    creates_nothing!();
 
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
         reg.need(Namespace::Target, &self.target_id, "data.target_id")
@@ -186,9 +172,5 @@ impl Rules for TargetVerified {
             )),
             _ => Ok(()),
         }
-    }
-
-    fn entry(&self, _: &mut Registry, _: EntityIdx, _: &mut Journal) -> Option<Entry> {
-        None
     }
 }
