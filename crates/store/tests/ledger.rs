@@ -756,3 +756,58 @@ fn a_reopened_sled_ledger_continues_the_same_chain_and_tree() {
         pledger_core::merkle::MemTree::from_record_hashes(&hashes).root()
     );
 }
+
+// ------------------------------------------- format version 1 ledgers --
+
+/// A ledger written before "who may record what" (format 2.3) holds records
+/// those rules now refuse — here a disbursement out of the city's account
+/// recorded by an enterprise. Its records stay as they are: it opens,
+/// verifies and serves; the rules bind what is appended from then on.
+#[test]
+fn a_version_1_ledger_with_records_the_rules_now_refuse_still_opens() {
+    use pledger_core::merkle::Frontier;
+    use pledger_core::record::{jcs, record_body, record_hash};
+    use pledger_store::backend::WriteBatch;
+
+    let mut events = founding();
+
+    // Version 1 accepted this; format 2.3 gives it to the holder only.
+    let mut stolen = disbursement("d-v1", "treasury", "acme-acct", "5000000");
+    stolen["actor"] = json!("acme");
+    events.push(stolen.clone());
+
+    let backend = mem();
+    let mut frontier = Frontier::new();
+    let mut batch = WriteBatch::default();
+    let mut prev = ZERO_HASH;
+    for (seq, e) in events.iter().enumerate() {
+        let body = record_body(seq as u64, "2026-01-01T00:00:00.000Z", &prev, &jcs(e).expect("jcs"));
+        let hash = record_hash(&body);
+        batch.nodes.extend(frontier.push(&hash));
+        batch
+            .records
+            .push(pledger_store::StoredRecord::new(seq as u64, &hash, &body));
+        prev = hash;
+    }
+    let len = events.len() as u64;
+    batch.head = Some(Head { len, hash: prev });
+    backend.write(batch).expect("write");
+
+    // Today's rules would refuse the disbursement...
+    let fresh = open(mem());
+    fresh
+        .append(preps(events[..events.len() - 1].iter().cloned()))
+        .expect("the rest is valid");
+    let r = rejected(fresh.append(vec![prep(stolen)]));
+    assert_eq!(r.code, "not_permitted", "{r}");
+
+    // ...but the ledger that recorded it under version 1 opens and verifies.
+    let ledger = open(backend.clone());
+    assert_eq!(ledger.head().len, len);
+    verified(backend.as_ref());
+    // And from now on the rules hold.
+    let mut again = disbursement("d-v2", "treasury", "acme-acct", "1");
+    again["actor"] = json!("acme");
+    let r = rejected(ledger.append(vec![prep(again)]));
+    assert_eq!(r.code, "not_permitted", "{r}");
+}
