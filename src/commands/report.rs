@@ -220,22 +220,27 @@ fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Fo
         at_seq: Some(from),
         ..scope
     };
-    let before = if scope.as_of.is_some() {
-        pledger_views::load(backend.as_ref(), len, at_position)?
-    } else {
+    let backend = backend.as_ref();
+    let load_before = || -> Result<Facts, Failure> {
+        if scope.as_of.is_some() {
+            return Ok(pledger_views::load(backend, len, at_position)?);
+        }
         let path = data.join(pledger_views::load::POSITION_FILE_NAME);
-        let (facts, used) = pledger_views::load_position(backend.as_ref(), len, from, &path, &snapshot_path(data))?;
+        let (facts, used) = pledger_views::load_position(backend, len, from, &path, &snapshot_path(data))?;
         if matches!(used.refreshed, Some(Err(_))) {
             eprintln!("pledger: note: {used}");
         }
-        facts
+        Ok(facts)
     };
-    let after = load_facts(data, backend.as_ref(), len, scope)?;
+    // The replay to the position and the load of today's facts overlap:
+    // one is mostly a sequential filing, the other a snapshot's decoding.
+    let (before, after) = rayon::join(load_before, || load_facts(data, backend, len, scope));
+    let (before, after) = (before?, after?);
     let (before, after) = rayon::join(
         || pledger_views::findings::all_with(&before, now, calendar),
         || pledger_views::findings::all_with(&after, now, calendar),
     );
-    let changes = pledger_views::changes::changes(backend.as_ref(), len, from, &before, &after)?;
+    let changes = pledger_views::changes::changes(backend, len, from, &before, &after)?;
     if format == Format::Json {
         return print_json(scope, now, &changes);
     }

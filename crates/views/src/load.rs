@@ -219,7 +219,8 @@ pub fn load_position(
     let (facts, source, last) = start_and_replay(backend, len, end, &[path, views])?;
     let exact = matches!(source, CacheSource::Snapshot { tail: 0, .. });
     let refreshed = match last {
-        Some(hash) if !exact => Some(snapshot::write(path, &facts, end, &hash).map_err(|e| e.to_string())),
+        // Asked for at once: the answer does not wait for the disk.
+        Some(hash) if !exact => Some(snapshot::write_unsynced(path, &facts, end, &hash).map_err(|e| e.to_string())),
         _ => None,
     };
     Ok((facts, CacheUse { source, refreshed }))

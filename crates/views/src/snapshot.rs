@@ -189,11 +189,24 @@ pub(crate) fn peek(path: &Path) -> Result<(u64, Hash), SnapshotError> {
 /// unscoped (built with `as_of = None`) from records `0..len`, the last of
 /// which has `hash`.
 pub fn write(path: &Path, facts: &Facts, len: u64, hash: &Hash) -> Result<u64, SnapshotError> {
+    write_as(path, facts, len, hash, true)
+}
+
+/// As [`write`], without waiting for the disk: for a cache whose loss
+/// costs only a rebuild (a torn or stale file is refused when read, as
+/// every snapshot is), written on a path where the wait would be felt.
+pub fn write_unsynced(path: &Path, facts: &Facts, len: u64, hash: &Hash) -> Result<u64, SnapshotError> {
+    write_as(path, facts, len, hash, false)
+}
+
+fn write_as(path: &Path, facts: &Facts, len: u64, hash: &Hash, sync: bool) -> Result<u64, SnapshotError> {
     let tmp = temp_path(path);
     let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         let size = encode_to(&mut f, facts, len, hash)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)?;
         Ok::<_, std::io::Error>(size)
     })();
@@ -207,7 +220,7 @@ pub fn write(path: &Path, facts: &Facts, len: u64, hash: &Hash) -> Result<u64, S
     // Make the rename itself durable; a directory cannot be opened for
     // this outside Unix, and losing a cache on a crash costs a rebuild.
     #[cfg(unix)]
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = path.parent().filter(|d| sync && !d.as_os_str().is_empty()) {
         std::fs::File::open(dir)?.sync_all()?;
     }
     Ok(size)
