@@ -330,6 +330,33 @@ fn report_changes_names_the_record_that_resolved_a_finding() {
     assert_eq!(r.status, 400, "from_seq is required: {}", r.body);
     let r = get(&a, &s.url("/v1/findings/changes?from_seq=99999999"), Some(&tok));
     assert_eq!(r.status, 400, "{}", r.body);
+    let (code, log) = s.stop();
+    assert_eq!(code, Some(0), "{log}");
+
+    // Voiding the waiver raises the finding again, and the void — whose
+    // own data holds only a seq — is named for what it voided.
+    let void = ev(
+        "event.voided",
+        "ent-hs-boya",
+        "2011-05-02",
+        json!({"seq": head, "reason": "entered in error"}),
+    );
+    let mut c = common::cmd();
+    c.arg("--data").arg(&dir).args(["append", "-"]);
+    common::run_cmd(c, Some(void.to_string().as_bytes())).expect(0);
+    let out = cli(
+        &dir,
+        &["report", "changes", "--from-seq", &head.to_string(), "--format", "json"],
+    );
+    let changes: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    let raised = changes["raised"].as_array().expect("raised list");
+    let again = raised
+        .iter()
+        .find(|f| f["code"] == "commitment_overdue")
+        .unwrap_or_else(|| panic!("the overdue finding is raised again: {changes}"));
+    assert_eq!(again["changed_by"][0]["seq"], head + 1, "{again}");
+    assert_eq!(again["changed_by"][0]["type"], "event.voided", "{again}");
+
     // Bad input on the command line.
     assert_eq!(cli(&dir, &["report", "changes"]).code, Some(2));
     assert_eq!(
@@ -370,4 +397,72 @@ fn a_voided_account_cannot_be_reopened_by_another_holder() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("not_permitted"), "{}", r.stderr);
     append(open("ent-huaxin", "ent-huaxin")).expect(0);
+}
+
+#[test]
+fn a_token_does_not_come_back_when_its_voided_entity_is_registered_again() {
+    let l = Ledger::uninit();
+    let dir = l.tmp.path().join("demo");
+    demo(&dir);
+    let city = token(&dir, "changde-gov", "recorder");
+    let old = token(&dir, "ent-huaxin", "recorder");
+    let s = Server::start_env(&dir, &[], &[("PLEDGER_TODAY", TODAY)]);
+    let a = agent();
+    let (seq, registrar) = registration(&s, &a, &city, "ent-huaxin");
+    let registrar_token = token(&dir, &registrar, "recorder");
+    let post_as = |tok: &str, e: Value| post(&a, &s.url("/v1/events"), Some(tok), &e.to_string());
+    let r = post_as(
+        &registrar_token,
+        ev(
+            "event.voided",
+            &registrar,
+            "2011-01-01",
+            json!({"seq": seq, "reason": "registered in error"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    // Nobody but the finance bureau (or above it) may make it an office of
+    // the bureau, which holds the city treasury...
+    let office = ev(
+        "entity.registered",
+        &registrar,
+        "2011-01-02",
+        json!({"entity_id": "ent-huaxin", "kind": "department", "name": "华鑫", "parent": "city-finance"}),
+    );
+    let r = post_as(&registrar_token, office);
+    assert_eq!((r.status, r.code().as_str()), (422, "not_permitted"), "{}", r.body);
+    // ...but its registrar may register the id again.
+    let again = ev(
+        "entity.registered",
+        &registrar,
+        "2011-01-02",
+        json!({"entity_id": "ent-huaxin", "kind": "enterprise", "name": "华鑫"}),
+    );
+    let r = post_as(&registrar_token, again);
+    assert_eq!(r.status, 201, "{}", r.body);
+    // The old token stays dead: it was issued for the voided registration.
+    let steal = ev(
+        "fund.disbursed",
+        "ent-huaxin",
+        "2011-01-03",
+        json!({"disbursement_id": "steal-2", "from_account": "city-treasury", "to_account": "acct-ent-huaxin",
+               "amount": "1000000", "purpose": "self"}),
+    );
+    let r = post_as(&old, steal.clone());
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert_eq!(get(&a, &s.url("/v1/findings"), Some(&old)).status, 401);
+    // A token issued for the new registration works (through the admin route,
+    // which binds it to the registration in force).
+    let admin = token(&dir, "changde-gov", "admin");
+    let r = post(
+        &a,
+        &s.url("/v1/tokens"),
+        Some(&admin),
+        &json!({"entity": "ent-huaxin", "roles": ["reader"]}).to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let fresh = r.json()["token"].as_str().unwrap_or_default().to_string();
+    assert_eq!(get(&a, &s.url("/v1/findings"), Some(&fresh)).status, 200);
+    let (code, log) = s.stop();
+    assert_eq!(code, Some(0), "{log}");
 }

@@ -49,6 +49,7 @@ pub fn run(data: &Path, format: Format, serve_on: Option<String>) -> Result<(), 
             "changde-gov",
             &[pledger_server::tokens::Role::Recorder],
             &pledger_core::when::recorded_at_text(time::OffsetDateTime::now_utc()),
+            None,
         )
         .map_err(|e| Failure::Input(e.to_string()))?;
     println!();

@@ -40,9 +40,9 @@ pub fn run(data: &Path, command: TokenCommand, format: Format) -> Result<(), Fai
                 .map(|r| Role::parse(r.trim()))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| Failure::Input(e.to_string()))?;
-            check_entity(data, &entity, &roles)?;
+            let registration = check_entity(data, &entity, &roles)?;
             let issued = store
-                .add(&entity, &roles, &now())
+                .add(&entity, &roles, &now(), registration)
                 .map_err(|e| Failure::Input(e.to_string()))?;
             let roles: Vec<&str> = issued.entry.roles.iter().map(|r| r.as_str()).collect();
             if format == Format::Json {
@@ -107,24 +107,27 @@ pub fn run(data: &Path, command: TokenCommand, format: Format) -> Result<(), Fai
 /// server holds the log the check is left to the server, which refuses an
 /// append whose actor is not the token's entity and honours the auditor
 /// role only for an entity of kind auditor.
-fn check_entity(data: &Path, entity: &str, roles: &[Role]) -> Result<(), Failure> {
+/// Checks the entity and returns the seq of its registration in force,
+/// which the token is bound to (`None` when it cannot be read now: the
+/// token then works only while the entity's first registration does).
+fn check_entity(data: &Path, entity: &str, roles: &[Role]) -> Result<Option<u64>, Failure> {
     let Ok((_dir, backend)) = crate::commands::open_backend(data) else {
-        eprintln!("pledger: the ledger is in use (a server is running?); {entity:?} is checked when the token is used");
-        return Ok(());
+        eprintln!("pledger: the ledger is in use (a server is running?); {entity:?} is checked when the token is used, and the token works only while the entity's first registration is in force");
+        return Ok(None);
     };
     let len = pledger_store::LogBackend::head(backend.as_ref())?.len;
     if len == 0 {
         // The founding record is appended with a token of the entity it registers.
-        return Ok(());
+        return Ok(None);
     }
     // The same facts the server checks a token's entity against (through
     // the views snapshot, so this does not replay the whole log).
     let facts = crate::commands::report::load_facts(data, backend.as_ref(), len, pledger_views::Scope::default())?;
-    let Some(kind) = facts
+    let Some((kind, registration)) = facts
         .entities
         .get(entity)
         .filter(|e| facts.live(e.at.seq))
-        .map(|e| e.data.kind)
+        .map(|e| (e.data.kind, e.at.seq))
     else {
         return Err(Failure::Input(format!(
             "{entity:?} is not a registered entity; register it (entity.registered) before issuing it a token"
@@ -136,5 +139,5 @@ fn check_entity(data: &Path, entity: &str, roles: &[Role]) -> Result<(), Failure
             kind.as_str()
         )));
     }
-    Ok(())
+    Ok(Some(registration))
 }

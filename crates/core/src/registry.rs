@@ -144,6 +144,7 @@ enum Undo {
     Freed(Namespace, Key, Option<EntityIdx>),
     PushedSeq,
     PushedEntity,
+    Registration(EntityIdx, u64),
     Voided(u64),
 }
 
@@ -198,6 +199,16 @@ impl Journal {
     }
 }
 
+/// An entity's live registration (see [`Registry::entity_registration`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registration {
+    pub kind: EntityKind,
+    /// The seq of the `entity.registered` record in force.
+    pub seq: u64,
+    /// No earlier registration of this id was voided.
+    pub first: bool,
+}
+
 /// Where an admitted event comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -220,6 +231,10 @@ pub struct Registry {
     /// entity registered again after a void is the same party, so the
     /// holder, assignee and beneficiary checks still recognise it.
     entity_index: HashMap<Box<str>, EntityIdx>,
+    /// Per entity index, the seq of its live registration (`u64::MAX`
+    /// while none): a token is bound to one registration, so a voided
+    /// entity registered again does not revive its old tokens.
+    registration_seqs: Vec<u64>,
     seqs: Vec<SeqInfo>,
     /// Per record, the key of the identifier it created (meaningful where
     /// its `SeqInfo::created` is set): 16 bytes a record, instead of the
@@ -278,11 +293,23 @@ impl Registry {
         }
     }
 
-    /// Every registered entity whose registration is not voided, with its kind.
-    pub fn live_entities(&self) -> impl Iterator<Item = (&str, EntityKind)> {
+    /// The live registration of an entity: its kind, the seq that
+    /// registered it, and whether it is the id's first (never voided).
+    pub fn entity_registration(&self, id: &str) -> Option<Registration> {
+        let kind = self.entity_kind(id)?;
+        let idx = *self.entity_index.get(id)?;
+        Some(Registration {
+            kind,
+            seq: *self.registration_seqs.get(idx as usize)?,
+            first: !self.freed.contains_key(&(Namespace::Entity, key(id))),
+        })
+    }
+
+    /// Every registered entity whose registration is not voided.
+    pub fn live_entities(&self) -> impl Iterator<Item = (&str, Registration)> {
         self.entity_ids
             .iter()
-            .filter_map(|id| self.entity_kind(id).map(|kind| (&**id, kind)))
+            .filter_map(|id| self.entity_registration(id).map(|r| (&**id, r)))
     }
 
     /// The entity's registered Ed25519 key, if it gave one.
@@ -460,6 +487,7 @@ impl Registry {
         if idx as usize == self.entity_ids.len() {
             self.entity_ids.push(id.into());
             self.entity_index.insert(id.into(), idx);
+            self.registration_seqs.push(u64::MAX);
             journal.push(Undo::PushedEntity);
         }
         idx
@@ -477,6 +505,13 @@ impl Registry {
             let k = key(id);
             self.event_ids.insert(k, seq);
             journal.push(Undo::InsertedEventId(k));
+        }
+        if let EventData::EntityRegistered(d) = &event.data {
+            let idx = self.index_for(&d.entity_id);
+            if let Some(s) = self.registration_seqs.get_mut(idx as usize) {
+                journal.push(Undo::Registration(idx, *s));
+                *s = seq;
+            }
         }
         if let EventData::EventVoided(d) = &event.data {
             self.undo_creation(d.seq, journal);
@@ -539,6 +574,12 @@ impl Registry {
                 Undo::PushedEntity => {
                     if let Some(id) = self.entity_ids.pop() {
                         self.entity_index.remove(&id);
+                    }
+                    self.registration_seqs.pop();
+                }
+                Undo::Registration(idx, before) => {
+                    if let Some(s) = self.registration_seqs.get_mut(idx as usize) {
+                        *s = before;
                     }
                 }
                 Undo::Voided(seq) => {

@@ -20,6 +20,8 @@ use std::time::SystemTime;
 pub struct Principal {
     pub entity: String,
     pub roles: Vec<Role>,
+    /// The registration of the entity the token was issued for, if known.
+    pub registration: Option<u64>,
     /// The token's public id (for logs; never the token).
     pub token_id: String,
 }
@@ -88,6 +90,7 @@ impl Tokens {
             c.by_hash.get(&hash).map(|t| Principal {
                 entity: t.entity.clone(),
                 roles: t.roles.clone(),
+                registration: t.registration,
                 token_id: t.id.clone(),
             })
         }))
@@ -121,21 +124,30 @@ fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Principal>, ApiErro
         ApiError::internal(format!("tokens cannot be checked: {e}"))
     })?;
     match principal {
-        Some(p) if registered(state, &p.entity)? => Ok(Some(p)),
+        Some(p) if registered(state, &p) => Ok(Some(p)),
         Some(p) => Err(ApiError::unauthorized(format!(
-            "this token belongs to {:?}, which is not a registered entity of this ledger (never registered, or its registration was voided)",
+            "this token belongs to {:?}, whose registration it was issued for is not in force (never registered, voided, or voided and registered again: a new registration needs a new token)",
             p.entity
         ))),
         None => Err(ApiError::unauthorized("this token is not valid (unknown or revoked)")),
     }
 }
 
-/// Is `entity` registered (and not voided)? The ledger's registry answers
-/// as of the committed head, so a voided entity's token fails from the
-/// next request on. An empty ledger accepts any entity: the founding
-/// record is appended with a token of the entity it registers.
-fn registered(state: &AppState, entity: &str) -> Result<bool, ApiError> {
-    Ok(state.ledger().is_empty() || state.ledger().entity_kind(entity).is_some())
+/// Is the token's entity registered, by the registration it was issued
+/// for? The ledger's registry answers as of the committed head, so a voided
+/// entity's token fails from the next request on, and stays dead if the id
+/// is registered again (the new registration needs a new token). An empty
+/// ledger accepts any entity: the founding record is appended with a token
+/// of the entity it registers.
+fn registered(state: &AppState, p: &Principal) -> bool {
+    if state.ledger().is_empty() {
+        return true;
+    }
+    match (state.ledger().entity_registration(&p.entity), p.registration) {
+        (Some(now), Some(issued_for)) => now.seq == issued_for,
+        (Some(now), None) => now.first,
+        (None, _) => false,
+    }
 }
 
 /// A caller with a valid token (any role).

@@ -62,6 +62,12 @@ pub struct TokenEntry {
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
+    /// The seq of the entity's registration the token was issued for: the
+    /// token works only while that registration is the one in force. A
+    /// token without it (issued while the ledger was in use, or before
+    /// this was kept) works only while the entity's first registration is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -169,7 +175,13 @@ impl TokenStore {
     }
 
     /// Issues a token for `entity` with `roles`.
-    pub fn add(&self, entity: &str, roles: &[Role], now: &str) -> Result<Issued, TokenError> {
+    pub fn add(
+        &self,
+        entity: &str,
+        roles: &[Role],
+        now: &str,
+        registration: Option<u64>,
+    ) -> Result<Issued, TokenError> {
         if roles.is_empty() {
             return Err(TokenError::Invalid("give at least one --role".into()));
         }
@@ -187,6 +199,7 @@ impl TokenStore {
             roles,
             created_at: now.to_string(),
             revoked_at: None,
+            registration,
         };
         let mut tokens = self.load()?;
         tokens.push(entry.clone());
@@ -220,7 +233,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = TokenStore::new(dir.path());
         let issued = store
-            .add("city-finance", &[Role::Recorder], "2026-11-27T00:00:00Z")
+            .add("city-finance", &[Role::Recorder], "2026-11-27T00:00:00Z", None)
             .unwrap();
         let text = std::fs::read_to_string(store.path()).unwrap();
         assert!(!text.contains(&issued.token), "the token itself must not be stored");
@@ -235,7 +248,9 @@ mod tests {
     fn a_token_can_be_revoked_by_its_id() {
         let dir = tempfile::tempdir().unwrap();
         let store = TokenStore::new(dir.path());
-        let issued = store.add("audit-office", &[Role::Auditor, Role::Reader], "t").unwrap();
+        let issued = store
+            .add("audit-office", &[Role::Auditor, Role::Reader], "t", None)
+            .unwrap();
         store.revoke(&issued.entry.id, "t2").unwrap();
         assert!(store.load().unwrap()[0].revoked_at.is_some());
     }

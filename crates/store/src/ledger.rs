@@ -17,7 +17,7 @@ use crate::error::{AppendError, StoreError};
 use pledger_core::event::EntityKind;
 use pledger_core::merkle::Frontier;
 use pledger_core::record::{jcs, record_body, record_hash, RecordHeader, ZERO_HASH};
-use pledger_core::registry::{Journal, Origin};
+use pledger_core::registry::{Journal, Origin, Registration};
 use pledger_core::signature::{self, SignedPart};
 use pledger_core::{Event, Hash, Registry, Rejection, RejectionKind};
 use rayon::prelude::*;
@@ -145,7 +145,7 @@ const MAX_GROUP_EVENTS: usize = 8192;
 /// committed head: what a token's entity is checked against. Kept by the
 /// writer thread, which knows the moment a registration or its void is
 /// durable, so a voided entity's token fails from the next request on.
-type Directory = Arc<RwLock<HashMap<Box<str>, EntityKind>>>;
+type Directory = Arc<RwLock<HashMap<Box<str>, Registration>>>;
 
 pub struct Ledger {
     backend: Arc<dyn LogBackend>,
@@ -182,7 +182,7 @@ impl Ledger {
         }
         let registry = rebuild_registry(backend.as_ref(), head.len)?;
         let directory: Directory = Arc::new(RwLock::new(
-            registry.live_entities().map(|(id, kind)| (id.into(), kind)).collect(),
+            registry.live_entities().map(|(id, r)| (id.into(), r)).collect(),
         ));
         let frontier = restore_frontier(backend.as_ref(), head.len)?;
         let committed = Arc::new(AtomicU64::new(head.len));
@@ -219,6 +219,12 @@ impl Ledger {
     /// The kind of a registered entity whose registration is not voided,
     /// as of the committed head; `None` for any other id.
     pub fn entity_kind(&self, id: &str) -> Option<EntityKind> {
+        self.entity_registration(id).map(|r| r.kind)
+    }
+
+    /// The live registration of an entity as of the committed head: the
+    /// registration a token must have been issued for.
+    pub fn entity_registration(&self, id: &str) -> Option<Registration> {
         self.directory.read().ok().and_then(|d| d.get(id).copied())
     }
 
@@ -631,8 +637,8 @@ impl Writer {
         if !p.touched.is_empty() {
             if let Ok(mut d) = self.directory.write() {
                 for id in p.touched.drain(..) {
-                    match self.registry.entity_kind(&id) {
-                        Some(kind) => d.insert(id, kind),
+                    match self.registry.entity_registration(&id) {
+                        Some(r) => d.insert(id, r),
                         None => d.remove(&id),
                     };
                 }
@@ -737,7 +743,7 @@ impl Writer {
                         )
                     } else {
                         format!(
-                            "id {:?} was already used by record {first} for a different event; use a new id, or void record {first} first if it was a mistake",
+                            "id {:?} was already used by record {first} for a different event; give this event a new id (an id stays taken even when its record is voided)",
                             id.as_str()
                         )
                     };

@@ -2,16 +2,15 @@
 //!
 //! An auditor keeps the log position of the last audit, `from_seq` N. The
 //! findings at `at_seq = N` and the findings now are both judged at the
-//! same date, so a difference comes from records after N (or, for findings
-//! that depend on time such as an overdue commitment, from the date alone).
+//! same date, so every difference comes from records after N.
 //!
 //! A finding is the same finding at both positions when its code, its
 //! subjects and the date it arose are the same; the sentence and the list
 //! of records may grow (a second overdraft on an overdrawn account is not
 //! a new finding). Each changed finding lists the records after N that
 //! made the difference: those among its own records, those that void one
-//! of its records, and the latest [`MAX_NAMING`] that name one of its
-//! subjects (a revision of its target, a waiver or fulfilment of its
+//! of its records, and the latest [`MAX_NAMING`] whose data — or, for a
+//! void, the voided record's data — names one of its subjects (a revision of its target, a waiver or fulfilment of its
 //! commitment, a receipt of its disbursement). Records are read as text
 //! (their strings matched against the subjects), and only the kept ones are
 //! parsed, so a long tail costs one pass and bounded memory.
@@ -64,10 +63,22 @@ fn identity(f: &Finding) -> Identity<'_> {
 }
 
 /// Splits two lists of findings into those only in `before` (resolved) and
-/// those only in `after` (raised), counting duplicates.
+/// those only in `after` (raised), counting duplicates. Findings pair first
+/// by code, subjects and date; those left pair by code and subjects, so a
+/// finding whose date moved (a clawback re-dated by a later verification)
+/// is the same finding, not one resolved and one raised.
 pub fn diff(before: &[Finding], after: &[Finding]) -> (Vec<Finding>, Vec<Finding>) {
-    let only = |xs: &[Finding], ys: &[Finding]| {
-        let mut left: HashMap<Identity<'_>, usize> = HashMap::new();
+    let (resolved, raised) = diff_by(before, after, identity);
+    diff_by(&resolved, &raised, |f| (f.code, f.subjects.as_slice()))
+}
+
+fn diff_by<'a, K: std::hash::Hash + Eq>(
+    before: &'a [Finding],
+    after: &'a [Finding],
+    identity: impl Fn(&'a Finding) -> K,
+) -> (Vec<Finding>, Vec<Finding>) {
+    let only = |xs: &'a [Finding], ys: &'a [Finding]| {
+        let mut left: HashMap<K, usize> = HashMap::new();
         for y in ys {
             *left.entry(identity(y)).or_default() += 1;
         }
@@ -118,6 +129,16 @@ fn strings(text: &str) -> impl Iterator<Item = &str> {
         }
         None
     })
+}
+
+/// The `data` object of an event's text, read without building a tree.
+fn data_of(text: &str) -> Option<&str> {
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        data: &'a serde_json::value::RawValue,
+    }
+    serde_json::from_str::<Envelope>(text).ok().map(|e| e.data.get())
 }
 
 /// The seq a void record voids, if `text` is one.
@@ -222,7 +243,19 @@ fn attribute(backend: &dyn LogBackend, from: u64, to: u64, changed: &mut [Change
                             seen.direct.push((i, r.seq));
                         }
                     }
-                    let mut named: Vec<usize> = strings(text).filter_map(|s| subject_index.get(s).copied()).collect();
+                    // What the record's data names; a void names what the
+                    // record it voids named (its own data holds only a seq).
+                    let voided = match voided_seq(text) {
+                        Some(q) => backend.get(q)?,
+                        None => None,
+                    };
+                    let voided_text = voided.as_ref().and_then(|v| event_text(v.body()));
+                    let mut named: Vec<usize> = std::iter::once(text)
+                        .chain(voided_text)
+                        .filter_map(data_of)
+                        .flat_map(strings)
+                        .filter_map(|s| subject_index.get(s).copied())
+                        .collect();
                     named.sort_unstable();
                     named.dedup();
                     seen.naming.extend(named.into_iter().map(|s| (s, r.seq)));
@@ -308,13 +341,20 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_whose_date_moved_is_the_same_finding() {
+        let before = vec![f(FindingCode::ClawbackDue, "c1", "2010-03-15", &[3])];
+        let after = vec![f(FindingCode::ClawbackDue, "c1", "2011-06-02", &[3, 9])];
+        assert_eq!(diff(&before, &after), (vec![], vec![]));
+    }
+
+    #[test]
     fn gone_is_resolved_and_new_is_raised_counting_duplicates() {
         let x = f(FindingCode::CommitmentOverdue, "c1", "2026-02-01", &[1]);
         let y = f(FindingCode::Overdraft, "a", "2026-03-01", &[4]);
         let before = vec![x.clone(), x.clone(), y.clone()];
-        let after = vec![x.clone(), f(FindingCode::Overdraft, "a", "2026-04-01", &[7])];
+        let after = vec![x.clone(), f(FindingCode::Overdraft, "b", "2026-04-01", &[7])];
         let (resolved, raised) = diff(&before, &after);
         assert_eq!(resolved, vec![x, y]);
-        assert_eq!(raised, vec![f(FindingCode::Overdraft, "a", "2026-04-01", &[7])]);
+        assert_eq!(raised, vec![f(FindingCode::Overdraft, "b", "2026-04-01", &[7])]);
     }
 }

@@ -5,6 +5,7 @@
 
 use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
+use crate::families::registry::EntityKind;
 use crate::fields::{data_structs, object_only, word_enum, Currency, Evidence, Text};
 use crate::ids::Id;
 use crate::money::Amount;
@@ -277,8 +278,21 @@ impl Rules for CommitmentWaived {
         need_commitment(reg, &self.commitment_id)
     }
 
-    /// The promisor alone may never let itself off its own promise.
+    /// The promisor alone may never let itself off its own promise — not
+    /// even when it named itself, or an office of its own, the beneficiary.
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
+        let own_promise = parties(reg, &self.commitment_id).is_some_and(|(p, _)| reg.acts_for(by.idx, p));
+        if own_promise && by.kind != EntityKind::Auditor {
+            return Err(Rejection::new(
+                RejectionKind::NotPermitted,
+                "actor",
+                format!(
+                    "{:?} made commitment {:?} and cannot waive its own promise, even as its beneficiary; a waiver comes from a beneficiary that is not the promisor, or an auditor",
+                    by.event.actor.as_str(),
+                    self.commitment_id.as_str()
+                ),
+            ));
+        }
         reg.only(by, &[beneficiary(reg, &self.commitment_id)], true)
     }
 }

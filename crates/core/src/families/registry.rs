@@ -78,8 +78,31 @@ impl Rules for EntityRegistered {
         Ok(())
     }
 
-    fn permitted(&self, _: &Registry, _: &Actor) -> Result<(), Rejection> {
-        Ok(())
+    /// Anyone may register an entity; but a `department` placed under a
+    /// `parent` is an office that acts for it (format 2.3), so only that
+    /// parent, an office of it, a party above it, or an auditor may
+    /// register one: nobody gives itself authority by declaring an office
+    /// of someone else.
+    fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
+        if self.kind != EntityKind::Department {
+            return Ok(());
+        }
+        let Some(parent) = self.parent.as_ref().and_then(|p| reg.entity_index_of(p)) else {
+            return Ok(());
+        };
+        if by.kind == EntityKind::Auditor || reg.acts_for(by.idx, parent) || reg.at_or_below(parent, by.idx) {
+            return Ok(());
+        }
+        Err(Rejection::new(
+            RejectionKind::NotPermitted,
+            "actor",
+            format!(
+                "a department placed under {:?} acts for it, so it may be registered only by {:?}, an office of it, a party above it, or an auditor; {:?} is none of these",
+                self.parent.as_deref().unwrap_or_default(),
+                self.parent.as_deref().unwrap_or_default(),
+                by.event.actor.as_str()
+            ),
+        ))
     }
 
     fn entry(&self, reg: &mut Registry, _: EntityIdx, journal: &mut Journal) -> Option<Entry> {

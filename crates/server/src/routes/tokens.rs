@@ -78,7 +78,7 @@ pub async fn issue(
         .collect::<Result<Vec<_>, _>>()
         .map_err(token_error)?;
     // The registry as of the committed head decides, as for every request.
-    let Some(kind) = state.ledger().entity_kind(&req.entity) else {
+    let Some(registration) = state.ledger().entity_registration(&req.entity) else {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_reference",
@@ -89,6 +89,7 @@ pub async fn issue(
         )
         .field("entity"));
     };
+    let kind = registration.kind;
     if roles.contains(&Role::Auditor) && kind != EntityKind::Auditor {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -102,7 +103,7 @@ pub async fn issue(
         .field("roles"));
     }
     let store = state.tokens().store().clone();
-    let issued = tokio::task::spawn_blocking(move || store.add(&req.entity, &roles, &now()))
+    let issued = tokio::task::spawn_blocking(move || store.add(&req.entity, &roles, &now(), Some(registration.seq)))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(token_error)?;
