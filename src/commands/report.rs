@@ -16,6 +16,8 @@ pub enum View {
     Funds,
     Commitments,
     Incentives,
+    /// Yearly tasks judged and ranked (format 3.7).
+    Assessment,
     Findings,
     /// Findings raised and resolved since `--from-seq N` (format 3.9).
     Changes,
@@ -167,6 +169,18 @@ pub fn run(
             if format == Format::Table {
                 println!();
                 print_rows(&r.payouts, format, Some("payouts"))?;
+            }
+        }
+        View::Assessment => {
+            let r = pledger_views::assessment::report(&facts, now);
+            if format == Format::Json {
+                return print_json(scope, now, &r);
+            }
+            print_rows(&r.tasks, format, None)?;
+            let runs: Vec<_> = r.runs.iter().filter(|x| x.consecutive_failed > 0).cloned().collect();
+            if format == Format::Table && !runs.is_empty() {
+                println!();
+                print_rows(&runs, format, Some("failed tasks in a row"))?;
             }
         }
         View::Findings => {

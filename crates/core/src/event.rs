@@ -20,6 +20,7 @@ use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use crate::families::assessment::*;
 pub use crate::families::commitments::*;
 pub use crate::families::corrections::*;
 pub use crate::families::funds::*;
@@ -115,6 +116,8 @@ events! {
     incentives::IncentiveSchemeSet => "incentive.scheme_set",
     incentives::IncentivePaid => "incentive.paid",
     incentives::IncentiveClawedBack => "incentive.clawed_back",
+    assessment::AssessmentTaskSet => "assessment.task_set",
+    assessment::SanctionImposed => "sanction.imposed",
     corrections::EventVoided => "event.voided",
 }
 
@@ -137,12 +140,7 @@ pub struct Event {
 
 /// Event types of format version 2 not recorded by this release: refused
 /// as `unknown_type`, with a message that says so.
-const PLANNED_TYPES: &[&str] = &[
-    "assessment.task_set",
-    "sanction.imposed",
-    "project.signed",
-    "project.stage_reported",
-];
+const PLANNED_TYPES: &[&str] = &["project.signed", "project.stage_reported"];
 
 /// Fields of the envelope, contract 1.1. `signature` is reserved for
 /// events signed by an entity that registered a public key.
@@ -387,7 +385,7 @@ mod tests {
         for t in EventType::ALL {
             assert_eq!(EventType::from_name(t.as_str()), Some(*t));
         }
-        assert_eq!(EventType::ALL.len(), 19);
+        assert_eq!(EventType::ALL.len(), 21);
     }
 
     #[test]

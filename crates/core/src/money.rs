@@ -210,6 +210,37 @@ impl<'de> Deserialize<'de> for Percent {
     }
 }
 
+/// Points of a yearly task (an item's weight, a pass score): exact
+/// decimal, written as a string or a number (the format says "decimal"
+/// without fixing the JSON type, and `30` is how a form would write it).
+/// Its sign is judged by the event's rules, which name the field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Points(pub Decimal);
+
+impl fmt::Display for Points {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl serde::Serialize for Points {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let text = match &v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return Err(de::Error::custom("points are a number or decimal string, e.g. \"30\"")),
+        };
+        Quantity::parse(&text).map(|q| Points(q.0)).map_err(de::Error::custom)
+    }
+}
+
 /// Reads a JSON string and nothing else, with a message that says so when a
 /// client sent a number: money as a JSON number is the commonest mistake.
 pub(crate) fn string_only<'de, D: Deserializer<'de>>(d: D, what: &'static str) -> Result<String, D::Error> {

@@ -33,12 +33,14 @@ pub enum Namespace {
     Commitment,
     Scheme,
     Payout,
+    Task,
+    Sanction,
     /// The client key `id` of the event itself.
     Event,
 }
 
 impl Namespace {
-    const COUNT: usize = 9;
+    const COUNT: usize = 11;
 
     fn noun(self) -> &'static str {
         match self {
@@ -50,6 +52,8 @@ impl Namespace {
             Namespace::Commitment => "commitment",
             Namespace::Scheme => "incentive scheme",
             Namespace::Payout => "payout",
+            Namespace::Task => "task",
+            Namespace::Sanction => "sanction",
             Namespace::Event => "event",
         }
     }
@@ -64,6 +68,8 @@ impl Namespace {
             Namespace::Commitment => "record it with commitment.made first",
             Namespace::Scheme => "set it with incentive.scheme_set first",
             Namespace::Payout => "record it with incentive.paid first",
+            Namespace::Task => "set it with assessment.task_set first",
+            Namespace::Sanction => "record it with sanction.imposed first",
             Namespace::Event => "",
         }
     }
@@ -120,6 +126,11 @@ pub enum Entry {
         recorder: EntityIdx,
         setter: EntityIdx,
     },
+    Task {
+        /// The assessed unit: it may not impose its own task's consequences.
+        assignee: EntityIdx,
+    },
+    Sanction,
     Event {
         seq: u64,
     },

@@ -152,6 +152,18 @@ finding_codes! {
     /// pledger's own addition: more clawed back from a payout than it paid.
     ClawbackExceedsPayout = "clawback_exceeds_payout", severity SERIOUS, version 1,
         en "Clawback exceeds payout", zh "追回超过发放额";
+    /// An assessed unit failed two or more yearly tasks in a row.
+    ConsecutiveFailures = "consecutive_failures", severity SIGNIFICANT, version 2,
+        en "Failed yearly tasks in a row", zh "连续未完成年度目标任务";
+    /// A consequence a failed task requires was not imposed within 90 days.
+    SanctionNotImposed = "sanction_not_imposed", severity SIGNIFICANT, version 2,
+        en "Consequence not imposed", zh "考核结果未兑现问责";
+    /// A sanction under a task that had passed.
+    SanctionWithoutBasis = "sanction_without_basis", severity SIGNIFICANT, version 2,
+        en "Sanction without basis", zh "无依据问责";
+    /// A reward for a yearly task that had not passed when it was paid.
+    RewardForFailedTask = "reward_for_failed_task", severity SERIOUS, version 2,
+        en "Reward for a failed task", zh "未完成年度任务即发放奖励";
 }
 
 impl FindingCode {

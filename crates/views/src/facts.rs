@@ -8,8 +8,8 @@
 //! makes a void count whatever its own date, as the contract asks.
 
 use pledger_core::event::{
-    AccountOpened, CommitmentMade, EntityRegistered, Evidence, FundAllocated, FundDisbursed, IncentivePaid,
-    IncentiveSchemeSet, TargetAssigned,
+    AccountOpened, AssessmentTaskSet, CommitmentMade, EntityRegistered, Evidence, FundAllocated, FundDisbursed,
+    IncentivePaid, IncentiveSchemeSet, SanctionImposed, TargetAssigned,
 };
 use pledger_core::money::{Amount, Quantity};
 use pledger_core::when::Day;
@@ -138,6 +138,20 @@ pub struct PayoutFact {
     pub clawbacks: Vec<Clawback>,
 }
 
+/// A yearly task (format 2.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskFact {
+    pub at: At,
+    pub data: AssessmentTaskSet,
+}
+
+/// A consequence actually taken.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SanctionFact {
+    pub at: At,
+    pub data: SanctionImposed,
+}
+
 /// Every fact of the log so far (within the query's scope). `Clone` so a
 /// server can keep a live copy; unscoped facts are also persisted as a
 /// snapshot ([`crate::snapshot`]).
@@ -155,6 +169,8 @@ pub struct Facts {
     pub commitments: BTreeMap<String, CommitmentFact>,
     pub schemes: BTreeMap<String, SchemeFact>,
     pub payouts: BTreeMap<String, PayoutFact>,
+    pub tasks: BTreeMap<String, TaskFact>,
+    pub sanctions: BTreeMap<String, SanctionFact>,
     /// Number of records applied (including voids and out-of-date events).
     pub records_seen: u64,
 }
@@ -324,6 +340,13 @@ impl Facts {
                         reason: d.reason.0,
                     });
                 }
+            }
+            EventData::AssessmentTaskSet(d) => {
+                self.tasks.insert(d.task_id.to_string(), TaskFact { at, data: d });
+            }
+            EventData::SanctionImposed(d) => {
+                self.sanctions
+                    .insert(d.sanction_id.to_string(), SanctionFact { at, data: d });
             }
             EventData::EventVoided(_) => {}
         }

@@ -16,9 +16,15 @@
 //! - **Was the target met when paid?** `targets::status_at(target, paid
 //!   date)`: only facts dated on or before the payout's date count, so a
 //!   verification recorded after the money left does not excuse it.
+//! - A scheme on a **yearly task** (format 2.1) is judged by
+//!   `assessment::status_at(task, paid date)`: `target_met` then says the
+//!   scheme's condition held (the task had `passed`), and a payout while it
+//!   had not is `reward_for_failed_task` rather than
+//!   `paid_without_met_target`.
 //! - Over-payment findings are **dated** when the running net total (payouts
 //!   add, clawbacks subtract, in business order) last crossed the limit.
 
+use crate::assessment::{self, TaskStatus};
 use crate::facts::{At, Facts, PayoutFact, SchemeFact};
 use crate::targets::{self, TargetStatus};
 use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
@@ -47,12 +53,17 @@ pub struct RoleRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SchemeRow {
     pub scheme_id: String,
-    pub target_id: String,
+    /// The target it rewards (null for a scheme on a task).
+    pub target_id: Option<String>,
+    /// The yearly task it rewards (null for a scheme on a target).
+    pub task_id: Option<String>,
     pub total: Amount,
     /// Net of clawbacks, all roles.
     pub paid: Amount,
-    /// At `now`; null when the target is not in force.
+    /// At `now`; null when the target is not in force (or it is a task's).
     pub target_status: Option<TargetStatus>,
+    /// At `now`; null when the task is not in force (or it is a target's).
+    pub task_status: Option<TaskStatus>,
     pub roles: Vec<RoleRow>,
 }
 
@@ -71,6 +82,10 @@ pub struct PayoutRow {
     /// `status_at` the payout's date; null when the scheme or its target
     /// was not in force then.
     pub target_status_when_paid: Option<TargetStatus>,
+    /// For a scheme on a task: the task's status on the payout's date.
+    pub task_status_when_paid: Option<TaskStatus>,
+    /// The scheme's condition held when paid: its target `met`, or its
+    /// task `passed`.
     pub target_met: bool,
 }
 
@@ -135,7 +150,38 @@ fn scheme_roles(s: &SchemeFact) -> Vec<(String, Decimal)> {
 /// force at `now`, or its target was not in force on the payout's date).
 pub fn status_when_paid(facts: &Facts, p: &PayoutFact, now: Day) -> Option<TargetStatus> {
     let s = scheme(facts, p.data.scheme_id.as_str(), now)?;
-    targets::status_at(facts, s.data.target_id.as_str(), p.at.day)
+    targets::status_at(facts, s.data.target_id.as_ref()?.as_str(), p.at.day)
+}
+
+/// For a scheme on a task: the task's status on the payout's date (`None`
+/// as [`status_when_paid`], or when the scheme rewards a target).
+pub fn task_status_when_paid(facts: &Facts, p: &PayoutFact, now: Day) -> Option<TaskStatus> {
+    let s = scheme(facts, p.data.scheme_id.as_str(), now)?;
+    assessment::status_at(facts, s.data.task_id.as_ref()?.as_str(), p.at.day)
+}
+
+/// What a scheme rewards, for messages: "target T" or "yearly task K".
+fn rewarded(s: &SchemeFact) -> String {
+    match (&s.data.target_id, &s.data.task_id) {
+        (Some(t), _) => format!("target {t}"),
+        (None, Some(t)) => format!("yearly task {t}"),
+        (None, None) => "nothing named".to_string(),
+    }
+}
+
+/// The id of what a scheme rewards (a target or a task).
+fn rewarded_id(s: &SchemeFact) -> &str {
+    s.data
+        .target_id
+        .as_ref()
+        .or(s.data.task_id.as_ref())
+        .map_or("", |t| t.as_str())
+}
+
+/// Does the scheme reward a yearly task? Asked of the scheme as set, live
+/// or not, so a payout under a voided task scheme keeps its kind.
+fn on_task(facts: &Facts, scheme_id: &str) -> bool {
+    facts.schemes.get(scheme_id).is_some_and(|s| s.data.task_id.is_some())
 }
 
 /// The incentives report judged at `now`.
@@ -185,10 +231,20 @@ pub fn report(facts: &Facts, now: Day) -> IncentivesReport {
             }
             SchemeRow {
                 scheme_id: s.data.scheme_id.to_string(),
-                target_id: s.data.target_id.to_string(),
+                target_id: s.data.target_id.as_ref().map(|t| t.to_string()),
+                task_id: s.data.task_id.as_ref().map(|t| t.to_string()),
                 total: s.data.total,
                 paid: paid_here.iter().map(|p| net(facts, p, now)).sum(),
-                target_status: targets::status_at(facts, s.data.target_id.as_str(), now),
+                target_status: s
+                    .data
+                    .target_id
+                    .as_ref()
+                    .and_then(|t| targets::status_at(facts, t.as_str(), now)),
+                task_status: s
+                    .data
+                    .task_id
+                    .as_ref()
+                    .and_then(|t| assessment::status_at(facts, t.as_str(), now)),
                 roles,
             }
         })
@@ -196,6 +252,7 @@ pub fn report(facts: &Facts, now: Day) -> IncentivesReport {
     let payouts = payouts(facts, now)
         .map(|p| {
             let status = status_when_paid(facts, p, now);
+            let task_status = task_status_when_paid(facts, p, now);
             PayoutRow {
                 payout_id: p.data.payout_id.to_string(),
                 scheme_id: p.data.scheme_id.to_string(),
@@ -205,7 +262,8 @@ pub fn report(facts: &Facts, now: Day) -> IncentivesReport {
                 clawed_back: clawed_back(facts, p, now),
                 paid_on: p.at.day,
                 target_status_when_paid: status,
-                target_met: status == Some(TargetStatus::Met),
+                task_status_when_paid: task_status,
+                target_met: status == Some(TargetStatus::Met) || task_status == Some(TaskStatus::Passed),
             }
         })
         .collect();
@@ -216,8 +274,8 @@ impl TableRow for SchemeRow {
     fn header() -> &'static [&'static str] {
         &[
             "scheme",
-            "target",
-            "target status",
+            "target or task",
+            "status",
             "total",
             "paid",
             "roles (paid / share)",
@@ -232,8 +290,16 @@ impl TableRow for SchemeRow {
             .collect();
         vec![
             self.scheme_id.clone(),
-            self.target_id.clone(),
-            self.target_status.map_or("-", TargetStatus::as_str).to_string(),
+            self.target_id
+                .clone()
+                .or_else(|| self.task_id.clone())
+                .unwrap_or_default(),
+            match (self.target_status, self.task_status) {
+                (Some(s), _) => s.as_str(),
+                (None, Some(s)) => s.as_str(),
+                (None, None) => "-",
+            }
+            .to_string(),
             self.total.to_string(),
             self.paid.to_string(),
             roles.join("; "),
@@ -251,8 +317,8 @@ impl TableRow for PayoutRow {
             "amount",
             "clawed back",
             "paid on",
-            "target when paid",
-            "met",
+            "target/task when paid",
+            "met/passed",
         ]
     }
 
@@ -265,9 +331,12 @@ impl TableRow for PayoutRow {
             self.amount.to_string(),
             self.clawed_back.to_string(),
             self.paid_on.to_string(),
-            self.target_status_when_paid
-                .map_or("-", TargetStatus::as_str)
-                .to_string(),
+            match (self.target_status_when_paid, self.task_status_when_paid) {
+                (Some(s), _) => s.as_str(),
+                (None, Some(s)) => s.as_str(),
+                (None, None) => "-",
+            }
+            .to_string(),
             if self.target_met { "yes" } else { "no" }.to_string(),
         ]
     }
@@ -359,55 +428,10 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             });
         }
         by_scheme.entry(p.data.scheme_id.as_str()).or_default().push(p);
-        let sch = scheme(facts, p.data.scheme_id.as_str(), now);
-        let status = status_when_paid(facts, p, now);
-        if status != Some(TargetStatus::Met) {
-            let (target, why) = match (sch, status) {
-                (Some(s), Some(st)) => (
-                    Some(s),
-                    format!(
-                        "its target {} was '{}', not met, on that date",
-                        s.data.target_id,
-                        st.as_str()
-                    ),
-                ),
-                (Some(s), None) => (
-                    Some(s),
-                    format!("its target {} was not in force on that date", s.data.target_id),
-                ),
-                (None, _) => (None, "the scheme is no longer in force".to_string()),
-            };
-            let mut subjects = vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()];
-            let mut seqs = vec![p.at.seq];
-            if let Some(s) = target {
-                subjects.push(s.data.target_id.to_string());
-                seqs.push(s.at.seq);
-                if let Some(st) = targets::standing(facts, s.data.target_id.as_str(), p.at.day) {
-                    seqs.push(st.fact.at.seq);
-                    seqs.extend(st.deciding.map(|v| v.at.seq));
-                }
-            }
-            subjects.push(p.data.payee.to_string());
-            seqs.sort_unstable();
-            seqs.dedup();
-            out.push(Finding {
-                code: FindingCode::PaidWithoutMetTarget,
-                message: format!(
-                    "Reward payout {} of {} yuan to {} (role {}) under scheme {} was paid on {} (record {}), but {}{}; rewards are paid only for a met target.",
-                    p.data.payout_id,
-                    p.data.amount,
-                    p.data.payee,
-                    p.data.role.0,
-                    p.data.scheme_id,
-                    p.at.day,
-                    p.at.seq,
-                    why,
-                    clawback_note(facts, p, now)
-                ),
-                subjects,
-                seqs,
-                date: p.at.day,
-            });
+        if on_task(facts, p.data.scheme_id.as_str()) {
+            reward_for_failed_task(facts, p, now, out);
+        } else {
+            paid_without_met_target(facts, p, now, out);
         }
         if no_evidence(p.data.evidence.as_ref()) {
             out.push(Finding {
@@ -446,15 +470,15 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             out.push(Finding {
                 code: FindingCode::SchemeOverpaid,
                 message: format!(
-                    "Scheme {} (target {}) has paid out {} yuan net of clawbacks in {} payouts, more than its total of {} by {} yuan.",
+                    "Scheme {} ({}) has paid out {} yuan net of clawbacks in {} payouts, more than its total of {} by {} yuan.",
                     scheme_id,
-                    s.data.target_id,
+                    rewarded(s),
                     total_paid,
                     paid.len(),
                     s.data.total,
                     total_paid - s.data.total
                 ),
-                subjects: vec![scheme_id.to_string(), s.data.target_id.to_string()],
+                subjects: vec![scheme_id.to_string(), rewarded_id(s).to_string()],
                 seqs: seqs_of(paid),
                 date,
             });
@@ -495,4 +519,113 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             });
         }
     }
+}
+
+/// `paid_without_met_target`: a payout under a target scheme made while
+/// its target was not `met` (status at the payout's date), reported even
+/// when it was later clawed back, as the look back asks.
+fn paid_without_met_target(facts: &Facts, p: &PayoutFact, now: Day, out: &mut Vec<Finding>) {
+    let sch = scheme(facts, p.data.scheme_id.as_str(), now);
+    let status = status_when_paid(facts, p, now);
+    if status == Some(TargetStatus::Met) {
+        return;
+    }
+    let target_id = sch.and_then(|s| s.data.target_id.as_ref());
+    let (target, why) = match (sch, target_id, status) {
+        (Some(s), Some(t), Some(st)) => (
+            Some((s, t)),
+            format!("its target {} was '{}', not met, on that date", t, st.as_str()),
+        ),
+        (Some(s), Some(t), None) => (Some((s, t)), format!("its target {t} was not in force on that date")),
+        _ => (None, "the scheme is no longer in force".to_string()),
+    };
+    let mut subjects = vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()];
+    let mut seqs = vec![p.at.seq];
+    if let Some((s, t)) = target {
+        subjects.push(t.to_string());
+        seqs.push(s.at.seq);
+        if let Some(st) = targets::standing(facts, t.as_str(), p.at.day) {
+            seqs.push(st.fact.at.seq);
+            seqs.extend(st.deciding.map(|v| v.at.seq));
+        }
+    }
+    subjects.push(p.data.payee.to_string());
+    seqs.sort_unstable();
+    seqs.dedup();
+    out.push(Finding {
+        code: FindingCode::PaidWithoutMetTarget,
+        message: format!(
+            "Reward payout {} of {} yuan to {} (role {}) under scheme {} was paid on {} (record {}), but {}{}; rewards are paid only for a met target.",
+            p.data.payout_id,
+            p.data.amount,
+            p.data.payee,
+            p.data.role.0,
+            p.data.scheme_id,
+            p.at.day,
+            p.at.seq,
+            why,
+            clawback_note(facts, p, now)
+        ),
+        subjects,
+        seqs,
+        date: p.at.day,
+    });
+}
+
+/// `reward_for_failed_task` (format 3.5, version 2): a payout under a task
+/// scheme made while the task had not `passed` (its status on the payout's
+/// date), reported even when later clawed back.
+fn reward_for_failed_task(facts: &Facts, p: &PayoutFact, now: Day, out: &mut Vec<Finding>) {
+    let sch = scheme(facts, p.data.scheme_id.as_str(), now);
+    let task_id = sch.and_then(|s| s.data.task_id.as_ref());
+    let then = task_id.and_then(|t| assessment::judge(facts, t.as_str(), p.at.day));
+    if then.as_ref().is_some_and(|j| j.status == TaskStatus::Passed) {
+        return;
+    }
+    let why = match (task_id, &then) {
+        (Some(t), Some(j)) => format!(
+            "its yearly task {} had not passed on that date: it was '{}'{} with {} of {} points (pass {})",
+            t,
+            j.status.as_str(),
+            if j.vetoed { " by one-vote veto" } else { "" },
+            crate::decimal_text(j.score),
+            crate::decimal_text(j.max_score),
+            crate::decimal_text(j.fact.data.pass_score.0)
+        ),
+        (Some(t), None) => format!("its yearly task {t} was not in force on that date"),
+        _ => "the scheme is no longer in force".to_string(),
+    };
+    let mut subjects = vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()];
+    let mut seqs = vec![p.at.seq];
+    if let Some(s) = sch {
+        seqs.push(s.at.seq);
+    }
+    if let Some(t) = task_id {
+        subjects.push(t.to_string());
+    }
+    if let Some(j) = &then {
+        seqs.push(j.fact.at.seq);
+        seqs.extend(j.deciding_seqs.iter().copied());
+    }
+    subjects.push(p.data.payee.to_string());
+    seqs.sort_unstable();
+    seqs.dedup();
+    out.push(Finding {
+        code: FindingCode::RewardForFailedTask,
+        message: format!(
+            "Reward payout {} of {} yuan to {} (role {}) under scheme {} was paid on {} (record {}), but {}{}; a task's reward is paid only once the task has passed.",
+            p.data.payout_id,
+            p.data.amount,
+            p.data.payee,
+            p.data.role.0,
+            p.data.scheme_id,
+            p.at.day,
+            p.at.seq,
+            why,
+            clawback_note(facts, p, now)
+        ),
+        subjects,
+        seqs,
+        date: p.at.day,
+    });
 }

@@ -14,6 +14,8 @@
 //! - [`commitments`]: 3.3 — statuses and computed due dates.
 //! - [`calendar`]: working days and the holiday calendar.
 //! - [`incentives`]: 3.4 — paid per role against shares, payouts vs target.
+//! - [`assessment`]: 3.7 — yearly tasks: score, veto, rank, runs of
+//!   failures, consequences due and imposed.
 //! - [`findings`]: 3.5 — every discrepancy, from all of the above.
 //! - [`changes`]: 3.9 — findings raised and resolved since a log position.
 //! - [`codes`]: the finding codes ([`FindingCode::ALL`]), with their
@@ -23,6 +25,7 @@
 //! stored, so the same facts answer for any date, and a rebuild from the
 //! log equals the live view by construction.
 
+pub mod assessment;
 pub mod calendar;
 pub mod changes;
 pub mod codes;

@@ -12,7 +12,7 @@
 //! File layout (integers little-endian):
 //!
 //! ```text
-//! pledger-views-snapshot/v1\n     magic and format version
+//! pledger-views-snapshot/v2\n     magic and format version
 //! len            u64              records covered (0..len)
 //! hash           32 bytes         hash of record len-1 (zeros when len = 0)
 //! payload_len    u64              checked against the file's size
@@ -35,7 +35,7 @@ pub const FILE_NAME: &str = "views.snapshot";
 
 /// Magic and format version. Bump the version whenever the encoding of
 /// any fact changes: an old file is then refused and rebuilt.
-const MAGIC: &[u8] = b"pledger-views-snapshot/v1\n";
+const MAGIC: &[u8] = b"pledger-views-snapshot/v2\n";
 /// What every version's magic starts with, to tell "another version" from
 /// "not a snapshot at all".
 const MAGIC_FAMILY: &[u8] = b"pledger-views-snapshot/";
@@ -393,6 +393,26 @@ mod tests {
             ),
             ev("event.voided", "2026-01-18", json!({"seq": 8, "reason": "wrong"})),
             ev(
+                "assessment.task_set",
+                "2026-01-19",
+                json!({"task_id": "k1", "assignee": "park", "period": {"from": "2026-01-01", "to": "2026-12-31"},
+                "group": "parks", "items": [{"target_id": "t1", "weight": "60.5", "veto": true}, {"target_id": "t2", "weight": 40}],
+                "pass_score": "60", "basis": "责任状", "consequences": {"on_fail": ["criticism"],
+                "on_consecutive_fail": {"count": 2, "kinds": ["reassignment", "other"]}}}),
+            ),
+            ev(
+                "sanction.imposed",
+                "2026-01-20",
+                json!({"sanction_id": "x1", "subject": "park", "kind": "award_disqualified", "task_id": "k1",
+                "basis": "通报", "evidence": "doc"}),
+            ),
+            ev(
+                "incentive.scheme_set",
+                "2026-01-21",
+                json!({"scheme_id": "s2", "task_id": "k1", "total": "100", "condition": "task_passed",
+                "shares": [{"role": "lead", "percent": "100"}]}),
+            ),
+            ev(
                 "fund.disbursed",
                 "2099-01-01",
                 json!({"disbursement_id": "d3", "from_account": "src", "to_account": "park", "amount": "1",
@@ -433,7 +453,7 @@ mod tests {
         let payload = encode(&facts(), 0, &[0; 32]);
         assert_eq!(
             blake3::hash(&payload).to_hex().as_str(),
-            "85ab656fa7ede79424b1e1c9f00a885f36d8a65265b95be7c1bca39145fdd5ad",
+            "5efda6017a0e83a9c06e15c0b6967d9df75483504cfc96c7f0955a889e92486b",
             "the snapshot encoding changed: bump the version in MAGIC"
         );
     }
@@ -459,7 +479,7 @@ mod tests {
         longer.push(0);
         assert!(matches!(decode(&longer), Err(SnapshotError::Truncated(_))));
         let mut v2 = bytes.clone();
-        v2[MAGIC.len() - 2] = b'2';
+        v2[MAGIC.len() - 2] = b'3';
         assert!(
             matches!(decode(&v2), Err(SnapshotError::Version { .. })),
             "{:?}",
@@ -533,16 +553,16 @@ mod tests {
         );
         // A list claiming 2^63 items is refused, not allocated.
         let huge = bytes_of(&(1u64 << 63));
-        let p = sections(&[&huge, &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0]]);
+        let p = sections(&[&huge, &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         assert!(matches!(decode(&reseal(&p, 0)), Err(SnapshotError::Decode(_))));
         // An integer wider than its type.
-        let p = sections(&[&[0xff; 11], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0]]);
+        let p = sections(&[&[0xff; 11], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         assert!(matches!(decode(&reseal(&p, 0)), Err(SnapshotError::Decode(_))));
         // The smallest valid payload: every section empty, zero records.
-        let p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0]]);
+        let p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         assert_eq!(decode(&reseal(&p, 0)).expect("empty facts").facts, Facts::new());
         // A section table that does not add up.
-        let mut p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0]]);
+        let mut p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         let n = p.len();
         p[n - 8] = 8;
         assert!(matches!(decode(&reseal(&p, 0)), Err(SnapshotError::Decode(_))));

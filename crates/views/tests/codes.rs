@@ -25,7 +25,14 @@ fn every_code_round_trips_and_is_described() {
         assert_eq!(code.to_string(), s);
         assert_eq!(serde_json::to_value(code).unwrap(), json!(s), "{s} on the wire");
         assert!((1..=3).contains(&code.severity()), "{s}: severity {}", code.severity());
-        assert_eq!(code.version(), 1, "{s}: every code so far is of format version 1");
+        let v2 = [
+            "consecutive_failures",
+            "sanction_not_imposed",
+            "sanction_without_basis",
+            "reward_for_failed_task",
+        ];
+        let version = if v2.contains(&s) { 2 } else { 1 };
+        assert_eq!(code.version(), version, "{s}: the format version that introduced it");
         for &lang in Lang::ALL {
             let label = code.label(lang);
             assert!(!label.trim().is_empty(), "{s} has no {} label", lang.tag());
@@ -301,6 +308,54 @@ fn cat<const N: usize>(base: Vec<Value>, more: [Value; N]) -> Vec<Value> {
     let mut v = base;
     v.extend(more);
     v
+}
+
+/// A second target of park-a in `year` (accidents at most `threshold`):
+/// the veto item of its yearly task.
+fn safety(id: &str, year: &str, threshold: &str) -> Value {
+    ev(
+        "target.assigned",
+        "city",
+        &format!("{year}-01-01"),
+        json!({"target_id": id, "assignee": "park-a", "metric": "serious_accidents", "unit": "count",
+               "comparator": "<=", "threshold": threshold,
+               "period": {"from": format!("{year}-01-01"), "to": format!("{year}-12-31")}, "basis": "city-doc-2"}),
+    )
+}
+
+/// Park-a's yearly task `id` in `year` on `items` ([target, weight, veto]),
+/// pass score 60, with `extra` fields (consequences...).
+fn task(id: &str, year: &str, items: &[(&str, &str, bool)], extra: Value) -> Value {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|(t, w, veto)| {
+            if *veto {
+                json!({"target_id": t, "weight": w, "veto": true})
+            } else {
+                json!({"target_id": t, "weight": w})
+            }
+        })
+        .collect();
+    ev(
+        "assessment.task_set",
+        "city",
+        &format!("{year}-01-02"),
+        with(
+            json!({"task_id": id, "assignee": "park-a", "group": "parks", "items": items, "pass_score": "60",
+                   "period": {"from": format!("{year}-01-01"), "to": format!("{year}-12-31")},
+                   "basis": "目标责任书"}),
+            extra,
+        ),
+    )
+}
+
+fn sanction(id: &str, task: &str, kind: &str, on: &str) -> Value {
+    ev(
+        "sanction.imposed",
+        "city",
+        on,
+        json!({"sanction_id": id, "subject": "park-a", "kind": kind, "task_id": task, "basis": "市委通报"}),
+    )
 }
 
 fn cases() -> Vec<Case> {
@@ -618,6 +673,66 @@ fn cases() -> Vec<Case> {
                 "2027-02-01",
                 json!({"commitment_id": "c", "kind": "repayment"}),
             ),
+        ),
+        cleared(
+            last(
+                ConsecutiveFailures,
+                "park-a's 2025 task failed, then its 2026 task",
+                vec![
+                    target("t25", "2025", "5"),
+                    target("t26", "2026", "5"),
+                    task("k25", "2025", &[("t25", "100", false)], json!({})),
+                    task("k26", "2026", &[("t26", "100", false)], json!({})),
+                    verify("t25", "3", "2025-12-31", "2026-01-20"),
+                    verify("t26", "4", "2026-12-31", "2027-01-20"),
+                ],
+            ),
+            // A later, better-founded verification finds 2026 met after all.
+            verify("t26", "7", "2026-12-31", "2027-02-01"),
+        ),
+        case(
+            SanctionNotImposed,
+            "park-a fails its 2026 task in January 2027; no criticism by June",
+            vec![
+                target("t", "2026", "5"),
+                task(
+                    "k",
+                    "2026",
+                    &[("t", "100", false)],
+                    json!({"consequences": {"on_fail": ["criticism"]}}),
+                ),
+                verify("t", "4", "2026-12-31", "2027-01-20"),
+            ],
+            2,
+        ),
+        last(
+            SanctionWithoutBasis,
+            "park-a passes its 2026 task, then is publicly criticised under it",
+            vec![
+                target("t", "2026", "5"),
+                task("k", "2026", &[("t", "100", false)], json!({})),
+                verify("t", "6", "2026-12-31", "2027-01-20"),
+                sanction("x", "k", "criticism", "2027-02-01"),
+            ],
+        ),
+        last(
+            RewardForFailedTask,
+            "park-a's 2026 task vetoed by an accident; its reward paid anyway",
+            vec![
+                target("t", "2026", "5"),
+                safety("safe", "2026", "0"),
+                task("k", "2026", &[("t", "80", false), ("safe", "20", true)], json!({})),
+                ev(
+                    "incentive.scheme_set",
+                    "city",
+                    "2026-01-05",
+                    json!({"scheme_id": "s", "task_id": "k", "total": "1000", "condition": "task_passed",
+                           "shares": [{"role": "a", "percent": "100"}]}),
+                ),
+                verify("t", "6", "2026-12-31", "2027-01-20"),
+                verify("safe", "1", "2026-12-31", "2027-01-21"),
+                pay("p1", "a", "1000", "2027-02-01"),
+            ],
         ),
         last(
             ClawbackExceedsPayout,

@@ -73,6 +73,8 @@ fn code_of(ty: &str) -> &'static str {
         T::IncentiveSchemeSet => "sch",
         T::IncentivePaid => "pay",
         T::IncentiveClawedBack => "claw",
+        T::AssessmentTaskSet => "task",
+        T::SanctionImposed => "sanc",
         T::EventVoided => "void",
     }
 }

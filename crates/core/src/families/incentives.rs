@@ -10,7 +10,7 @@ use crate::money::{Amount, Percent};
 use crate::registry::{EntityIdx, Entry, Journal, Namespace, Party, Registry};
 use serde::Deserialize;
 
-word_enum!(SchemeCondition { TargetMet => "target_met" });
+word_enum!(SchemeCondition { TargetMet => "target_met", TaskPassed => "task_passed" });
 
 /// One role's share of a scheme's total.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -25,7 +25,12 @@ object_only! {
 }
 
 data_structs! {
-    IncentiveSchemeSet { scheme_id: Id, target_id: Id, total: Amount, shares: Vec<Share>, condition: SchemeCondition }
+    /// Exactly one of `target_id` (condition `target_met`) and `task_id`
+    /// (condition `task_passed`, format 2.1).
+    IncentiveSchemeSet {
+        scheme_id: Id, #[serde(default)] target_id: Option<Id>, #[serde(default)] task_id: Option<Id>, total: Amount,
+        shares: Vec<Share>, condition: SchemeCondition
+    }
     IncentivePaid {
         payout_id: Id, scheme_id: Id, payee: Id, role: Text, amount: Amount,
         #[serde(default)] from_account: Option<Id>, #[serde(default)] evidence: Option<Evidence>, #[serde(default)] currency: Option<Currency>
@@ -47,8 +52,40 @@ impl Rules for IncentiveSchemeSet {
         Some((Namespace::Scheme, &self.scheme_id))
     }
 
-    /// At least one share, roles distinct, percents adding up to 100.
+    /// A target or a task (not both) with its matching condition; at least
+    /// one share, roles distinct, percents adding up to 100.
     fn shape(&self) -> Result<(), Rejection> {
+        match (&self.target_id, &self.task_id, self.condition) {
+            (Some(_), Some(_), _) => {
+                return Err(Rejection::new(
+                    RejectionKind::InvalidField,
+                    "data.task_id",
+                    "a scheme rewards either a target (target_id, condition \"target_met\") or a yearly task (task_id, condition \"task_passed\"), not both",
+                ))
+            }
+            (None, None, _) => {
+                return Err(Rejection::new(
+                    RejectionKind::MissingField,
+                    "data.target_id",
+                    "a scheme names what it rewards: target_id (condition \"target_met\") or task_id (condition \"task_passed\")",
+                ))
+            }
+            (Some(_), None, SchemeCondition::TaskPassed) => {
+                return Err(Rejection::new(
+                    RejectionKind::InvalidField,
+                    "data.condition",
+                    "condition \"task_passed\" needs task_id; a scheme on a target has condition \"target_met\"",
+                ))
+            }
+            (None, Some(_), SchemeCondition::TargetMet) => {
+                return Err(Rejection::new(
+                    RejectionKind::InvalidField,
+                    "data.condition",
+                    "condition \"target_met\" needs target_id; a scheme on a task has condition \"task_passed\"",
+                ))
+            }
+            _ => {}
+        }
         if self.shares.is_empty() {
             return Err(Rejection::new(
                 RejectionKind::InvalidField,
@@ -78,7 +115,12 @@ impl Rules for IncentiveSchemeSet {
 
     fn check(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
         reg.need_new(Namespace::Scheme, &self.scheme_id, "data.scheme_id", by.claimant)?;
-        reg.need(Namespace::Target, &self.target_id, "data.target_id")?;
+        if let Some(t) = &self.target_id {
+            reg.need(Namespace::Target, t, "data.target_id")?;
+        }
+        if let Some(t) = &self.task_id {
+            reg.need(Namespace::Task, t, "data.task_id")?;
+        }
         Ok(())
     }
 

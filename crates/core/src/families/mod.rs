@@ -14,6 +14,7 @@ use crate::event::Event;
 use crate::ids::Id;
 use crate::registry::{EntityIdx, Entry, Journal, Namespace, Registry};
 
+pub mod assessment;
 pub mod commitments;
 pub mod corrections;
 pub mod funds;

@@ -163,6 +163,33 @@ pub async fn incentives(
     .await
 }
 
+/// Format 3.7: every yearly task judged and ranked, runs of failures,
+/// the sanctions recorded.
+pub async fn assessment(
+    State(state): State<AppState>,
+    _r: Reader,
+    Scoped { scope, .. }: Scoped,
+) -> Result<Response, ApiError> {
+    view(&state, scope, |_, facts, now| {
+        to_value(pledger_views::assessment::report(facts, now))
+    })
+    .await
+}
+
+pub async fn assessment_task(
+    State(state): State<AppState>,
+    _r: Reader,
+    PathId(id): PathId,
+    Scoped { scope, .. }: Scoped,
+) -> Result<Response, ApiError> {
+    view(&state, scope, move |_, facts, now| {
+        let row = pledger_views::assessment::task(facts, &id, now)
+            .ok_or_else(|| ApiError::not_found(format!("no yearly task {id:?} is recorded in this ledger")))?;
+        to_value(row)
+    })
+    .await
+}
+
 pub async fn findings(
     State(state): State<AppState>,
     _r: Reader,

@@ -21,15 +21,16 @@
 
 use crate::facts::{
     AccountFact, AllocationFact, At, Clawback, CommitmentFact, CommitmentStep, CommitmentStepKind, DisbursementFact,
-    EntityFact, Facts, Observation, PayoutFact, Revision, SchemeFact, TargetFact,
+    EntityFact, Facts, Observation, PayoutFact, Revision, SanctionFact, SchemeFact, TargetFact, TaskFact,
 };
 use pledger_core::event::{
-    AccountKind, AccountOpened, CommitmentKind, CommitmentMade, Comparator, Condition, Currency, DisbursementKind, Due,
-    EntityKind, EntityRegistered, Evidence, EvidenceRef, FundAllocated, FundDisbursed, HexDigest, IncentivePaid,
-    IncentiveSchemeSet, Period, PublicKey, Responsible, SchemeCondition, Share, TargetAssigned, Text,
+    AccountKind, AccountOpened, AssessmentTaskSet, CommitmentKind, CommitmentMade, Comparator, Condition, Consequences,
+    Currency, DisbursementKind, Due, EntityKind, EntityRegistered, Evidence, EvidenceRef, FundAllocated, FundDisbursed,
+    HexDigest, IncentivePaid, IncentiveSchemeSet, OnConsecutiveFail, Period, PublicKey, Responsible, SanctionImposed,
+    SanctionKind, SchemeCondition, Share, TargetAssigned, TaskItem, Text,
 };
 use pledger_core::ids::Id;
-use pledger_core::money::{Amount, Percent, Quantity};
+use pledger_core::money::{Amount, Percent, Points, Quantity};
 use pledger_core::when::{BusinessTime, Day};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -482,6 +483,28 @@ impl Wire for Percent {
     }
 }
 
+impl Wire for Points {
+    fn put(&self, w: &mut Sink) {
+        self.0.put(w);
+    }
+    fn get(r: &mut Reader<'_>) -> R<Self> {
+        Decimal::get(r).map(Points)
+    }
+}
+
+impl Wire for bool {
+    fn put(&self, w: &mut Sink) {
+        w.push(u8::from(*self));
+    }
+    fn get(r: &mut Reader<'_>) -> R<Self> {
+        match r.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            b => Err(format!("a flag is marked {b}")),
+        }
+    }
+}
+
 impl Wire for Amount {
     fn put(&self, w: &mut Sink) {
         self.fen().put(w);
@@ -578,7 +601,11 @@ wire_enum! {
     Comparator { AtLeast = 0, AtMost = 1 }
     DisbursementKind { Transfer = 0, Expenditure = 1, Repayment = 2, Interest = 3 }
     CommitmentKind { LandDiscount = 0, TaxRefund = 1, ServiceDeadline = 2, Subsidy = 3, Funding = 4, Other = 5 }
-    SchemeCondition { TargetMet = 0 }
+    SchemeCondition { TargetMet = 0, TaskPassed = 1 }
+    SanctionKind {
+        Criticism = 0, AwardDisqualified = 1, RewardForfeited = 2, Warning = 3, Reassignment = 4, Suspension = 5,
+        Other = 6,
+    }
 }
 
 /// Fields in declaration order; the pattern has no `..`, so a new field
@@ -616,7 +643,12 @@ wire_struct! {
         commitment_id, promisor, beneficiary, kind, terms, amount, due, conditions, basis, clawback_targets,
         currency,
     }
-    IncentiveSchemeSet { scheme_id, target_id, total, shares, condition }
+    IncentiveSchemeSet { scheme_id, target_id, task_id, total, shares, condition }
+    TaskItem { target_id, weight, veto }
+    OnConsecutiveFail { count, kinds }
+    Consequences { on_fail, on_consecutive_fail }
+    AssessmentTaskSet { task_id, assignee, period, group, items, pass_score, consequences, basis }
+    SanctionImposed { sanction_id, subject, kind, task_id, basis, evidence }
     IncentivePaid { payout_id, scheme_id, payee, role, amount, from_account, evidence, currency }
 
     At { seq, day }
@@ -632,6 +664,8 @@ wire_struct! {
     SchemeFact { at, data }
     Clawback { at, amount, reason }
     PayoutFact { at, data, clawbacks }
+    TaskFact { at, data }
+    SanctionFact { at, data }
 }
 
 impl Wire for CommitmentStepKind {
@@ -704,6 +738,8 @@ pub(super) fn put_facts(w: &mut Sink, facts: &Facts) {
         commitments,
         schemes,
         payouts,
+        tasks,
+        sanctions,
         records_seen,
     } = facts;
     let mut lens = [0u64; SECTIONS];
@@ -724,6 +760,8 @@ pub(super) fn put_facts(w: &mut Sink, facts: &Facts) {
         allocations.put(w);
         schemes.put(w);
         payouts.put(w);
+        tasks.put(w);
+        sanctions.put(w);
         records_seen.put(w);
     });
     for n in lens {
@@ -764,6 +802,8 @@ pub(super) fn get_facts(payload: &[u8]) -> R<Facts> {
         commitments,
         schemes,
         payouts,
+        tasks,
+        sanctions,
         records_seen,
     } = &mut facts;
     let rest = move || -> R<()> {
@@ -774,6 +814,8 @@ pub(super) fn get_facts(payload: &[u8]) -> R<Facts> {
         *allocations = Wire::get(&mut r)?;
         *schemes = Wire::get(&mut r)?;
         *payouts = Wire::get(&mut r)?;
+        *tasks = Wire::get(&mut r)?;
+        *sanctions = Wire::get(&mut r)?;
         *records_seen = Wire::get(&mut r)?;
         at_end(&r)
     };
