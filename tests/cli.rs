@@ -968,3 +968,137 @@ fn the_spec_vectors_rehash_with_this_tests_jcs() {
         assert_eq!(&s["event"], e);
     }
 }
+
+// ------------------------------------------------------------ assessment --
+
+/// Two counties' yearly tasks: 甲县 vetoed by an accident and paid its
+/// reward anyway, criticised on time; 乙县 passed and criticised anyway.
+const TASKS: &str = r#"{"type":"entity.registered","actor":"city","occurred_at":"2009-01-01","data":{"entity_id":"city","kind":"government","name":"市政府"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2009-01-01","data":{"entity_id":"cty-a","kind":"county","name":"甲县","parent":"city"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2009-01-01","data":{"entity_id":"cty-b","kind":"county","name":"乙县","parent":"city"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2009-01-01","data":{"entity_id":"aud","kind":"auditor","name":"审计局"}}
+{"type":"target.assigned","actor":"city","occurred_at":"2009-01-02","data":{"target_id":"a-gdp","assignee":"cty-a","metric":"gdp","unit":"percent","comparator":">=","threshold":"10","period":{"from":"2009-01-01","to":"2009-12-31"},"basis":"doc"}}
+{"type":"target.assigned","actor":"city","occurred_at":"2009-01-02","data":{"target_id":"a-safe","assignee":"cty-a","metric":"accidents","unit":"count","comparator":"<=","threshold":"0","period":{"from":"2009-01-01","to":"2009-12-31"},"basis":"doc"}}
+{"type":"target.assigned","actor":"city","occurred_at":"2009-01-02","data":{"target_id":"b-gdp","assignee":"cty-b","metric":"gdp","unit":"percent","comparator":">=","threshold":"10","period":{"from":"2009-01-01","to":"2009-12-31"},"basis":"doc"}}
+{"type":"assessment.task_set","actor":"city","occurred_at":"2009-01-03","data":{"task_id":"k-a","assignee":"cty-a","period":{"from":"2009-01-01","to":"2009-12-31"},"group":"counties","items":[{"target_id":"a-gdp","weight":"70"},{"target_id":"a-safe","weight":"30","veto":true}],"pass_score":"60","consequences":{"on_fail":["criticism","award_disqualified"]},"basis":"责任状"}}
+{"type":"assessment.task_set","actor":"city","occurred_at":"2009-01-03","data":{"task_id":"k-b","assignee":"cty-b","period":{"from":"2009-01-01","to":"2009-12-31"},"group":"counties","items":[{"target_id":"b-gdp","weight":70}],"pass_score":60,"basis":"责任状"}}
+{"type":"incentive.scheme_set","actor":"city","occurred_at":"2009-01-04","data":{"scheme_id":"r-a","task_id":"k-a","total":"100000","shares":[{"role":"team","percent":"100"}],"condition":"task_passed"}}
+{"type":"target.verified","actor":"aud","occurred_at":"2010-01-20","data":{"target_id":"a-gdp","value":"12","as_of":"2009-12-31","evidence":"stats"}}
+{"type":"target.verified","actor":"aud","occurred_at":"2010-01-21","data":{"target_id":"a-safe","value":"1","as_of":"2009-12-31","evidence":"safety"}}
+{"type":"target.verified","actor":"aud","occurred_at":"2010-01-22","data":{"target_id":"b-gdp","value":"11","as_of":"2009-12-31","evidence":"stats"}}
+{"type":"incentive.paid","actor":"city","occurred_at":"2010-02-01","data":{"payout_id":"pa","scheme_id":"r-a","payee":"cty-a","role":"team","amount":"100000","evidence":"voucher"}}
+{"type":"sanction.imposed","actor":"city","occurred_at":"2010-02-02","data":{"sanction_id":"x1","subject":"cty-b","kind":"criticism","task_id":"k-b","basis":"通报"}}
+{"type":"sanction.imposed","actor":"city","occurred_at":"2010-02-03","data":{"sanction_id":"x2","subject":"cty-a","kind":"criticism","task_id":"k-a","basis":"通报"}}
+"#;
+
+fn at_date(l: &Ledger, args: &[&str]) -> Out {
+    let mut c = cmd();
+    c.arg("--data")
+        .arg(&l.data)
+        .args(args)
+        .env("PLEDGER_TODAY", "2011-01-01");
+    run_cmd(c, None)
+}
+
+#[test]
+fn report_assessment_as_a_table_json_and_csv() {
+    let l = Ledger::new();
+    l.append_str(TASKS).expect(0);
+    let table = at_date(&l, &["report", "assessment"]);
+    table.expect(0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    for needle in ["rank", "score / max", "veto", "consequences"] {
+        assert!(lines[0].contains(needle), "header has {needle}: {}", lines[0]);
+    }
+    let a = lines.iter().find(|l| l.contains("甲县")).expect("甲县's row");
+    for needle in [
+        "1 of 2",
+        "70 / 100",
+        "failed",
+        "vetoed",
+        "1 / 2",
+        "award_disqualified not_imposed",
+    ] {
+        assert!(a.contains(needle), "{needle} in {a}");
+    }
+    let b = lines.iter().find(|l| l.contains("乙县")).expect("乙县's row");
+    assert!(b.contains("70 / 70") && b.contains("passed"), "{b}");
+
+    let json: Value = serde_json::from_str(&at_date(&l, &["report", "assessment", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["judged_at"], "2011-01-01");
+    let k_a = json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task_id"] == "k-a")
+        .unwrap();
+    assert_eq!(
+        (
+            &k_a["status"],
+            &k_a["vetoed"],
+            &k_a["score"],
+            &k_a["decided_on"],
+            &k_a["rank"],
+            &k_a["of"]
+        ),
+        (
+            &json!("failed"),
+            &json!(true),
+            &json!("70"),
+            &json!("2010-01-21"),
+            &json!(1),
+            &json!(2)
+        )
+    );
+    assert_eq!(k_a["consequences"][1]["status"], "not_imposed");
+
+    let csv = at_date(&l, &["report", "assessment", "--format", "csv"]);
+    assert_eq!(csv.stdout.lines().count(), 3, "a header and two tasks: {}", csv.stdout);
+
+    // As of the last day of 2009 both tasks were open.
+    let open: Value = serde_json::from_str(
+        &at_date(
+            &l,
+            &["report", "assessment", "--as-of", "2009-12-31", "--format", "json"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert!(open["tasks"].as_array().unwrap().iter().all(|t| t["status"] == "open"));
+
+    let findings = at_date(&l, &["report", "findings", "--format", "json"]);
+    let codes: Vec<String> = serde_json::from_str::<Value>(&findings.stdout).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    for code in [
+        "reward_for_failed_task",
+        "sanction_not_imposed",
+        "sanction_without_basis",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "{code} in {codes:?}");
+    }
+}
+
+#[test]
+fn a_task_the_rules_refuse_is_not_written_and_the_message_says_why() {
+    let l = Ledger::new();
+    l.append_str(TASKS).expect(0);
+    let before = l.log_json_text();
+    let bad = r#"{"type":"assessment.task_set","actor":"city","occurred_at":"2010-01-03","data":{"task_id":"k-c","assignee":"cty-b","period":{"from":"2010-01-01","to":"2010-12-31"},"group":"counties","items":[{"target_id":"b-gdp","weight":"50"},{"target_id":"a-gdp","weight":"50"}],"pass_score":"60","basis":"责任状"}}"#;
+    let out = l.append_str(bad);
+    out.expect(2);
+    assert!(
+        out.stderr.contains("a-gdp") && out.stderr.contains("cty-a"),
+        "{}",
+        out.stderr
+    );
+    // The assessed county cannot set its own task.
+    let own = r#"{"type":"assessment.task_set","actor":"cty-b","occurred_at":"2010-01-03","data":{"task_id":"k-c","assignee":"cty-b","period":{"from":"2010-01-01","to":"2010-12-31"},"group":"counties","items":[{"target_id":"b-gdp","weight":"50"}],"pass_score":"10","basis":"自定"}}"#;
+    let out = l.append_str(own);
+    out.expect(2);
+    assert!(out.stderr.contains("not_permitted"), "{}", out.stderr);
+    assert_eq!(l.log_json_text(), before, "nothing written");
+}

@@ -224,6 +224,11 @@ fn views_answer_like_the_command_line() {
             cli(&["report", "findings", "--as-of", "2008-12-31"]),
         ),
         ("/v1/targets?at_seq=500", cli(&["report", "targets", "--at-seq", "500"])),
+        ("/v1/assessment", cli(&["report", "assessment"])),
+        (
+            "/v1/assessment?as_of=2009-12-31",
+            cli(&["report", "assessment", "--as-of", "2009-12-31"]),
+        ),
     ];
     let findings = expected[4].1["findings"].as_array().unwrap().clone();
     let account = cli(&["report", "funds"])["accounts"][0]["account_id"]
@@ -265,7 +270,12 @@ fn views_answer_like_the_command_line() {
     let c0 = &expected[2].1["commitments"][0];
     let cid = c0["commitment_id"].as_str().unwrap();
     assert_eq!(&item(format!("/v1/commitments/{cid}")), c0);
+    let tasks = expected[7].1["tasks"].as_array().expect("tasks").clone();
+    assert!(tasks.len() >= 16, "the demo city has yearly tasks");
+    let kid = tasks[0]["task_id"].as_str().unwrap();
+    assert_eq!(item(format!("/v1/assessment/{kid}")), tasks[0]);
     for path in [
+        "/v1/assessment/nope",
         "/v1/targets/nope",
         "/v1/commitments/nope",
         "/v1/claims/targets/nope",

@@ -130,8 +130,10 @@ impl World {
         self.admit_into(v, &mut j)
     }
 
+    /// Parses then admits: a rule of the event alone refuses it at parse,
+    /// a rule against the ledger at admission; either way nothing is kept.
     pub fn admit_into(&mut self, v: Value, journal: &mut Journal) -> Result<(), Rejection> {
-        let e = Self::parse(&v);
+        let e = Event::parse(&v)?;
         self.reg.admit(&e, journal)?;
         self.log.push(e);
         Ok(())
