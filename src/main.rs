@@ -93,7 +93,7 @@ enum Command {
     },
     /// Restore an exported bundle into an empty data directory.
     ImportBundle { file: PathBuf },
-    /// A read model: targets, funds, commitments, incentives, assessment or findings.
+    /// A read model: targets, funds, commitments, incentives, assessment, projects or findings.
     Report {
         #[arg(value_enum)]
         view: commands::report::View,

@@ -18,6 +18,8 @@ pub enum View {
     Incentives,
     /// Yearly tasks judged and ranked (format 3.7).
     Assessment,
+    /// The project register (format 3.8).
+    Projects,
     Findings,
     /// Findings raised and resolved since `--from-seq N` (format 3.9).
     Changes,
@@ -182,6 +184,13 @@ pub fn run(
                 println!();
                 print_rows(&runs, format, Some("failed tasks in a row"))?;
             }
+        }
+        View::Projects => {
+            let r = pledger_views::projects::report(&facts, now);
+            if format == Format::Json {
+                return print_json(scope, now, &r);
+            }
+            print_rows(&r.projects, format, None)?;
         }
         View::Findings => {
             let findings = pledger_views::findings::all_with(&facts, now, &calendar);

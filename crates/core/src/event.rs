@@ -25,6 +25,7 @@ pub use crate::families::commitments::*;
 pub use crate::families::corrections::*;
 pub use crate::families::funds::*;
 pub use crate::families::incentives::*;
+pub use crate::families::projects::*;
 pub use crate::families::registry::*;
 pub use crate::families::targets::*;
 pub use crate::fields::{Currency, Evidence, EvidenceRef, HexDigest, Period, Text, MAX_TEXT_LEN};
@@ -118,6 +119,8 @@ events! {
     incentives::IncentiveClawedBack => "incentive.clawed_back",
     assessment::AssessmentTaskSet => "assessment.task_set",
     assessment::SanctionImposed => "sanction.imposed",
+    projects::ProjectSigned => "project.signed",
+    projects::ProjectStageReported => "project.stage_reported",
     corrections::EventVoided => "event.voided",
 }
 
@@ -140,7 +143,7 @@ pub struct Event {
 
 /// Event types of format version 2 not recorded by this release: refused
 /// as `unknown_type`, with a message that says so.
-const PLANNED_TYPES: &[&str] = &["project.signed", "project.stage_reported"];
+const PLANNED_TYPES: &[&str] = &[];
 
 /// Fields of the envelope, contract 1.1. `signature` is reserved for
 /// events signed by an entity that registered a public key.
@@ -385,7 +388,7 @@ mod tests {
         for t in EventType::ALL {
             assert_eq!(EventType::from_name(t.as_str()), Some(*t));
         }
-        assert_eq!(EventType::ALL.len(), 21);
+        assert_eq!(EventType::ALL.len(), 23);
     }
 
     #[test]

@@ -35,12 +35,14 @@ pub enum Namespace {
     Payout,
     Task,
     Sanction,
+    /// A project's signing, keyed by the project's entity id.
+    Project,
     /// The client key `id` of the event itself.
     Event,
 }
 
 impl Namespace {
-    const COUNT: usize = 11;
+    const COUNT: usize = 12;
 
     fn noun(self) -> &'static str {
         match self {
@@ -54,6 +56,7 @@ impl Namespace {
             Namespace::Payout => "payout",
             Namespace::Task => "task",
             Namespace::Sanction => "sanction",
+            Namespace::Project => "signed project",
             Namespace::Event => "event",
         }
     }
@@ -70,6 +73,7 @@ impl Namespace {
             Namespace::Payout => "record it with incentive.paid first",
             Namespace::Task => "set it with assessment.task_set first",
             Namespace::Sanction => "record it with sanction.imposed first",
+            Namespace::Project => "register it as an entity of kind project and sign it with project.signed first",
             Namespace::Event => "",
         }
     }
@@ -109,6 +113,9 @@ pub enum Entry {
         assignee: EntityIdx,
         /// Who assigned it: the one party (besides an auditor) who may revise it.
         assigner: EntityIdx,
+        /// Does it count projects (`counts`, format 2.2)? Only then may its
+        /// claims and verifications list `projects`.
+        counting: bool,
     },
     Allocation,
     Disbursement {
@@ -131,6 +138,10 @@ pub enum Entry {
         assignee: EntityIdx,
     },
     Sanction,
+    Project {
+        host: EntityIdx,
+        investor: EntityIdx,
+    },
     Event {
         seq: u64,
     },

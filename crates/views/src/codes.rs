@@ -152,6 +152,9 @@ finding_codes! {
     /// pledger's own addition: more clawed back from a payout than it paid.
     ClawbackExceedsPayout = "clawback_exceeds_payout", severity SERIOUS, version 1,
         en "Clawback exceeds payout", zh "追回超过发放额";
+    /// An internal account holding money it has not paid out for two years.
+    IdleBalance = "idle_balance", severity SIGNIFICANT, version 2,
+        en "Idle balance", zh "资金闲置沉淀";
     /// An assessed unit failed two or more yearly tasks in a row.
     ConsecutiveFailures = "consecutive_failures", severity SIGNIFICANT, version 2,
         en "Failed yearly tasks in a row", zh "连续未完成年度目标任务";
@@ -164,6 +167,18 @@ finding_codes! {
     /// A reward for a yearly task that had not passed when it was paid.
     RewardForFailedTask = "reward_for_failed_task", severity SERIOUS, version 2,
         en "Reward for a failed task", zh "未完成年度任务即发放奖励";
+    /// A counted project that does not qualify for the count.
+    CountedNotQualifying = "counted_not_qualifying", severity SIGNIFICANT, version 2,
+        en "Counted but not qualifying", zh "不符合条件的项目被计入";
+    /// A count that is not the number of projects listed.
+    CountMismatch = "count_mismatch", severity SIGNIFICANT, version 2,
+        en "Count does not match its projects", zh "上报数与项目清单不符";
+    /// One project counted by two units.
+    ProjectDoubleCounted = "project_double_counted", severity SIGNIFICANT, version 2,
+        en "Project counted twice", zh "项目重复统计";
+    /// Land granted and not built on a year after the agreed start.
+    LandIdle = "land_idle", severity SIGNIFICANT, version 2,
+        en "Idle land", zh "土地闲置";
 }
 
 impl FindingCode {

@@ -9,8 +9,9 @@
 
 use pledger_core::event::{
     AccountOpened, AssessmentTaskSet, CommitmentMade, EntityRegistered, Evidence, FundAllocated, FundDisbursed,
-    IncentivePaid, IncentiveSchemeSet, SanctionImposed, TargetAssigned,
+    IncentivePaid, IncentiveSchemeSet, ProjectSigned, ProjectStage, SanctionImposed, TargetAssigned,
 };
+use pledger_core::ids::Id;
 use pledger_core::money::{Amount, Quantity};
 use pledger_core::when::Day;
 use pledger_core::{Event, EventData};
@@ -48,6 +49,8 @@ pub struct Observation {
     pub value: Quantity,
     pub as_of: Day,
     pub evidence: Option<Evidence>,
+    /// The projects a claim or verification of a counting target lists.
+    pub projects: Option<Vec<Id>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -138,6 +141,25 @@ pub struct PayoutFact {
     pub clawbacks: Vec<Clawback>,
 }
 
+/// A stage a project reported (format 2.2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageReport {
+    pub at: At,
+    pub actor: String,
+    pub stage: ProjectStage,
+    pub as_of: Day,
+    pub investment_in_place: Option<Amount>,
+    pub evidence: Option<Evidence>,
+}
+
+/// A signed project and its stage reports, in seq order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectFact {
+    pub at: At,
+    pub data: ProjectSigned,
+    pub stages: Vec<StageReport>,
+}
+
 /// A yearly task (format 2.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskFact {
@@ -171,6 +193,7 @@ pub struct Facts {
     pub payouts: BTreeMap<String, PayoutFact>,
     pub tasks: BTreeMap<String, TaskFact>,
     pub sanctions: BTreeMap<String, SanctionFact>,
+    pub projects: BTreeMap<String, ProjectFact>,
     /// Number of records applied (including voids and out-of-date events).
     pub records_seen: u64,
 }
@@ -238,6 +261,7 @@ impl Facts {
                         value: d.value,
                         as_of: d.as_of,
                         evidence: d.evidence,
+                        projects: d.projects,
                     });
                 }
             }
@@ -249,6 +273,7 @@ impl Facts {
                         value: d.value,
                         as_of: d.as_of,
                         evidence: d.evidence,
+                        projects: d.projects,
                     });
                 }
             }
@@ -347,6 +372,28 @@ impl Facts {
             EventData::SanctionImposed(d) => {
                 self.sanctions
                     .insert(d.sanction_id.to_string(), SanctionFact { at, data: d });
+            }
+            EventData::ProjectSigned(d) => {
+                self.projects.insert(
+                    d.project_id.to_string(),
+                    ProjectFact {
+                        at,
+                        data: d,
+                        stages: Vec::new(),
+                    },
+                );
+            }
+            EventData::ProjectStageReported(d) => {
+                if let Some(p) = self.projects.get_mut(d.project_id.as_str()) {
+                    p.stages.push(StageReport {
+                        at,
+                        actor,
+                        stage: d.stage,
+                        as_of: d.as_of,
+                        investment_in_place: d.investment_in_place,
+                        evidence: d.evidence,
+                    });
+                }
             }
             EventData::EventVoided(_) => {}
         }

@@ -18,6 +18,7 @@ pub fn all_with(facts: &Facts, now: Day, calendar: &crate::calendar::Calendar) -
     crate::commitments::findings_with(facts, now, calendar, &mut out);
     crate::incentives::findings(facts, now, &mut out);
     crate::assessment::findings(facts, now, &mut out);
+    crate::projects::findings(facts, now, &mut out);
     out.sort_by(|a, b| {
         b.date
             .cmp(&a.date)

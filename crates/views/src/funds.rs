@@ -639,6 +639,79 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         unconfirmed_finding(facts, &accounts, d, now, out);
         earmark_finding(&accounts, d, out);
     }
+    idle_balance_findings(&accounts, &ordered, now, out);
+}
+
+/// Days an internal account may hold money without paying any out
+/// (财政存量资金 carried over two years, format 3.5).
+pub const IDLE_DAYS: i64 = 730;
+
+/// `idle_balance`: an `internal` account whose balance at `now` is above
+/// zero and which has paid nothing out for more than 730 days, counted
+/// from its last outgoing disbursement, or from its first incoming one
+/// when it never paid out; dated the 731st day. Only disbursements dated
+/// on or before `now` count, so judging a past date looks back.
+fn idle_balance_findings(
+    accounts: &BTreeMap<&str, &AccountFact>,
+    ordered: &[&DisbursementFact],
+    now: Day,
+    out: &mut Vec<Finding>,
+) {
+    #[derive(Default)]
+    struct Flow<'a> {
+        balance: Amount,
+        first_in: Option<&'a DisbursementFact>,
+        last_out: Option<&'a DisbursementFact>,
+    }
+    let mut flows: HashMap<&str, Flow> = HashMap::new();
+    for d in ordered.iter().take_while(|d| d.at.day <= now) {
+        let to = flows.entry(d.data.to_account.as_str()).or_default();
+        to.balance += d.data.amount;
+        to.first_in.get_or_insert(d);
+        let from = flows.entry(d.data.from_account.as_str()).or_default();
+        from.balance -= d.data.amount;
+        from.last_out = Some(d);
+    }
+    for (id, f) in flows {
+        let Some(account) = accounts.get(id) else { continue };
+        if account.data.kind != pledger_core::event::AccountKind::Internal || f.balance <= Amount::ZERO {
+            continue;
+        }
+        let Some(since) = f.last_out.or(f.first_in) else {
+            continue;
+        };
+        let Some(idle_on) = plus_days(since.at.day, IDLE_DAYS + 1) else {
+            continue;
+        };
+        if now < idle_on {
+            continue;
+        }
+        let what = if f.last_out.is_some() {
+            "its last payment out"
+        } else {
+            "the first money in (it has never paid anything out)"
+        };
+        out.push(Finding {
+            code: FindingCode::IdleBalance,
+            message: format!(
+                "Account {} of {} holds {} yuan and has paid nothing out since {} ({}, record {}): more than {} days; money left idle for over two years (财政存量资金) is to be put to use or returned.",
+                describe(accounts, id),
+                account.data.holder,
+                f.balance,
+                since.at.day,
+                what,
+                since.at.seq,
+                IDLE_DAYS
+            ),
+            subjects: vec![id.to_string(), account.data.holder.to_string()],
+            seqs: {
+                let mut s = vec![account.at.seq, since.at.seq];
+                s.sort_unstable();
+                s
+            },
+            date: idle_on,
+        });
+    }
 }
 
 /// `overdraft` and `over_ceiling`, from running sums in date order.

@@ -16,6 +16,8 @@
 //! - [`incentives`]: 3.4 — paid per role against shares, payouts vs target.
 //! - [`assessment`]: 3.7 — yearly tasks: score, veto, rank, runs of
 //!   failures, consequences due and imposed.
+//! - [`projects`]: 3.8 — the project register, qualification of counted
+//!   projects, idle land.
 //! - [`findings`]: 3.5 — every discrepancy, from all of the above.
 //! - [`changes`]: 3.9 — findings raised and resolved since a log position.
 //! - [`codes`]: the finding codes ([`FindingCode::ALL`]), with their
@@ -35,6 +37,7 @@ pub mod findings;
 pub mod funds;
 pub mod incentives;
 pub mod load;
+pub mod projects;
 pub mod snapshot;
 pub mod targets;
 

@@ -12,7 +12,7 @@
 //! File layout (integers little-endian):
 //!
 //! ```text
-//! pledger-views-snapshot/v2\n     magic and format version
+//! pledger-views-snapshot/v3\n     magic and format version
 //! len            u64              records covered (0..len)
 //! hash           32 bytes         hash of record len-1 (zeros when len = 0)
 //! payload_len    u64              checked against the file's size
@@ -35,7 +35,7 @@ pub const FILE_NAME: &str = "views.snapshot";
 
 /// Magic and format version. Bump the version whenever the encoding of
 /// any fact changes: an old file is then refused and rebuilt.
-const MAGIC: &[u8] = b"pledger-views-snapshot/v2\n";
+const MAGIC: &[u8] = b"pledger-views-snapshot/v3\n";
 /// What every version's magic starts with, to tell "another version" from
 /// "not a snapshot at all".
 const MAGIC_FAMILY: &[u8] = b"pledger-views-snapshot/";
@@ -407,6 +407,31 @@ mod tests {
                 "basis": "通报", "evidence": "doc"}),
             ),
             ev(
+                "project.signed",
+                "2026-01-22",
+                json!({"project_id": "plant", "host": "park", "investor": "firm", "planned_investment": "50000000",
+                "signed_on": "2026-01-22", "land": {"parcel_id": "DK-1", "area_mu": "120.50", "agreed_start": "2026-06-01"},
+                "basis": "contract"}),
+            ),
+            ev(
+                "project.stage_reported",
+                "2026-05-02",
+                json!({"project_id": "plant", "stage": "stalled", "as_of": "2026-05-01", "investment_in_place": "1.5",
+                "evidence": "photo"}),
+            ),
+            ev(
+                "target.assigned",
+                "2026-01-03",
+                json!({"target_id": "t3", "assignee": "park", "metric": "projects", "unit": "count",
+                "comparator": ">=", "threshold": "2", "period": {"from": "2026-01-01", "to": "2026-12-31"}, "basis": "doc 3",
+                "counts": {"stage": "producing", "min_investment": "10000000"}}),
+            ),
+            ev(
+                "target.verified",
+                "2026-06-02",
+                json!({"target_id": "t3", "value": "1", "as_of": "2026-06-01", "projects": ["plant"]}),
+            ),
+            ev(
                 "incentive.scheme_set",
                 "2026-01-21",
                 json!({"scheme_id": "s2", "task_id": "k1", "total": "100", "condition": "task_passed",
@@ -453,7 +478,7 @@ mod tests {
         let payload = encode(&facts(), 0, &[0; 32]);
         assert_eq!(
             blake3::hash(&payload).to_hex().as_str(),
-            "5efda6017a0e83a9c06e15c0b6967d9df75483504cfc96c7f0955a889e92486b",
+            "6326ccad0d0d581891b20548a497ec842e717c03182cfc9543fcbcd2cb6dc5ab",
             "the snapshot encoding changed: bump the version in MAGIC"
         );
     }
@@ -479,7 +504,7 @@ mod tests {
         longer.push(0);
         assert!(matches!(decode(&longer), Err(SnapshotError::Truncated(_))));
         let mut v2 = bytes.clone();
-        v2[MAGIC.len() - 2] = b'3';
+        v2[MAGIC.len() - 2] = b'4';
         assert!(
             matches!(decode(&v2), Err(SnapshotError::Version { .. })),
             "{:?}",
@@ -553,16 +578,16 @@ mod tests {
         );
         // A list claiming 2^63 items is refused, not allocated.
         let huge = bytes_of(&(1u64 << 63));
-        let p = sections(&[&huge, &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
+        let p = sections(&[&huge, &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         assert!(matches!(decode(&reseal(&p, 0)), Err(SnapshotError::Decode(_))));
         // An integer wider than its type.
-        let p = sections(&[&[0xff; 11], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
+        let p = sections(&[&[0xff; 11], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         assert!(matches!(decode(&reseal(&p, 0)), Err(SnapshotError::Decode(_))));
         // The smallest valid payload: every section empty, zero records.
-        let p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
+        let p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         assert_eq!(decode(&reseal(&p, 0)).expect("empty facts").facts, Facts::new());
         // A section table that does not add up.
-        let mut p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0]]);
+        let mut p = sections(&[&[0], &[0], &[0], &[0], &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
         let n = p.len();
         p[n - 8] = 8;
         assert!(matches!(decode(&reseal(&p, 0)), Err(SnapshotError::Decode(_))));

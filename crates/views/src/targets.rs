@@ -346,12 +346,15 @@ impl From<&Period> for PeriodJson {
     }
 }
 
-/// A claimed or verified value as JSON: `{"value", "as_of", "seq"}`.
+/// A claimed or verified value as JSON: `{"value", "as_of", "seq"}`, and
+/// for a counting target the `projects` it lists (format 2.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ObservedValue {
     pub value: String,
     pub as_of: Day,
     pub seq: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Vec<String>>,
 }
 
 impl From<&Observation> for ObservedValue {
@@ -360,8 +363,16 @@ impl From<&Observation> for ObservedValue {
             value: o.value.to_string(),
             as_of: o.as_of,
             seq: o.at.seq,
+            projects: o.projects.as_ref().map(|p| p.iter().map(|x| x.to_string()).collect()),
         }
     }
+}
+
+/// `counts` of a counting target: `{"stage", "min_investment"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CountsJson {
+    pub stage: pledger_core::event::CountStage,
+    pub min_investment: Option<pledger_core::money::Amount>,
 }
 
 /// One row of the targets report.
@@ -378,6 +389,9 @@ pub struct TargetRow {
     /// The period in force.
     pub period: PeriodJson,
     pub basis: String,
+    /// For a counting target (format 2.2): what it counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<CountsJson>,
     pub last_claimed: Option<ObservedValue>,
     pub last_verified: Option<ObservedValue>,
     /// Decimal string, 4 places at most; see the module docs.
@@ -421,6 +435,10 @@ pub fn row(s: &TargetStanding, now: Day) -> TargetRow {
         threshold: s.threshold.to_string(),
         period: PeriodJson::from(&s.period),
         basis: s.fact.data.basis.0.clone(),
+        counts: s.fact.data.counts.as_ref().map(|c| CountsJson {
+            stage: c.stage,
+            min_investment: c.min_investment,
+        }),
         last_claimed: s.last_claim.map(ObservedValue::from),
         last_verified: s.last_verification.map(ObservedValue::from),
         progress: s.progress().map(|p| decimal_text(round4(p))),

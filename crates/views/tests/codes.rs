@@ -26,6 +26,11 @@ fn every_code_round_trips_and_is_described() {
         assert_eq!(serde_json::to_value(code).unwrap(), json!(s), "{s} on the wire");
         assert!((1..=3).contains(&code.severity()), "{s}: severity {}", code.severity());
         let v2 = [
+            "idle_balance",
+            "counted_not_qualifying",
+            "count_mismatch",
+            "project_double_counted",
+            "land_idle",
             "consecutive_failures",
             "sanction_not_imposed",
             "sanction_without_basis",
@@ -355,6 +360,47 @@ fn sanction(id: &str, task: &str, kind: &str, on: &str) -> Value {
         "city",
         on,
         json!({"sanction_id": id, "subject": "park-a", "kind": kind, "task_id": task, "basis": "市委通报"}),
+    )
+}
+
+/// Project `id` signed by park-a on `on`, land to be started by `start`.
+fn project(id: &str, on: &str, start: &str) -> Value {
+    ev(
+        "project.signed",
+        "park-a",
+        on,
+        json!({"project_id": id, "host": "park-a", "investor": "ent-a", "planned_investment": "50000000",
+               "signed_on": on, "land": {"parcel_id": format!("DK-{id}"), "area_mu": "100", "agreed_start": start}}),
+    )
+}
+
+fn project_stage(id: &str, stage: &str, as_of: &str) -> Value {
+    ev(
+        "project.stage_reported",
+        "park-a",
+        as_of,
+        json!({"project_id": id, "stage": stage, "as_of": as_of, "investment_in_place": "20000000"}),
+    )
+}
+
+/// `id` for `who`: in `year`, at least 1 project started (a count).
+fn counting(id: &str, who: &str, year: &str) -> Value {
+    ev(
+        "target.assigned",
+        "city",
+        &format!("{year}-01-01"),
+        json!({"target_id": id, "assignee": who, "metric": "new_projects_ge_10m", "unit": "count",
+               "comparator": ">=", "threshold": "1", "counts": {"stage": "started"},
+               "period": {"from": format!("{year}-01-01"), "to": format!("{year}-12-31")}, "basis": "city-doc-1"}),
+    )
+}
+
+fn claim_projects(id: &str, who: &str, value: &str, on: &str, projects: Value) -> Value {
+    ev(
+        "target.progress_reported",
+        who,
+        on,
+        json!({"target_id": id, "value": value, "as_of": on, "projects": projects}),
     )
 }
 
@@ -733,6 +779,61 @@ fn cases() -> Vec<Case> {
                 verify("safe", "1", "2026-12-31", "2027-01-21"),
                 pay("p1", "a", "1000", "2027-02-01"),
             ],
+        ),
+        cleared(
+            last(
+                IdleBalance,
+                "3m into the zone in March 2025, nothing paid out since",
+                cat(
+                    accounts(),
+                    [disburse("d1", "budget", "zone", "3000000", "2025-03-03", json!({}))],
+                ),
+            ),
+            disburse("d2", "zone", "contractor", "1000", "2027-06-01", json!({})),
+        ),
+        last(
+            CountedNotQualifying,
+            "park-a counts a project in 2026 that was only signed",
+            vec![
+                project("plant", "2026-03-02", "2026-09-01"),
+                counting("t", "park-a", "2026"),
+                claim_projects("t", "park-a", "1", "2026-12-20", json!(["plant"])),
+            ],
+        ),
+        cleared(
+            last(
+                CountMismatch,
+                "park-a claims 2 projects and lists one",
+                vec![
+                    project("plant", "2026-03-02", "2026-09-01"),
+                    project_stage("plant", "started", "2026-05-04"),
+                    counting("t", "park-a", "2026"),
+                    claim_projects("t", "park-a", "2", "2026-12-20", json!(["plant"])),
+                ],
+            ),
+            // A later claim does not erase the first; only a void would.
+            void(3, "2026-12-22"),
+        ),
+        last(
+            ProjectDoubleCounted,
+            "park-a and park-b both count one plant for 2026",
+            vec![
+                project("plant", "2026-03-02", "2026-09-01"),
+                project_stage("plant", "started", "2026-05-04"),
+                counting("ta", "park-a", "2026"),
+                counting("tb", "park-b", "2026"),
+                claim_projects("ta", "park-a", "1", "2026-12-20", json!(["plant"])),
+                claim_projects("tb", "park-b", "1", "2026-12-21", json!(["plant"])),
+            ],
+        ),
+        case(
+            LandIdle,
+            "a plant signed in 2025 whose land was to be built on by June 2025; nothing by June 2026",
+            vec![
+                project("plant", "2025-03-03", "2025-06-02"),
+                project_stage("plant", "started", "2026-07-01"),
+            ],
+            0,
         ),
         last(
             ClawbackExceedsPayout,

@@ -75,6 +75,8 @@ fn code_of(ty: &str) -> &'static str {
         T::IncentiveClawedBack => "claw",
         T::AssessmentTaskSet => "task",
         T::SanctionImposed => "sanc",
+        T::ProjectSigned => "psig",
+        T::ProjectStageReported => "pstg",
         T::EventVoided => "void",
     }
 }

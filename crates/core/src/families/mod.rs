@@ -19,6 +19,7 @@ pub mod commitments;
 pub mod corrections;
 pub mod funds;
 pub mod incentives;
+pub mod projects;
 pub mod registry;
 pub mod targets;
 

@@ -2,6 +2,7 @@
 //! assignee, revised only by that assigner (or an auditor), claimed only by
 //! the assignee, and verified by anyone but the assignee.
 
+use super::projects::{check_listed, no_repeats, Counts};
 use super::{creates_nothing, Actor, Rules};
 use crate::error::{Rejection, RejectionKind};
 use crate::fields::{check_period, data_structs, object_only, word_enum, Evidence, Period, Text};
@@ -28,17 +29,24 @@ object_only! {
 data_structs! {
     TargetAssigned {
         target_id: Id, assignee: Id, metric: Text, unit: Text, comparator: Comparator, threshold: Quantity,
-        period: Period, basis: Text, #[serde(default)] responsible: Option<Vec<Responsible>>
+        period: Period, basis: Text, #[serde(default)] responsible: Option<Vec<Responsible>>,
+        #[serde(default)] counts: Option<Counts>
     }
     TargetRevised { target_id: Id, #[serde(default)] threshold: Option<Quantity>, #[serde(default)] period: Option<Period>, reason: Text }
-    TargetProgressReported { target_id: Id, value: Quantity, as_of: Day, #[serde(default)] evidence: Option<Evidence> }
-    TargetVerified { target_id: Id, value: Quantity, as_of: Day, #[serde(default)] evidence: Option<Evidence>, #[serde(default)] note: Option<Text> }
+    TargetProgressReported {
+        target_id: Id, value: Quantity, as_of: Day, #[serde(default)] evidence: Option<Evidence>,
+        #[serde(default)] projects: Option<Vec<Id>>
+    }
+    TargetVerified {
+        target_id: Id, value: Quantity, as_of: Day, #[serde(default)] evidence: Option<Evidence>,
+        #[serde(default)] note: Option<Text>, #[serde(default)] projects: Option<Vec<Id>>
+    }
 }
 
 /// The assignee and the assigner of a recorded target.
 fn parties(reg: &Registry, target: &str) -> Option<(EntityIdx, EntityIdx)> {
     match reg.get(Namespace::Target, target) {
-        Some(Entry::Target { assignee, assigner }) => Some((*assignee, *assigner)),
+        Some(Entry::Target { assignee, assigner, .. }) => Some((*assignee, *assigner)),
         _ => None,
     }
 }
@@ -51,7 +59,18 @@ impl Rules for TargetAssigned {
     }
 
     fn shape(&self) -> Result<(), Rejection> {
-        check_period(&self.period, "data.period")
+        check_period(&self.period, "data.period")?;
+        if self.counts.is_some() && self.unit.0 != "count" {
+            return Err(Rejection::new(
+                RejectionKind::InvalidField,
+                "data.counts",
+                format!(
+                    "a target that counts projects has unit \"count\", not {:?}",
+                    self.unit.0
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn check(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
@@ -84,6 +103,7 @@ impl Rules for TargetAssigned {
             .map(|(assignee, _)| Entry::Target {
                 assignee,
                 assigner: actor,
+                counting: self.counts.is_some(),
             })
     }
 }
@@ -130,9 +150,16 @@ impl Rules for TargetProgressReported {
 
     creates_nothing!();
 
+    fn shape(&self) -> Result<(), Rejection> {
+        self.projects.as_deref().map_or(Ok(()), no_repeats)
+    }
+
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
-        reg.need(Namespace::Target, &self.target_id, "data.target_id")
-            .map(|_| ())
+        reg.need(Namespace::Target, &self.target_id, "data.target_id")?;
+        match &self.projects {
+            Some(p) => check_listed(reg, &self.target_id, p),
+            None => Ok(()),
+        }
     }
 
     fn permitted(&self, reg: &Registry, by: &Actor) -> Result<(), Rejection> {
@@ -153,9 +180,16 @@ impl Rules for TargetVerified {
 
     creates_nothing!();
 
+    fn shape(&self) -> Result<(), Rejection> {
+        self.projects.as_deref().map_or(Ok(()), no_repeats)
+    }
+
     fn check(&self, reg: &Registry, _: &Actor) -> Result<(), Rejection> {
-        reg.need(Namespace::Target, &self.target_id, "data.target_id")
-            .map(|_| ())
+        reg.need(Namespace::Target, &self.target_id, "data.target_id")?;
+        match &self.projects {
+            Some(p) => check_listed(reg, &self.target_id, p),
+            None => Ok(()),
+        }
     }
 
     /// Anyone but the assignee (or an office of it): no self-verification.

@@ -190,6 +190,32 @@ pub async fn assessment_task(
     .await
 }
 
+/// Format 3.8: the project register.
+pub async fn projects(
+    State(state): State<AppState>,
+    _r: Reader,
+    Scoped { scope, .. }: Scoped,
+) -> Result<Response, ApiError> {
+    view(&state, scope, |_, facts, now| {
+        to_value(pledger_views::projects::report(facts, now))
+    })
+    .await
+}
+
+pub async fn project(
+    State(state): State<AppState>,
+    _r: Reader,
+    PathId(id): PathId,
+    Scoped { scope, .. }: Scoped,
+) -> Result<Response, ApiError> {
+    view(&state, scope, move |_, facts, now| {
+        let row = pledger_views::projects::project(facts, &id, now)
+            .ok_or_else(|| ApiError::not_found(format!("no signed project {id:?} is recorded in this ledger")))?;
+        to_value(row)
+    })
+    .await
+}
+
 pub async fn findings(
     State(state): State<AppState>,
     _r: Reader,

@@ -21,13 +21,15 @@
 
 use crate::facts::{
     AccountFact, AllocationFact, At, Clawback, CommitmentFact, CommitmentStep, CommitmentStepKind, DisbursementFact,
-    EntityFact, Facts, Observation, PayoutFact, Revision, SanctionFact, SchemeFact, TargetFact, TaskFact,
+    EntityFact, Facts, Observation, PayoutFact, ProjectFact, Revision, SanctionFact, SchemeFact, StageReport,
+    TargetFact, TaskFact,
 };
 use pledger_core::event::{
     AccountKind, AccountOpened, AssessmentTaskSet, CommitmentKind, CommitmentMade, Comparator, Condition, Consequences,
-    Currency, DisbursementKind, Due, EntityKind, EntityRegistered, Evidence, EvidenceRef, FundAllocated, FundDisbursed,
-    HexDigest, IncentivePaid, IncentiveSchemeSet, OnConsecutiveFail, Period, PublicKey, Responsible, SanctionImposed,
-    SanctionKind, SchemeCondition, Share, TargetAssigned, TaskItem, Text,
+    CountStage, Counts, Currency, DisbursementKind, Due, EntityKind, EntityRegistered, Evidence, EvidenceRef,
+    FundAllocated, FundDisbursed, HexDigest, IncentivePaid, IncentiveSchemeSet, Land, OnConsecutiveFail, Period,
+    ProjectSigned, ProjectStage, PublicKey, Responsible, SanctionImposed, SanctionKind, SchemeCondition, Share,
+    TargetAssigned, TaskItem, Text,
 };
 use pledger_core::ids::Id;
 use pledger_core::money::{Amount, Percent, Points, Quantity};
@@ -602,6 +604,8 @@ wire_enum! {
     DisbursementKind { Transfer = 0, Expenditure = 1, Repayment = 2, Interest = 3 }
     CommitmentKind { LandDiscount = 0, TaxRefund = 1, ServiceDeadline = 2, Subsidy = 3, Funding = 4, Other = 5 }
     SchemeCondition { TargetMet = 0, TaskPassed = 1 }
+    ProjectStage { Started = 0, Producing = 1, Stalled = 2, Cancelled = 3 }
+    CountStage { Signed = 0, Started = 1, Producing = 2 }
     SanctionKind {
         Criticism = 0, AwardDisqualified = 1, RewardForfeited = 2, Warning = 3, Reassignment = 4, Suspension = 5,
         Other = 6,
@@ -633,7 +637,10 @@ wire_struct! {
     Share { role, percent }
     EntityRegistered { entity_id, kind, name, parent, public_key }
     AccountOpened { account_id, holder, name, kind, ceiling, earmark, currency }
-    TargetAssigned { target_id, assignee, metric, unit, comparator, threshold, period, basis, responsible }
+    TargetAssigned { target_id, assignee, metric, unit, comparator, threshold, period, basis, responsible, counts }
+    Counts { stage, min_investment }
+    Land { parcel_id, area_mu, agreed_start }
+    ProjectSigned { project_id, host, investor, planned_investment, signed_on, land, basis }
     FundAllocated { allocation_id, from_account, to_account, amount, purpose, period, basis, currency }
     FundDisbursed {
         disbursement_id, from_account, to_account, amount, purpose, kind, category, allocation_id, commitment_id,
@@ -654,7 +661,9 @@ wire_struct! {
     At { seq, day }
     EntityFact { at, data }
     AccountFact { at, data }
-    Observation { at, actor, value, as_of, evidence }
+    Observation { at, actor, value, as_of, evidence, projects }
+    StageReport { at, actor, stage, as_of, investment_in_place, evidence }
+    ProjectFact { at, data, stages }
     Revision { at, threshold, period, reason }
     TargetFact { at, data, revisions, claims, verifications }
     AllocationFact { at, data }
@@ -740,6 +749,7 @@ pub(super) fn put_facts(w: &mut Sink, facts: &Facts) {
         payouts,
         tasks,
         sanctions,
+        projects,
         records_seen,
     } = facts;
     let mut lens = [0u64; SECTIONS];
@@ -762,6 +772,7 @@ pub(super) fn put_facts(w: &mut Sink, facts: &Facts) {
         payouts.put(w);
         tasks.put(w);
         sanctions.put(w);
+        projects.put(w);
         records_seen.put(w);
     });
     for n in lens {
@@ -804,6 +815,7 @@ pub(super) fn get_facts(payload: &[u8]) -> R<Facts> {
         payouts,
         tasks,
         sanctions,
+        projects,
         records_seen,
     } = &mut facts;
     let rest = move || -> R<()> {
@@ -816,6 +828,7 @@ pub(super) fn get_facts(payload: &[u8]) -> R<Facts> {
         *payouts = Wire::get(&mut r)?;
         *tasks = Wire::get(&mut r)?;
         *sanctions = Wire::get(&mut r)?;
+        *projects = Wire::get(&mut r)?;
         *records_seen = Wire::get(&mut r)?;
         at_end(&r)
     };
