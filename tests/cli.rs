@@ -1102,3 +1102,117 @@ fn a_task_the_rules_refuse_is_not_written_and_the_message_says_why() {
     assert!(out.stderr.contains("not_permitted"), "{}", out.stderr);
     assert_eq!(l.log_json_text(), before, "nothing written");
 }
+
+// -------------------------------------------------------------- projects --
+
+/// Two parks, two projects of one investor: one started with money in
+/// place, one only signed on land never built on; park-a counts both,
+/// park-b counts the started one too; a special account never used.
+const PROJECTS: &str = r#"{"type":"entity.registered","actor":"city","occurred_at":"2008-01-01","data":{"entity_id":"city","kind":"government","name":"市政府"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2008-01-01","data":{"entity_id":"park-a","kind":"park","name":"甲园区","parent":"city"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2008-01-01","data":{"entity_id":"park-b","kind":"park","name":"乙园区","parent":"city"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2008-01-01","data":{"entity_id":"aud","kind":"auditor","name":"审计局"}}
+{"type":"entity.registered","actor":"city","occurred_at":"2008-01-01","data":{"entity_id":"ent-x","kind":"enterprise","name":"某公司"}}
+{"type":"entity.registered","actor":"ent-x","occurred_at":"2008-01-02","data":{"entity_id":"proj-1","kind":"project","name":"电机厂","parent":"ent-x"}}
+{"type":"entity.registered","actor":"ent-x","occurred_at":"2008-01-02","data":{"entity_id":"proj-2","kind":"project","name":"纺织厂","parent":"ent-x"}}
+{"type":"project.signed","actor":"park-a","occurred_at":"2008-02-01","data":{"project_id":"proj-1","host":"park-a","investor":"ent-x","planned_investment":"50000000","signed_on":"2008-02-01","land":{"parcel_id":"DK-01","area_mu":"120","agreed_start":"2008-06-01"}}}
+{"type":"project.signed","actor":"park-a","occurred_at":"2008-03-01","data":{"project_id":"proj-2","host":"park-a","investor":"ent-x","planned_investment":"20000000","signed_on":"2008-03-01","land":{"parcel_id":"DK-02","area_mu":"80.5","agreed_start":"2008-06-01"}}}
+{"type":"project.stage_reported","actor":"park-a","occurred_at":"2008-05-01","data":{"project_id":"proj-1","stage":"started","as_of":"2008-04-30","investment_in_place":"15000000","evidence":"photo"}}
+{"type":"target.assigned","actor":"city","occurred_at":"2008-01-05","data":{"target_id":"a-2008","assignee":"park-a","metric":"new_projects_ge_10m","unit":"count","comparator":">=","threshold":"2","period":{"from":"2008-01-01","to":"2008-12-31"},"basis":"doc","counts":{"stage":"started","min_investment":"10000000"}}}
+{"type":"target.assigned","actor":"city","occurred_at":"2008-01-05","data":{"target_id":"b-2008","assignee":"park-b","metric":"new_projects_ge_10m","unit":"count","comparator":">=","threshold":"1","period":{"from":"2008-01-01","to":"2008-12-31"},"basis":"doc","counts":{"stage":"signed"}}}
+{"type":"target.progress_reported","actor":"park-a","occurred_at":"2008-12-20","data":{"target_id":"a-2008","value":"3","as_of":"2008-12-15","projects":["proj-1","proj-2"]}}
+{"type":"target.progress_reported","actor":"park-b","occurred_at":"2008-12-21","data":{"target_id":"b-2008","value":"1","as_of":"2008-12-15","projects":["proj-1"]}}
+{"type":"account.opened","actor":"park-a","occurred_at":"2008-01-03","data":{"account_id":"a-special","holder":"park-a","name":"专户","kind":"internal"}}
+{"type":"account.opened","actor":"city","occurred_at":"2008-01-03","data":{"account_id":"budget","holder":"city","name":"预算","kind":"source"}}
+{"type":"fund.disbursed","actor":"city","occurred_at":"2008-04-01","data":{"disbursement_id":"d1","from_account":"budget","to_account":"a-special","amount":"3000000","purpose":"infra"}}
+"#;
+
+#[test]
+fn report_projects_as_a_table_json_and_csv() {
+    let l = Ledger::new();
+    l.append_str(PROJECTS).expect(0);
+    let table = at_date(&l, &["report", "projects"]);
+    table.expect(0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(
+        lines[0].contains("in place / planned") && lines[0].contains("counted by"),
+        "{}",
+        lines[0]
+    );
+    let plant = lines.iter().find(|l| l.contains("电机厂")).expect("电机厂's row");
+    for needle in [
+        "甲园区 (park-a)",
+        "started",
+        "15000000.00 / 50000000.00",
+        "a-2008",
+        "b-2008",
+    ] {
+        assert!(plant.contains(needle), "{needle} in {plant}");
+    }
+    let mill = lines.iter().find(|l| l.contains("纺织厂")).expect("纺织厂's row");
+    assert!(
+        mill.contains("idle over two years") && mill.contains("does not qualify"),
+        "{mill}"
+    );
+
+    let json: Value = serde_json::from_str(&at_date(&l, &["report", "projects", "--format", "json"]).stdout).unwrap();
+    let mill = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["project_id"] == "proj-2")
+        .unwrap();
+    assert_eq!(mill["land"]["idle_since"], "2009-06-02");
+    assert_eq!(mill["land"]["reclaimable"], true);
+    assert_eq!(mill["counted_by"][0]["reason"], "stage_not_reached");
+    let csv = at_date(&l, &["report", "projects", "--format", "csv"]);
+    assert_eq!(csv.stdout.lines().count(), 3, "{}", csv.stdout);
+
+    let findings: Value =
+        serde_json::from_str(&at_date(&l, &["report", "findings", "--format", "json"]).stdout).unwrap();
+    let codes: Vec<&str> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "idle_balance",
+        "land_idle",
+        "project_double_counted",
+        "count_mismatch",
+        "counted_not_qualifying",
+    ] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+}
+
+#[test]
+fn a_project_listing_the_rules_refuse_is_not_written() {
+    let l = Ledger::new();
+    l.append_str(PROJECTS).expect(0);
+    let before = l.log_json_text();
+    for (bad, needle) in [
+        (
+            r#"{"type":"project.signed","actor":"park-a","occurred_at":"2009-01-05","data":{"project_id":"ent-x","host":"park-a","investor":"ent-x","planned_investment":"1","signed_on":"2009-01-05"}}"#,
+            "not as a project",
+        ),
+        (
+            r#"{"type":"project.signed","actor":"park-b","occurred_at":"2009-01-05","data":{"project_id":"proj-1","host":"park-b","investor":"ent-x","planned_investment":"1","signed_on":"2009-01-05"}}"#,
+            "duplicate_id",
+        ),
+        (
+            r#"{"type":"target.progress_reported","actor":"park-a","occurred_at":"2009-01-05","data":{"target_id":"a-2008","value":"2","as_of":"2008-12-31","projects":["proj-1","proj-1"]}}"#,
+            "twice",
+        ),
+        (
+            r#"{"type":"project.stage_reported","actor":"park-a","occurred_at":"2009-01-05","data":{"project_id":"proj-1","stage":"finished","as_of":"2009-01-05"}}"#,
+            "producing",
+        ),
+    ] {
+        let out = l.append_str(bad);
+        out.expect(2);
+        assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
+    }
+    assert_eq!(l.log_json_text(), before, "nothing written");
+}
