@@ -483,6 +483,7 @@ struct Expected {
     commitments: Value,
     funds: Value,
     incentives: Value,
+    assessment: Value,
     targets_mid: Value,
     commitments_2008: Value,
     findings_2008: Value,
@@ -505,6 +506,7 @@ fn demo() -> (tempfile::TempDir, PathBuf, Expected) {
         commitments: report("commitments"),
         funds: report("funds"),
         incentives: report("incentives"),
+        assessment: report("assessment"),
         targets_mid: pledger_json(
             &data,
             &["report", "targets", "--as-of", "2009-07-31", "--format", "json"],
@@ -554,6 +556,9 @@ fn the_console_in_headless_chromium() {
         targets_page(&mut b, &base, &x);
         funds_page(&mut b, &base, &x);
         incentives_page(&mut b, &base, &x);
+        // Whatever tasks the demo has (none, or its yearly ones).
+        assessment_ranking(&mut b, &base, "#/assessment", &x.assessment);
+        b.screenshot("assessment-demo");
         records_pages(&mut b, &base, &x);
         claim_page(&mut b, &base, &x);
         as_of_picker(&mut b, &base, &x);
@@ -578,6 +583,22 @@ fn the_console_in_headless_chromium() {
         let mut zh = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
         chinese_from_the_browser(&mut zh, &base);
         zh.assert_no_errors("zh-CN console");
+    }
+
+    // The assessment page on a ledger of its own: yearly tasks of two
+    // groups and three years, a veto, a run of failures, sanctions.
+    {
+        let (_dir, data) = assessment_ledger();
+        // Asked first: the server holds the ledger while it runs.
+        let today = pledger_json(&data, &["report", "assessment", "--format", "json"]);
+        let mid = pledger_json(
+            &data,
+            &["report", "assessment", "--as-of", "2010-06-30", "--format", "json"],
+        );
+        let server = Server::start(&data, true);
+        let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
+        assessment_page(&mut b, &server.base, &today, &mid);
+        b.assert_no_errors("assessment page");
     }
 
     // Without --public-reads, the console asks for a token.
@@ -988,6 +1009,414 @@ fn incentives_page(b: &mut Browser, base: &str, x: &Expected) {
     // Only those payouts, on demand.
     b.open(base, "#/incentives?only=unearned");
     assert_eq!(b.count("table[data-table=payouts] tbody tr[data-payout]"), unearned);
+}
+
+// ------------------------------------------------------------- assessment
+
+/// A ledger of yearly tasks (format 2.1) appended through the command
+/// line: four counties ranked in 2009 and 2010 (one vetoed, one failing
+/// both years, one undecided) and two city departments whose 2011 tasks
+/// are open; criticism imposed on the county that failed, reassignment not.
+fn assessment_ledger() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("ledger");
+    pledger(&data, &["init"]);
+    let mut events: Vec<Value> = Vec::new();
+    let mut ev = |kind: &str, actor: &str, day: &str, data: Value| {
+        events.push(json!({"type": kind, "actor": actor, "occurred_at": day, "data": data}));
+    };
+    ev(
+        "entity.registered",
+        "city",
+        "2009-01-01",
+        json!({"entity_id": "city", "kind": "government", "name": "市政府"}),
+    );
+    ev(
+        "entity.registered",
+        "city",
+        "2009-01-01",
+        json!({"entity_id": "aud", "kind": "auditor", "name": "市审计局"}),
+    );
+    for (id, kind, name) in [
+        ("cty-a", "county", "甲县"),
+        ("cty-b", "county", "乙县"),
+        ("cty-c", "county", "丙县"),
+        ("cty-d", "county", "丁县"),
+        ("dept-x", "department", "市商务局"),
+        ("dept-y", "department", "市发改委"),
+    ] {
+        ev(
+            "entity.registered",
+            "city",
+            "2009-01-01",
+            json!({"entity_id": id, "kind": kind, "name": name, "parent": "city"}),
+        );
+    }
+    // (metric, unit, comparator, threshold, weight, veto)
+    let metrics = [
+        ("gdp", "percent", ">=", "10", "60", false),
+        ("proj", "count", ">=", "3", "40", false),
+        ("safe", "count", "<=", "0", "10", true),
+    ];
+    // The verified values of each task's three targets (None: never verified).
+    let tasks: [(&str, u32, [Option<&str>; 3]); 10] = [
+        ("cty-a", 2009, [Some("12"), Some("4"), Some("1")]),
+        ("cty-b", 2009, [Some("11"), Some("2"), Some("0")]),
+        ("cty-c", 2009, [Some("8"), Some("1"), Some("0")]),
+        ("cty-d", 2009, [Some("10"), Some("3"), Some("0")]),
+        ("cty-a", 2010, [Some("13"), Some("5"), Some("0")]),
+        ("cty-b", 2010, [None, Some("3"), Some("0")]),
+        ("cty-c", 2010, [Some("7"), Some("3"), Some("0")]),
+        ("cty-d", 2010, [Some("10"), Some("2"), Some("0")]),
+        ("dept-x", 2011, [None, None, None]),
+        ("dept-y", 2011, [None, None, None]),
+    ];
+    for (unit, year, _) in &tasks {
+        let period = json!({"from": format!("{year}-01-01"), "to": format!("{year}-12-31")});
+        let mut items = Vec::new();
+        for (metric, u, comparator, threshold, weight, veto) in metrics {
+            let target = format!("{unit}-{year}-{metric}");
+            ev(
+                "target.assigned",
+                "city",
+                &format!("{year}-01-05"),
+                json!({"target_id": target, "assignee": unit, "metric": metric, "unit": u, "comparator": comparator,
+                       "threshold": threshold, "period": period, "basis": format!("{year}年目标责任书")}),
+            );
+            let mut item = json!({"target_id": target, "weight": weight});
+            if veto {
+                item["veto"] = json!(true);
+            }
+            items.push(item);
+        }
+        let group = if unit.starts_with("dept") {
+            "city_departments"
+        } else {
+            "county_parks"
+        };
+        ev(
+            "assessment.task_set",
+            "city",
+            &format!("{year}-01-06"),
+            json!({"task_id": format!("task-{unit}-{year}"), "assignee": unit, "period": period, "group": group,
+                   "items": items, "pass_score": "60", "basis": format!("{year}年度目标管理责任状"),
+                   "consequences": {"on_fail": ["criticism"], "on_consecutive_fail": {"count": 2, "kinds": ["reassignment"]}}}),
+        );
+    }
+    for (unit, year, values) in &tasks {
+        for ((metric, ..), value) in metrics.iter().zip(values) {
+            if let Some(v) = value {
+                ev(
+                    "target.verified",
+                    "aud",
+                    &format!("{}-01-20", year + 1),
+                    json!({"target_id": format!("{unit}-{year}-{metric}"), "value": v,
+                           "as_of": format!("{year}-12-31"), "evidence": format!("{year}年统计公报")}),
+                );
+            }
+        }
+    }
+    for year in [2009, 2010] {
+        ev(
+            "sanction.imposed",
+            "city",
+            &format!("{}-02-10", year + 1),
+            json!({"sanction_id": format!("s-c-{year}"), "subject": "cty-c", "kind": "criticism",
+                   "task_id": format!("task-cty-c-{year}"), "basis": "市政府通报"}),
+        );
+    }
+    let file = dir.path().join("tasks.ndjson");
+    let text: String = events.iter().map(|e| format!("{e}\n")).collect();
+    std::fs::write(&file, text).expect("write the tasks");
+    pledger(&data, &["append", file.to_str().expect("a UTF-8 path")]);
+    (dir, data)
+}
+
+/// Per group and period: (unit id, "rank / of", the unit's name or else its
+/// id), in the order listed.
+type Ranking = BTreeMap<(String, String), Vec<(String, String, String)>>;
+
+fn ranking_of(report: &Value) -> Ranking {
+    let mut m = Ranking::new();
+    for t in report["tasks"].as_array().expect("tasks") {
+        let s = |k: &str| t[k].as_str().unwrap_or_else(|| panic!("no {k} in {t}")).to_string();
+        let period = format!(
+            "{}/{}",
+            t["period"]["from"].as_str().unwrap(),
+            t["period"]["to"].as_str().unwrap()
+        );
+        let name = t["assignee_name"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| s("assignee"));
+        m.entry((s("group"), period))
+            .or_default()
+            .push((s("assignee"), format!("{} / {}", t["rank"], t["of"]), name));
+    }
+    m
+}
+
+/// Opens `route` and checks that the ranking shown is the report's: per
+/// group and period the same units with the same ranks in the same order,
+/// each group and period one section under its heading; every task's
+/// status, and the vetoed ones marked (and only those).
+fn assessment_ranking(b: &mut Browser, base: &str, route: &str, report: &Value) {
+    b.open(base, route);
+    let tasks = report["tasks"].as_array().expect("tasks");
+    let rows = b.eval(
+        "[...document.querySelectorAll('table[data-table=assessment] tbody tr[data-task]')].map(r => ({
+            task: r.dataset.task, group: r.dataset.group, period: r.dataset.period, assignee: r.dataset.assignee,
+            rank: r.querySelector('.rank').innerText.trim(), name: r.querySelector('.party-name').innerText.trim(),
+            status: r.dataset.status, badge: r.querySelector('.task-status .badge').dataset.task_status,
+            vetoed: r.querySelectorAll('.veto-badge').length }))",
+    );
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), tasks.len(), "{route}: one row per task");
+    let mut shown = Ranking::new();
+    let mut order: Vec<(String, String)> = Vec::new();
+    for r in rows {
+        let s = |k: &str| r[k].as_str().unwrap_or_else(|| panic!("no {k} in {r}")).to_string();
+        let key = (s("group"), s("period"));
+        if order.last() != Some(&key) {
+            order.push(key.clone());
+        }
+        shown
+            .entry(key)
+            .or_default()
+            .push((s("assignee"), s("rank"), s("name")));
+    }
+    assert_eq!(
+        shown,
+        ranking_of(report),
+        "{route}: the ranking shown vs `pledger report assessment`"
+    );
+    assert_eq!(
+        order.len(),
+        shown.len(),
+        "{route}: each group and period in one section: {order:?}"
+    );
+    let heads = b.eval(
+        "[...document.querySelectorAll('table[data-table=assessment] tbody tr.group .ranking-head')].map(h => [h.dataset.group, h.dataset.period])",
+    );
+    let heads: Vec<(String, String)> = serde_json::from_value(heads).expect("headings");
+    assert_eq!(heads, order, "{route}: a heading per section");
+    for t in tasks {
+        let id = t["task_id"].as_str().unwrap();
+        let r = rows
+            .iter()
+            .find(|r| r["task"] == id)
+            .unwrap_or_else(|| panic!("{route}: no row for {id}"));
+        assert_eq!(r["status"], t["status"], "{route}: status of {id}");
+        assert_eq!(r["badge"], t["status"], "{route}: status badge of {id}");
+        let vetoed = t["vetoed"].as_bool().unwrap();
+        assert_eq!(
+            r["vetoed"],
+            json!(u64::from(vetoed)),
+            "{route}: {id} marked vetoed: {vetoed}"
+        );
+    }
+    if tasks.is_empty() {
+        assert_eq!(b.count("[data-no-tasks]"), 1, "{route}: says there are no tasks");
+    }
+}
+
+/// `report` and `mid`: `pledger report assessment` today and as of
+/// 2010-06-30.
+fn assessment_page(b: &mut Browser, base: &str, report: &Value, mid: &Value) {
+    let tasks = report["tasks"].as_array().unwrap().clone();
+    assert!(ranking_of(report).len() >= 3, "groups and periods: {report}");
+
+    // In Chinese, from the browser's language.
+    assessment_ranking(b, base, "#/assessment", report);
+    assert_eq!(b.eval("document.documentElement.lang"), json!("zh-CN"));
+    b.screenshot("assessment-zh-CN");
+    assert_eq!(b.text("h1"), "考核");
+    assert_eq!(b.text("nav a[data-nav=assessment]"), "考核");
+    for (status, word) in [
+        ("passed", "通过"),
+        ("failed", "未通过"),
+        ("open", "进行中"),
+        ("undecided", "待核定"),
+    ] {
+        let n = tasks.iter().filter(|t| t["status"] == status).count() as u64;
+        assert!(n > 0, "a task {status}");
+        let words = b.eval(&format!(
+            "[...document.querySelectorAll('tr[data-task][data-status={status}] .task-status .badge')].map(b => b.innerText)"
+        ));
+        assert_eq!(words, json!(vec![word; n as usize]), "{status} in Chinese");
+    }
+    assert_eq!(
+        b.text("table[data-table=assessment] thead").trim(),
+        "名次\t单位\t得分\t状态\t核定日期\t处理",
+        "the columns in Chinese"
+    );
+    // The vetoed task says so, with its score against the pass mark.
+    let vetoed = tasks.iter().find(|t| t["vetoed"] == true).expect("a vetoed task");
+    let id = vetoed["task_id"].as_str().unwrap();
+    let row = format!("tr[data-task='{id}']");
+    let text = b.text(&row);
+    assert!(text.contains("一票否决") && text.contains("未通过"), "{id}: {text:?}");
+    let score = format!(
+        "{} / {}",
+        vetoed["score"].as_str().unwrap(),
+        vetoed["max_score"].as_str().unwrap()
+    );
+    assert!(text.contains(&score), "{id}: {score} in {text:?}");
+    assert_eq!(
+        b.count(&format!("{row} .sbar .sbar-pass")),
+        1,
+        "the pass mark on the bar"
+    );
+    assert_eq!(b.count(&format!("{row}.vetoed")), 1);
+    // Everything in the ranking's CSV, one line per task.
+    let csv = b.eval("window.pledgerConsole.csv('assessment')");
+    let csv = csv.as_str().expect("the ranking's CSV");
+    assert!(
+        csv.starts_with(
+            "\u{feff}group,period_from,period_to,rank,of,assignee,task_id,score,max_score,pass_score,status,vetoed"
+        ),
+        "CSV header: {csv:?}"
+    );
+    assert_eq!(csv.matches("\r\n").count(), tasks.len() + 1);
+
+    // Opened: its items, each with the record that decided it, and the
+    // consequences due with their status.
+    b.eval(&format!("document.querySelector(\"{row} button.expand\").click()"));
+    let detail = format!("tr[data-detail-of='{id}']");
+    b.wait_for(&format!("document.querySelector(\"{detail}\")"), "the task opened");
+    let items = vetoed["items"].as_array().unwrap();
+    assert_eq!(
+        b.count(&format!("{detail} table[data-table=task-items] tbody tr[data-target]")),
+        items.len() as u64
+    );
+    for item in items {
+        let target = item["target_id"].as_str().unwrap();
+        let tr = format!("{detail} tr[data-target='{target}']");
+        if let Some(seq) = item["decided_by_seq"].as_u64() {
+            assert_eq!(
+                b.count(&format!("{tr} a.seq[href='#/records/{seq}']")),
+                1,
+                "{target}: its record"
+            );
+        }
+        assert_eq!(
+            b.text(&tr).contains("否决项"),
+            item["veto"] == true,
+            "{target}: veto flag"
+        );
+    }
+    let cons = vetoed["consequences"].as_array().unwrap();
+    assert!(!cons.is_empty(), "{id}: consequences due");
+    for c in cons {
+        let (kind, status) = (c["kind"].as_str().unwrap(), c["status"].as_str().unwrap());
+        assert_eq!(
+            b.count(&format!("{detail} tr[data-kind={kind}][data-consequence={status}]")),
+            1,
+            "{id}: {kind} {status}"
+        );
+    }
+    if cons.iter().any(|c| c["status"] == "not_imposed") {
+        assert!(b.text(&detail).contains("未落实"));
+    }
+    b.screenshot("assessment-opened-zh-CN");
+
+    // A task whose consequence was imposed, on its own page: the sanction
+    // that imposed it, linked to its record.
+    let (task, sanction) = tasks
+        .iter()
+        .find_map(|t| {
+            t["consequences"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find_map(|c| c["imposed"].as_array().unwrap().first().cloned())
+                .map(|s| (t.clone(), s))
+        })
+        .expect("a consequence imposed");
+    let tid = task["task_id"].as_str().unwrap();
+    b.open(base, &format!("#/assessment/{tid}"));
+    for (attr, key) in [
+        ("status", "status"),
+        ("rank", "rank"),
+        ("of", "of"),
+        ("vetoed", "vetoed"),
+    ] {
+        let want = match &task[key] {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        assert_eq!(
+            b.eval(&format!(
+                "document.querySelector('.page.assessment-task').dataset.{attr}"
+            )),
+            json!(want),
+            "{tid}: {attr}"
+        );
+    }
+    let sid = sanction["sanction_id"].as_str().unwrap();
+    let seq = sanction["seq"].as_u64().unwrap();
+    assert_eq!(
+        b.count(&format!(
+            ".imposed[data-sanction='{sid}'] a.seq[href='#/records/{seq}']"
+        )),
+        1,
+        "{tid}: imposed by {sid}"
+    );
+    assert!(b.text("table[data-table=task-consequences]").contains("已落实"));
+    b.screenshot("assessment-task-zh-CN");
+
+    // The units that failed two or more times in a row.
+    let mut want: Vec<(String, u64)> = report["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["consecutive_failed"].as_u64().unwrap() >= 2)
+        .map(|r| {
+            (
+                r["assignee"].as_str().unwrap().to_string(),
+                r["consecutive_failed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!want.is_empty(), "a run of failures");
+    b.open(base, "#/assessment");
+    let shown = b.eval(
+        "[...document.querySelectorAll('table[data-table=failure-runs] tbody tr[data-assignee]')].map(r => [r.dataset.assignee, Number(r.dataset.run)])",
+    );
+    let mut shown: Vec<(String, u64)> = serde_json::from_value(shown).unwrap();
+    want.sort();
+    shown.sort();
+    assert_eq!(shown, want, "failure runs");
+
+    // One year, through the address.
+    b.open(base, "#/assessment?year=2009");
+    let in_2009 = tasks
+        .iter()
+        .filter(|t| t["period"]["from"].as_str().unwrap().starts_with("2009"))
+        .count() as u64;
+    assert_eq!(b.count("table[data-table=assessment] tbody tr[data-task]"), in_2009);
+
+    // Earlier: the 2010 tasks still open, the scope in the address.
+    assert_ne!(mid["tasks"], report["tasks"]);
+    assessment_ranking(b, base, "#/assessment?as_of=2010-06-30", mid);
+    assert_eq!(b.eval("document.getElementById('as-of').value"), json!("2010-06-30"));
+
+    // In English.
+    b.open(base, "#/assessment");
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'en' && document.body.dataset.state === 'ready'",
+        "English",
+    );
+    assert_eq!(b.text("h1"), "Assessment");
+    let text = b.text(&row);
+    assert!(text.contains("Vetoed") && text.contains("failed"), "{id}: {text:?}");
+    assert_eq!(
+        b.text("table[data-table=assessment] thead").trim(),
+        "Rank\tUnit\tScore\tStatus\tDecided on\tConsequences"
+    );
+    b.screenshot("assessment-en");
+    b.eval("localStorage.removeItem('pledger.lang')");
 }
 
 fn records_pages(b: &mut Browser, base: &str, x: &Expected) {

@@ -11,6 +11,7 @@ import { HttpError, TOKEN_KEY, stored, store, parseRoute, scope, href, setQuery,
 import { findingsPage } from './page-findings.js';
 import { changesPage } from './page-changes.js';
 import { targetsPage } from './page-targets.js';
+import { assessmentPage, assessmentTaskPage } from './page-assessment.js';
 import { commitmentsPage } from './page-commitments.js';
 import { fundsPage, tracePage } from './page-funds.js';
 import { incentivesPage } from './page-incentives.js';
@@ -18,12 +19,13 @@ import { recordsPage, recordPage } from './page-records.js';
 import { claimPage } from './page-claim.js';
 
 // The pages of the header's navigation, in its order.
-const PAGES = ['findings', 'changes', 'targets', 'commitments', 'funds', 'incentives', 'records'];
+const PAGES = ['findings', 'changes', 'targets', 'assessment', 'commitments', 'funds', 'incentives', 'records'];
 
 const ROUTES = {
   findings: findingsPage,
   changes: changesPage,
   targets: targetsPage,
+  assessment: (route) => (route.parts[1] !== undefined ? assessmentTaskPage(route) : assessmentPage(route)),
   commitments: commitmentsPage,
   funds: fundsPage,
   incentives: incentivesPage,

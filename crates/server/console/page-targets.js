@@ -3,16 +3,7 @@
 
 import { t, label } from './i18n.js';
 import { el, formatRatio, valueNode } from './format.js';
-import { api, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party } from './ui.js';
-
-function periodLabel(p) {
-  if (!p) return '';
-  const a = p.from.slice(0, 4);
-  const b = p.to.slice(0, 4);
-  if (a === b && p.from.slice(5) === '01-01' && p.to.slice(5) === '12-31') return a;
-  if (p.from.slice(5) === '01-01' && p.to.slice(5) === '12-31') return `${a}–${b}`;
-  return `${p.from} – ${p.to}`;
-}
+import { api, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party, periodLabel } from './ui.js';
 
 function ratioOf(target, value) {
   if (value === null || value === undefined) return null;

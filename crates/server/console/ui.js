@@ -166,6 +166,8 @@ function csvButton(name, fileBase) {
  * A table whose rows can be replaced and whose data downloads as CSV.
  * columns: [{label, cell(row) → node|string, csv(row) → string, csvLabel?,
  * cls?, screen: false for CSV-only, csvOnly: false to keep it off the CSV}].
+ * opts: group(row) → {key, label} for heading rows, rowData, rowClass,
+ * file, onRow(row, tr) once each row is in the table.
  */
 export function dataTable(name, columns, rows, opts = {}) {
   const shown = columns.filter((c) => c.screen !== false);
@@ -194,6 +196,7 @@ export function dataTable(name, columns, rows, opts = {}) {
       if (opts.rowData) Object.assign(tr.dataset, opts.rowData(r));
       for (const c of shown) tr.append(el('td', { class: c.cls || '' }, c.cell(r)));
       body.append(tr);
+      if (opts.onRow) opts.onRow(r, tr);
     }
     if (newRows.length === 0) body.append(el('tr', { class: 'empty' }, el('td', { colSpan: shown.length }, t('no_rows'))));
     count.textContent = t(newRows.length === 1 ? 'rows_one' : 'rows', newRows.length);
@@ -267,6 +270,16 @@ export function fileScope(name) {
 }
 
 export const amountCsv = (s) => s ?? '';
+
+/** A period as its year ("2009"), years ("2008–2010"), or its two dates. */
+export function periodLabel(p) {
+  if (!p) return '';
+  const a = p.from.slice(0, 4);
+  const b = p.to.slice(0, 4);
+  if (a === b && p.from.slice(5) === '01-01' && p.to.slice(5) === '12-31') return a;
+  if (p.from.slice(5) === '01-01' && p.to.slice(5) === '12-31') return `${a}–${b}`;
+  return `${p.from} – ${p.to}`;
+}
 
 // ---------------------------------------------------------------- entity names
 

@@ -16,6 +16,11 @@ pub const FILES: &[(&str, &str, &[u8])] = &[
     ("page-changes.js", JS, include_bytes!("../console/page-changes.js")),
     ("page-targets.js", JS, include_bytes!("../console/page-targets.js")),
     (
+        "page-assessment.js",
+        JS,
+        include_bytes!("../console/page-assessment.js"),
+    ),
+    (
         "page-commitments.js",
         JS,
         include_bytes!("../console/page-commitments.js"),
