@@ -473,13 +473,16 @@ const labels = {
       new_projects_ge_1b: 'New projects ≥ ¥1 bn', industrial_projects_introduced: 'Industrial projects brought in',
       sales_growth_percent: 'Industrial sales growth', tax_growth_percent: 'Tax growth',
       fixed_asset_investment: 'Fixed-asset investment', jobs_created: 'Jobs created', tax_paid: 'Tax paid',
+      serious_safety_accidents: 'Serious work-safety accidents', stability_incidents: 'Mass incidents (public order)',
+      service_satisfaction_percent: 'Service satisfaction rating',
     },
     zh: {
       new_projects_ge_10m: '新引进1000万元以上项目', new_projects_ge_50m: '新引进5000万元以上项目',
       new_projects_ge_100m: '新引进亿元以上项目', new_projects_ge_500m: '新引进5亿元以上项目',
       new_projects_ge_1b: '新引进10亿元以上项目', industrial_projects_introduced: '引进工业项目',
       sales_growth_percent: '工业销售收入增幅', tax_growth_percent: '税收增幅', fixed_asset_investment: '固定资产投资',
-      jobs_created: '新增就业', tax_paid: '实缴税收',
+      jobs_created: '新增就业', tax_paid: '实缴税收', serious_safety_accidents: '较大以上生产安全事故',
+      stability_incidents: '群体性事件(综治维稳)', service_satisfaction_percent: '民主评议满意率',
     },
   },
   unit: {
