@@ -444,12 +444,12 @@ const labels = {
     en: {
       open: 'open', met: 'met', missed: 'missed', claimed_unverified: 'claimed, unverified', unverified: 'unverified',
       conditional: 'conditional', kept: 'kept', kept_late: 'kept late', overdue: 'overdue', disputed: 'disputed',
-      breached: 'breached', waived: 'waived',
+      breached: 'breached', waived: 'waived', passed: 'passed', failed: 'failed', undecided: 'undecided',
     },
     zh: {
       open: '进行中', met: '已完成', missed: '未完成', claimed_unverified: '自报完成待核实', unverified: '未核实',
       conditional: '待条件满足', kept: '按期兑现', kept_late: '逾期兑现', overdue: '逾期未兑现', disputed: '有争议',
-      breached: '违约', waived: '已豁免',
+      breached: '违约', waived: '已豁免', passed: '考核合格', failed: '考核不合格', undecided: '未定',
     },
   },
   trajectory: {
