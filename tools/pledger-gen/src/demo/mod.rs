@@ -56,7 +56,7 @@
 //! | `clawback_due` | 华鑫 got an 8m land discount, invested 120m of 300m, repaid 2m: 2.8m due |
 //! | `clawback_exceeds_payout` | 德山's 2010 reward to 聂红 (150k): 50k clawed back, then the full 150k again (Apr–May 2011) |
 //! | `consecutive_failures` | 石门 park fails its 2009 (45 points) and 2010 (75: tax growth 8.3%) tasks; also 津市 2008–09 and the science bureau 2007–08, whose consequences were all imposed |
-//! | `sanction_not_imposed` | 石门's 2010 failure: criticism and its director's reassignment recorded (Mar 2011), its award disqualification never — it is paid its 2010 project reward, the scheme watching only the project count |
+//! | `sanction_not_imposed` | 石门's 2010 failure: criticism and the reassignment of its park's director and deputy recorded (Mar 2011), its award disqualification never — it is paid its 2010 project reward, the scheme watching only the project count |
 //! | `sanction_without_basis` | the 2008 notice criticises 武陵 park for its sales growth (28.6%), though its task passed with 80 points (Mar 2009) |
 //! | `reward_for_failed_task` | 鼎城's 2009 task is vetoed by a fatal explosion (verified Jan 2010); its 300k task reward is paid anyway (Mar 2010) |
 //!
