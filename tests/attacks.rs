@@ -103,6 +103,53 @@ fn attacks() -> Vec<(&'static str, &'static str, Value)> {
                        "role": "lead", "amount": "100000", "from_account": "city-reward-fund"}),
             ),
         ),
+        // The yearly tasks (format 2.1): 石门 failed 2009 and 2010 and its
+        // award disqualification was never imposed; 鼎城 was vetoed in 2009.
+        (
+            "a failed park sets itself an easy yearly task",
+            "shimen-park",
+            ev(
+                "assessment.task_set",
+                "shimen-park",
+                "2011-01-05",
+                json!({"task_id": "task-shimen-2011-self", "assignee": "shimen-park",
+                       "period": {"from": "2010-01-01", "to": "2010-12-31"}, "group": "county_parks",
+                       "items": [{"target_id": "shimen-2010-safety", "weight": "100"}], "pass_score": "1",
+                       "basis": "自定"}),
+            ),
+        ),
+        (
+            "a failed park marks its own consequence imposed by disqualifying its director",
+            "shimen-park",
+            ev(
+                "sanction.imposed",
+                "shimen-park",
+                "2011-03-01",
+                json!({"sanction_id": "self-sanction-1", "subject": "p-shimen-director", "kind": "award_disqualified",
+                       "task_id": "task-shimen-2010", "basis": "园区内部通报"}),
+            ),
+        ),
+        (
+            "a vetoed park verifies its own safety record",
+            "dingcheng-park",
+            ev(
+                "target.verified",
+                "dingcheng-park",
+                "2010-01-25",
+                json!({"target_id": "dingcheng-2009-safety", "value": "0", "as_of": "2009-12-31"}),
+            ),
+        ),
+        (
+            "a failed park pays itself its task reward",
+            "shimen-park",
+            ev(
+                "incentive.paid",
+                "shimen-park",
+                "2011-03-25",
+                json!({"payout_id": "self-pay-task", "scheme_id": "scheme-task-shimen-2010", "payee": "p-shimen-director",
+                       "role": "park_leaders", "amount": "90000"}),
+            ),
+        ),
     ]
 }
 
@@ -128,10 +175,17 @@ fn every_attack_is_refused_over_http_and_the_findings_stay() {
     let dir = l.tmp.path().join("demo");
     demo(&dir);
     let before = findings(&dir);
-    let tokens: std::collections::HashMap<&str, String> = ["ent-huaxin", "jinshi-park", "wuling-park", "changde-gov"]
-        .into_iter()
-        .map(|e| (e, token(&dir, e, "recorder")))
-        .collect();
+    let tokens: std::collections::HashMap<&str, String> = [
+        "ent-huaxin",
+        "jinshi-park",
+        "wuling-park",
+        "changde-gov",
+        "shimen-park",
+        "dingcheng-park",
+    ]
+    .into_iter()
+    .map(|e| (e, token(&dir, e, "recorder")))
+    .collect();
     let s = Server::start_env(&dir, &[], &[("PLEDGER_TODAY", TODAY)]);
     let a = agent();
     let head_before = cli_len(&s, &a, &tokens["changde-gov"]);

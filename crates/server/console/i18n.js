@@ -551,12 +551,12 @@ const labels = {
     en: {
       open: 'open', met: 'met', missed: 'missed', claimed_unverified: 'claimed, unverified', unverified: 'unverified',
       conditional: 'conditional', kept: 'kept', kept_late: 'kept late', overdue: 'overdue', disputed: 'disputed',
-      breached: 'breached', waived: 'waived',
+      breached: 'breached', waived: 'waived', passed: 'passed', failed: 'failed', undecided: 'undecided',
     },
     zh: {
       open: '进行中', met: '已完成', missed: '未完成', claimed_unverified: '自报完成待核实', unverified: '未核实',
       conditional: '待条件满足', kept: '按期兑现', kept_late: '逾期兑现', overdue: '逾期未兑现', disputed: '有争议',
-      breached: '违约', waived: '已豁免',
+      breached: '违约', waived: '已豁免', passed: '考核合格', failed: '考核不合格', undecided: '未定',
     },
   },
   trajectory: {
@@ -580,13 +580,16 @@ const labels = {
       new_projects_ge_1b: 'New projects ≥ ¥1 bn', industrial_projects_introduced: 'Industrial projects brought in',
       sales_growth_percent: 'Industrial sales growth', tax_growth_percent: 'Tax growth',
       fixed_asset_investment: 'Fixed-asset investment', jobs_created: 'Jobs created', tax_paid: 'Tax paid',
+      serious_safety_accidents: 'Serious work-safety accidents', stability_incidents: 'Mass incidents (public order)',
+      service_satisfaction_percent: 'Service satisfaction rating',
     },
     zh: {
       new_projects_ge_10m: '新引进1000万元以上项目', new_projects_ge_50m: '新引进5000万元以上项目',
       new_projects_ge_100m: '新引进亿元以上项目', new_projects_ge_500m: '新引进5亿元以上项目',
       new_projects_ge_1b: '新引进10亿元以上项目', industrial_projects_introduced: '引进工业项目',
       sales_growth_percent: '工业销售收入增幅', tax_growth_percent: '税收增幅', fixed_asset_investment: '固定资产投资',
-      jobs_created: '新增就业', tax_paid: '实缴税收',
+      jobs_created: '新增就业', tax_paid: '实缴税收', serious_safety_accidents: '较大以上生产安全事故',
+      stability_incidents: '群体性事件(综治维稳)', service_satisfaction_percent: '民主评议满意率',
     },
   },
   unit: {

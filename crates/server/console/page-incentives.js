@@ -43,15 +43,21 @@ export async function incentivesPage(route) {
     'schemes',
     [
       { label: t('col_scheme'), key: 'scheme_id', cell: (x) => el('code', { class: 'code' }, x.scheme_id), csv: (x) => x.scheme_id },
-      { label: t('col_target'), key: 'target_id', cell: (x) => el('a', { href: href(['claims', x.target_id], {}, false), class: 'id' }, x.target_id), csv: (x) => x.target_id },
+      {
+        label: t('col_target'),
+        key: 'target_id',
+        // A scheme on a yearly task (format 2.1) names the task instead.
+        cell: (x) => (x.target_id ? el('a', { href: href(['claims', x.target_id], {}, false), class: 'id' }, x.target_id) : el('code', { class: 'code' }, x.task_id)),
+        csv: (x) => x.target_id ?? x.task_id,
+      },
       {
         label: t('col_target_status'),
         key: 'target_status',
         cell: (x) => [
-          badge('status', x.target_status),
+          badge('status', x.target_status ?? x.task_status),
           unearnedBy.has(x.scheme_id) ? el('small', { class: 'unearned-note' }, el('br'), '⚑ ', t('unearned_count', unearnedBy.get(x.scheme_id))) : null,
         ],
-        csv: (x) => x.target_status,
+        csv: (x) => x.target_status ?? x.task_status,
       },
       { label: t('col_total'), key: 'total', cell: (x) => amountNode(x.total), csv: (x) => x.total, cls: 'num' },
       {
@@ -82,7 +88,12 @@ export async function incentivesPage(route) {
       { label: t('col_amount'), key: 'amount', cell: (p) => amountNode(p.amount), csv: (p) => p.amount, cls: 'num' },
       { label: t('col_clawed_back'), key: 'clawed_back', cell: (p) => ((parseFen(p.clawed_back) ?? 0n) > 0n ? amountNode(p.clawed_back) : '—'), csv: (p) => p.clawed_back, cls: 'num' },
       { label: t('col_paid_on'), key: 'paid_on', cell: (p) => p.paid_on, csv: (p) => p.paid_on, cls: 'nowrap' },
-      { label: t('col_when_paid'), key: 'target_status_when_paid', cell: (p) => badge('status', p.target_status_when_paid), csv: (p) => p.target_status_when_paid },
+      {
+        label: t('col_when_paid'),
+        key: 'target_status_when_paid',
+        cell: (p) => badge('status', p.target_status_when_paid ?? p.task_status_when_paid),
+        csv: (p) => p.target_status_when_paid ?? p.task_status_when_paid,
+      },
       { label: 'target_met', key: 'target_met', screen: false, csv: (p) => String(p.target_met) },
       { label: 'payee_name', key: 'payee_name', screen: false, csv: (p) => rawName(ents, p.payee) },
     ],

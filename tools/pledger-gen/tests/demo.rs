@@ -4,7 +4,8 @@
 //! list, `FindingCode::ALL` (contract 3.5 and pledger's own additions).
 //!
 //! `every_finding_code_appears_at_2011_06_30` is the acceptance test against
-//! the real views. `plants_trigger_each_rule_as_the_contract_words_it` reads
+//! the real views; `the_yearly_tasks_are_judged_ranked_and_sanctioned_as_planted`
+//! holds the assessment report (format 3.7) to the scenario's yearly tasks. `plants_trigger_each_rule_as_the_contract_words_it` reads
 //! the rules of 3.5 directly from the contract text, independently of the
 //! views, so the plants can be checked while the views are being written.
 
@@ -287,6 +288,11 @@ fn qty(v: &Value) -> i128 {
     i.parse::<i128>().unwrap() * 1000 + f[..3].parse::<i128>().unwrap()
 }
 
+struct TaskJudged {
+    status: &'static str,
+    decided_on: Option<String>,
+}
+
 struct Reading<'a> {
     events: Vec<(usize, &'a Value)>,
     now: &'a str,
@@ -314,17 +320,20 @@ impl<'a> Reading<'a> {
             .map(|(_, e)| (s(&e["occurred_at"]), &e["data"]))
     }
 
-    /// Target status at `at` (all comparators here are `>=`): Some(true)
-    /// met, Some(false) missed, None undecided.
-    fn met(&self, target: &str, at: &str) -> Option<bool> {
-        let (_, t) = self.of("target.assigned").find(|(_, d)| d["target_id"] == target)?;
+    /// The verification deciding `target` at `at`, if any: its day and
+    /// whether it says met (against the threshold and period in force at
+    /// `at`, by the target's comparator, `>=` or `<=`). Also the end of
+    /// the period in force.
+    fn decided(&self, target: &str, at: &str) -> (Option<(&'a str, bool)>, String) {
+        let Some((_, t)) = self.of("target.assigned").find(|(_, d)| d["target_id"] == target) else {
+            return (None, String::new());
+        };
         let mut threshold = qty(&t["threshold"]);
         let mut to = s(&t["period"]["to"]).to_string();
-        for (day, r) in self
+        for (_, r) in self
             .of("target.revised")
             .filter(|(day, d)| d["target_id"] == target && *day <= at)
         {
-            let _ = day;
             if !r["threshold"].is_null() {
                 threshold = qty(&r["threshold"]);
             }
@@ -332,10 +341,66 @@ impl<'a> Reading<'a> {
                 to = s(&r["period"]["to"]).to_string();
             }
         }
-        self.of("target.verified")
+        let at_most = t["comparator"] == "<=";
+        let deciding = self
+            .of("target.verified")
             .filter(|(day, d)| d["target_id"] == target && *day <= at && s(&d["as_of"]) >= to.as_str())
             .max_by_key(|(day, d)| (s(&d["as_of"]), *day))
-            .map(|(_, d)| qty(&d["value"]) >= threshold)
+            .map(|(day, d)| {
+                let v = qty(&d["value"]);
+                (day, if at_most { v <= threshold } else { v >= threshold })
+            });
+        (deciding, to)
+    }
+
+    /// Target status at `at`: Some(true) met, Some(false) missed, None
+    /// undecided.
+    fn met(&self, target: &str, at: &str) -> Option<bool> {
+        self.decided(target, at).0.map(|(_, met)| met)
+    }
+
+    /// A yearly task judged at `at` as contract 3.7 words it: `None` when
+    /// it was not set by then.
+    fn task(&self, task_id: &str, at: &str) -> Option<TaskJudged> {
+        let (_, t) = self
+            .of("assessment.task_set")
+            .find(|(day, d)| d["task_id"] == task_id && *day <= at)?;
+        let mut score = 0;
+        let mut missed_vetoes: Vec<&str> = Vec::new();
+        let mut deciders: Vec<&str> = Vec::new();
+        let mut open = at <= s(&t["period"]["to"]);
+        let mut all_decided = true;
+        for item in t["items"].as_array().unwrap() {
+            let (deciding, to) = self.decided(s(&item["target_id"]), at);
+            match deciding {
+                Some((day, met)) => {
+                    deciders.push(day);
+                    if met {
+                        score += qty(&item["weight"]);
+                    } else if item["veto"] == true {
+                        missed_vetoes.push(day);
+                    }
+                }
+                None => {
+                    all_decided = false;
+                    open |= at <= to.as_str();
+                }
+            }
+        }
+        let (status, decided_on) = if !missed_vetoes.is_empty() {
+            ("failed", missed_vetoes.iter().min().copied())
+        } else if open {
+            ("open", None)
+        } else if all_decided {
+            let passed = score >= qty(&t["pass_score"]);
+            (if passed { "passed" } else { "failed" }, deciders.iter().max().copied())
+        } else {
+            ("undecided", None)
+        };
+        Some(TaskJudged {
+            status,
+            decided_on: decided_on.map(str::to_string),
+        })
     }
 
     fn findings(&self) -> BTreeMap<&'static str, BTreeSet<String>> {
@@ -468,7 +533,11 @@ impl<'a> Reading<'a> {
             let net = fen(&p["amount"]) - clawed.get(s(&p["payout_id"])).copied().unwrap_or(0);
             *per_role.entry((s(&p["scheme_id"]), s(&p["role"]))).or_default() += net;
             *per_scheme.entry(s(&p["scheme_id"])).or_default() += net;
-            if self.met(s(&scheme["target_id"]), day) != Some(true) {
+            if let Some(task) = scheme["task_id"].as_str() {
+                if self.task(task, day).map(|t| t.status) != Some("passed") {
+                    add("reward_for_failed_task", s(&p["payout_id"]));
+                }
+            } else if self.met(s(&scheme["target_id"]), day) != Some(true) {
                 add("paid_without_met_target", s(&p["payout_id"]));
             }
             if p["evidence"].is_null() {
@@ -590,6 +659,67 @@ impl<'a> Reading<'a> {
                 }
             }
         }
+
+        // Yearly tasks (3.7): runs of failures per assignee in the order of
+        // period.to; the consequences due and whether a sanction followed
+        // within 90 days of decided_on; sanctions over passed tasks.
+        let mut per_assignee: BTreeMap<&str, Vec<(&str, &str, &str, &Value)>> = BTreeMap::new();
+        for (_, t) in self.of("assessment.task_set") {
+            per_assignee.entry(s(&t["assignee"])).or_default().push((
+                s(&t["period"]["to"]),
+                s(&t["period"]["from"]),
+                s(&t["task_id"]),
+                t,
+            ));
+        }
+        let sanctions: Vec<(&str, &Value)> = self.of("sanction.imposed").collect();
+        for (assignee, mut tasks) in per_assignee {
+            tasks.sort_by_key(|(to, from, id, _)| (*to, *from, *id));
+            let mut run = 0;
+            for (_, _, id, t) in tasks {
+                let judged = self.task(id, now).unwrap();
+                match judged.status {
+                    "failed" => run += 1,
+                    "passed" => run = 0,
+                    _ => continue,
+                }
+                if run >= 2 {
+                    add("consecutive_failures", assignee);
+                }
+                if judged.status != "failed" {
+                    continue;
+                }
+                let decided = judged.decided_on.unwrap();
+                let mut kinds: Vec<&str> = t["consequences"]["on_fail"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(s)
+                    .collect();
+                let again = &t["consequences"]["on_consecutive_fail"];
+                if again["count"].as_u64().is_some_and(|n| run as u64 >= n) {
+                    kinds.extend(again["kinds"].as_array().unwrap().iter().map(s));
+                }
+                let due_by = days(&decided) + 90;
+                for kind in kinds {
+                    let first = sanctions
+                        .iter()
+                        .filter(|(_, d)| d["task_id"] == id && d["kind"] == kind)
+                        .map(|(day, _)| days(day))
+                        .min();
+                    if days(now) > due_by && !matches!(first, Some(f) if f <= due_by) {
+                        add("sanction_not_imposed", &format!("{id}/{kind}"));
+                    }
+                }
+            }
+        }
+        for (day, d) in &sanctions {
+            if let Some(task) = d["task_id"].as_str() {
+                if self.task(task, day).is_some_and(|t| t.status == "passed") {
+                    add("sanction_without_basis", s(&d["sanction_id"]));
+                }
+            }
+        }
         out
     }
 }
@@ -653,6 +783,24 @@ fn plants_trigger_each_rule_as_the_contract_words_it() {
         only("clawback_due", &["c-ld-01=280000000"]);
         // 50k, then the full 150k, back from a 150k payout.
         only("clawback_exceeds_payout", &["pay-deshan-2010-4"]);
+        // Yearly tasks: 石门 failed 2009 and 2010 (its award eligibility
+        // never taken away); 津市 and the science bureau failed two years
+        // running too, with every consequence imposed.
+        only("consecutive_failures", &["city-science", "jinshi-park", "shimen-park"]);
+        only("sanction_not_imposed", &["task-shimen-2010/award_disqualified"]);
+        // 武陵 criticised for its sales growth, though its 2008 task passed.
+        only("sanction_without_basis", &["sanc-wuling-2008-criticism"]);
+        // 鼎城's 2009 task was vetoed (a serious accident); its reward paid.
+        only(
+            "reward_for_failed_task",
+            &[
+                "pay-task-dingcheng-2009-1",
+                "pay-task-dingcheng-2009-2",
+                "pay-task-dingcheng-2009-3",
+                "pay-task-dingcheng-2009-4",
+                "pay-task-dingcheng-2009-5",
+            ],
+        );
         let overdue = set("commitment_overdue");
         for c in ["c-sd-04", "c-sub-08", "c-fd-hanshou"] {
             assert!(overdue.contains(c), "{c} overdue at {now}: {overdue:?}");
@@ -670,6 +818,150 @@ fn plants_trigger_each_rule_as_the_contract_words_it() {
             .iter()
             .all(|p| p.starts_with("pay-jinshi-2008-") || p.starts_with("pay-taoyuan-2010-")));
     }
+}
+
+// ----- (e) the yearly tasks, from the real assessment view ----------------------------
+
+#[test]
+fn the_yearly_tasks_are_judged_ranked_and_sanctioned_as_planted() {
+    use pledger_views::assessment::{report, ConsequenceStatus as C, TaskRow, TaskStatus as S};
+
+    let events = demo_city();
+    let facts = pledger_views::facts::from_json(&events, None).expect("facts");
+    let r = report(&facts, Day::parse("2011-06-30").unwrap());
+    let year = |t: &TaskRow| t.period.from.to_string()[..4].to_string();
+    let points = |t: &TaskRow| t.score.parse::<u32>().unwrap();
+
+    // Every group has its tasks for each year 2007–2010, and nothing else.
+    let mut groups: BTreeMap<(String, String), Vec<&TaskRow>> = BTreeMap::new();
+    for t in &r.tasks {
+        groups.entry((t.group.clone(), year(t))).or_default().push(t);
+    }
+    for (group, units) in [("county_parks", 9), ("development_zones", 1), ("city_departments", 10)] {
+        for y in ["2007", "2008", "2009", "2010"] {
+            let n = groups.get(&(group.to_string(), y.to_string())).map_or(0, Vec::len);
+            assert_eq!(n, units, "{group} {y}");
+        }
+    }
+    assert_eq!(groups.len(), 12, "{:?}", groups.keys().collect::<Vec<_>>());
+
+    // Ranks within each (group, period): competition ranking by score.
+    let mut ties = 0;
+    for ((group, y), tasks) in &groups {
+        for t in tasks {
+            let higher = tasks.iter().filter(|o| points(o) > points(t)).count();
+            assert_eq!(
+                (t.rank, t.of),
+                (higher + 1, tasks.len()),
+                "{} in {group} {y}",
+                t.task_id
+            );
+        }
+        let mut ranks: Vec<usize> = tasks.iter().map(|t| t.rank).collect();
+        ranks.dedup();
+        ties += tasks.len() - ranks.len();
+    }
+    assert!(ties > 0, "some units share a rank");
+
+    // Decided, with a real mix in the county parks every year.
+    for t in &r.tasks {
+        assert_ne!(t.status, S::Open, "{} is decided by 2011-06-30", t.task_id);
+    }
+    let undecided: Vec<&str> = r
+        .tasks
+        .iter()
+        .filter(|t| t.status == S::Undecided)
+        .map(|t| t.task_id.as_str())
+        .collect();
+    assert_eq!(undecided, ["task-anxiang-2010", "task-taoyuan-2010"]);
+    for y in ["2007", "2008", "2009", "2010"] {
+        let parks = &groups[&("county_parks".to_string(), y.to_string())];
+        assert!(parks.iter().any(|t| t.status == S::Passed), "a park passed {y}");
+        assert!(parks.iter().any(|t| t.status == S::Failed), "a park failed {y}");
+        let scores: BTreeSet<u32> = parks.iter().map(|t| points(t)).collect();
+        assert!(scores.len() >= 3, "{y}: {scores:?}");
+    }
+    let vetoed: Vec<&str> = r
+        .tasks
+        .iter()
+        .filter(|t| t.vetoed)
+        .map(|t| t.task_id.as_str())
+        .collect();
+    assert_eq!(vetoed, ["task-city-land-2010", "task-dingcheng-2009"]);
+    assert_eq!(r.tasks.iter().filter(|t| t.status == S::Failed).count(), 11);
+
+    let task = |id: &str| r.tasks.iter().find(|t| t.task_id == id).unwrap();
+    let expect = [
+        ("task-linli-2007", S::Failed, 70, 1),
+        ("task-jinshi-2008", S::Failed, 70, 1),
+        ("task-anxiang-2008", S::Failed, 70, 1),
+        ("task-wuling-2008", S::Passed, 80, 0),
+        ("task-jinshi-2009", S::Failed, 55, 2),
+        ("task-shimen-2009", S::Failed, 45, 1),
+        ("task-dingcheng-2009", S::Failed, 90, 1),
+        // 临澧's tax target lowered after the year: the task passes.
+        ("task-linli-2009", S::Passed, 100, 0),
+        ("task-shimen-2010", S::Failed, 75, 2),
+        ("task-jinshi-2010", S::Passed, 100, 0),
+        ("task-city-science-2008", S::Failed, 10, 2),
+        ("task-city-land-2010", S::Failed, 90, 1),
+        ("task-deshan-2010", S::Passed, 100, 0),
+    ];
+    for (id, status, score, run) in expect {
+        let t = task(id);
+        assert_eq!(
+            (t.status, points(t), t.consecutive_failed),
+            (status, score, run),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        task("task-dingcheng-2009").decided_on.unwrap().to_string(),
+        "2010-01-20"
+    );
+
+    // Every consequence due is imposed, but 石门's award disqualification
+    // for 2010; reassignment follows the second failure in a row.
+    let mut due = 0;
+    for t in r.tasks.iter().filter(|t| t.status == S::Failed) {
+        let kinds: Vec<&str> = t.consequences.iter().map(|c| c.kind.as_str()).collect();
+        let mut want = vec!["criticism", "award_disqualified"];
+        if t.consecutive_failed >= 2 {
+            want.push("reassignment");
+        }
+        assert_eq!(kinds, want, "{}", t.task_id);
+        for c in &t.consequences {
+            due += 1;
+            let planted = t.task_id == "task-shimen-2010" && c.kind.as_str() == "award_disqualified";
+            let want = if planted { C::NotImposed } else { C::Imposed };
+            assert_eq!(c.status, want, "{} {}", t.task_id, c.kind.as_str());
+        }
+    }
+    assert!(due >= 25, "{due} consequences due");
+    for t in r.tasks.iter().filter(|t| t.status != S::Failed) {
+        assert!(t.consequences.is_empty(), "{}", t.task_id);
+    }
+
+    // The current runs: 石门 failed its last two tasks.
+    let run = r.runs.iter().find(|x| x.assignee == "shimen-park").unwrap();
+    assert_eq!(run.task_ids, ["task-shimen-2009", "task-shimen-2010"]);
+    assert!(r
+        .runs
+        .iter()
+        .all(|x| x.assignee == "shimen-park" || x.consecutive_failed <= 1));
+
+    // The criticism of 武陵 names a task that had passed.
+    let sanction = r
+        .sanctions
+        .iter()
+        .find(|x| x.sanction_id == "sanc-wuling-2008-criticism")
+        .unwrap();
+    assert_eq!(sanction.task_status_then, Some(S::Passed));
+    assert!(r
+        .sanctions
+        .iter()
+        .filter(|x| x.sanction_id != "sanc-wuling-2008-criticism")
+        .all(|x| x.task_status_then == Some(S::Failed)));
 }
 
 #[test]

@@ -126,7 +126,7 @@ fn not_at_or_below(reg: &Registry, by: &Actor, who: &Id, what: &str) -> Result<(
             RejectionKind::NotPermitted,
             "actor",
             format!(
-                "{:?} is {what} {:?}, or lies below it; {} is recorded by another party (the unit that assesses it, or an auditor)",
+                "{:?} is {what} {:?}, or lies below it; {} may be recorded only by another party (the unit that assesses it, or an auditor)",
                 by.event.actor.as_str(),
                 who.as_str(),
                 by.event.kind
@@ -273,7 +273,7 @@ impl Rules for SanctionImposed {
                         RejectionKind::NotPermitted,
                         "actor",
                         format!(
-                            "{:?} is the assessed unit of task {:?} ({:?}), or lies below it; the consequences of a task are imposed by the party that assesses it",
+                            "{:?} is the assessed unit of task {:?} ({:?}), or lies below it; the consequences of a task may be imposed only by the party that assesses it (or an auditor)",
                             by.event.actor.as_str(),
                             task.as_str(),
                             reg.entity_id(a)

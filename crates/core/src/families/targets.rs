@@ -89,7 +89,7 @@ impl Rules for TargetAssigned {
                 RejectionKind::NotPermitted,
                 "actor",
                 format!(
-                    "{:?} is the assignee of this target, or lies below it; a target is assigned by a party above the assignee, never by the assignee itself",
+                    "{:?} is the assignee of this target, or lies below it; a target may be assigned only by a party other than the assignee and what lies below it (the unit above it, or an auditor)",
                     by.event.actor.as_str()
                 ),
             )),
@@ -199,7 +199,7 @@ impl Rules for TargetVerified {
                 RejectionKind::NotPermitted,
                 "actor",
                 format!(
-                    "{:?} is the assignee of target {:?} (or an office of it) and cannot verify it; a verification must come from someone else, such as an auditor",
+                    "{:?} is the assignee of target {:?} (or an office of it) and cannot verify it; a verification may be recorded only by someone else, such as an auditor",
                     by.event.actor.as_str(),
                     self.target_id.as_str()
                 ),

@@ -8,6 +8,12 @@ pub(super) const ECON: &str = "city-economic";
 pub(super) const AUDIT: &str = "city-audit";
 pub(super) const OPT: &str = "city-optimization-office";
 pub(super) const STATS: &str = "city-statistics";
+/// The work-safety bureau: verifies the parks' and the zone's safety veto targets.
+pub(super) const SAFETY: &str = "city-safety";
+/// The office for public order (综治办): verifies the bureaus' stability veto targets.
+pub(super) const STABILITY: &str = "city-stability-office";
+/// The party's organisation department: records reassignments.
+pub(super) const ORG: &str = "city-organization";
 pub(super) const ZONE: &str = "deshan-zone";
 pub(super) const TREASURY: &str = "city-treasury";
 pub(super) const LAND_INCOME: &str = "city-land-income";
@@ -22,6 +28,8 @@ pub(super) const BANK_ACCT: &str = "cdb-hunan-loan-service";
 pub(super) const PLAN_BASIS: &str = "常发〔2006〕8号《中共常德市委 常德市人民政府关于加快工业园区建设的决定》";
 pub(super) const DEPT_BASIS: &str = "常办发〔2006〕15号《市直部门招商引资目标管理考核办法》";
 pub(super) const YEARS: std::ops::RangeInclusive<i32> = 2006..=2010;
+/// The years judged as yearly tasks (年度目标任务).
+pub(super) const TASK_YEARS: std::ops::RangeInclusive<i32> = 2007..=2010;
 
 /// 1 万元 (10,000 yuan) in fen.
 pub(super) const WAN: u64 = 1_000_000;

@@ -1,5 +1,6 @@
 //! Incentives: the yearly 40/30/30 reward schemes, their payouts and the clawbacks.
 
+use super::assessment::{county_task, Outcome};
 use super::data::{park_leaders, County, COUNTIES, FIN, GOV, REWARD_FUND, WAN, YEARS};
 use super::{amt, day, Demo};
 use serde_json::json;
@@ -47,6 +48,9 @@ impl Demo {
             self.zone_rewards(y);
             for (i, c) in COUNTIES.iter().enumerate() {
                 self.county_rewards(i, c, yi, y);
+                if y >= 2009 {
+                    self.county_task_rewards(i, c, y);
+                }
             }
         }
         self.push(
@@ -152,6 +156,41 @@ impl Demo {
             };
             let id = format!("pay-{k}-{y}-{}", n + 1);
             self.payout(day(y + 1, 3, 15), &id, &s, &who, role, amount, evidence);
+        }
+    }
+
+    /// From 2009 the county parks' overall reward (综合奖, 300k) is on the
+    /// yearly task: paid only to the parks whose task passed — and to 鼎城
+    /// for 2009, whose task was vetoed by the 灌溪 explosion.
+    fn county_task_rewards(&mut self, i: usize, c: &County, y: i32) {
+        let k = c.key;
+        let s = format!("scheme-task-{k}-{y}");
+        let task = format!("task-{k}-{y}");
+        self.push(
+            day(y, 2, 10),
+            "incentive.scheme_set",
+            GOV,
+            json!({"scheme_id": s, "task_id": task, "total": amt(30 * WAN), "condition": "task_passed",
+                   "shares": [{"role": "county_leaders", "percent": "40"}, {"role": "park_leaders", "percent": "30"},
+                              {"role": "contributors", "percent": "30"}]}),
+        );
+        // Paid although the task was vetoed.
+        let vetoed_but_paid = k == "dingcheng" && y == 2009;
+        if county_task(i, c, y).outcome() != Outcome::Passed && !vetoed_but_paid {
+            return;
+        }
+        let (director, deputy) = park_leaders(k, y);
+        let rows = [
+            (format!("p-{k}-secretary"), "county_leaders", 6 * WAN),
+            (format!("p-{k}-head"), "county_leaders", 6 * WAN),
+            (director, "park_leaders", 5 * WAN),
+            (deputy, "park_leaders", 4 * WAN),
+            (format!("p-{k}-contributor"), "contributors", 9 * WAN),
+        ];
+        let ev = format!("常园奖〔{}〕{}号 园区目标管理考核综合奖兑现审批表", y + 1, i + 20);
+        for (n, (who, role, amount)) in rows.into_iter().enumerate() {
+            let id = format!("pay-task-{k}-{y}-{}", n + 1);
+            self.payout(day(y + 1, 3, 25), &id, &s, &who, role, amount, Some(&ev));
         }
     }
 }

@@ -14,6 +14,22 @@
 //! later. Parks report, auditors verify, commitments are made, kept, missed,
 //! disputed, breached and waived.
 //!
+//! From 2007 each unit with targets is also judged on a yearly task
+//! (年度目标任务, format 2.1 and 3.7), set by the city with the targets as
+//! the year's responsibility letter: the zone (group `development_zones`:
+//! its two project targets, 45 points each), each county park
+//! (`county_parks`: projects ≥10m 30, ≥50m 15, sales 20, tax 25; pass 80)
+//! and each bureau (`city_departments`: its quota 60 and a service
+//! satisfaction rating 30; pass 60), each with a 10-point one-vote veto
+//! (一票否决): no serious work-safety accident (verified by the safety
+//! bureau) or no mass incident over a bureau's work (by the public-order
+//! office). A failure brings criticism and the loss of award eligibility
+//! in the city's March notice, and a second failure in a row the
+//! reassignment of the unit's leaders (by the organisation department);
+//! from 2009 the county parks' 300k overall reward is a scheme on the
+//! task. Of the 80 tasks, 2 stay undecided (a headline target never
+//! verified), 2 are vetoed, 11 fail in all.
+//!
 //! Discrepancies are planted so that every finding code of contract 3.5,
 //! and pledger's own `clawback_exceeds_payout`, shows when the findings are
 //! judged at 2011-06-30 (or later):
@@ -39,11 +55,16 @@
 //! | `missing_evidence` | a bureau verification, a subsidy fulfilment and a payout with no evidence |
 //! | `clawback_due` | 华鑫 got an 8m land discount, invested 120m of 300m, repaid 2m: 2.8m due |
 //! | `clawback_exceeds_payout` | 德山's 2010 reward to 聂红 (150k): 50k clawed back, then the full 150k again (Apr–May 2011) |
+//! | `consecutive_failures` | 石门 park fails its 2009 (45 points) and 2010 (75: tax growth 8.3%) tasks; also 津市 2008–09 and the science bureau 2007–08, whose consequences were all imposed |
+//! | `sanction_not_imposed` | 石门's 2010 failure: criticism and the reassignment of its park's director and deputy recorded (Mar 2011), its award disqualification never — it is paid its 2010 project reward, the scheme watching only the project count |
+//! | `sanction_without_basis` | the 2008 notice criticises 武陵 park for its sales growth (28.6%), though its task passed with 80 points (Mar 2009) |
+//! | `reward_for_failed_task` | 鼎城's 2009 task is vetoed by a fatal explosion (verified Jan 2010); its 300k task reward is paid anyway (Mar 2010) |
 //!
 //! One erroneous disbursement (a duplicate 150m entry) is voided by its
 //! recorder the next day. Business dates fall on working days and never
 //! decrease along the log; event ids are `changde-demo:NNNNN` in log order.
 
+mod assessment;
 mod commitments;
 mod county_money;
 mod data;
@@ -96,6 +117,7 @@ pub fn demo_city() -> Vec<Value> {
     // events each writes, is the order of same-day events in the log.
     d.registry();
     d.plans_and_reports();
+    d.assessment();
     d.zone_money();
     d.county_money();
     d.other_money();

@@ -1,16 +1,19 @@
 //! The registry: the city's bodies, counties, parks, people and firms, and the founding accounts.
 
 use super::data::{
-    AccountRow, AUDIT, BT_ACCOUNTS, CITY_ACCOUNTS, CONTRACTORS, COUNTIES, COUNTY_ROLES, DEPTS, GOV, OPT, STATS, ZONE,
-    ZONE_PEOPLE,
+    AccountRow, AUDIT, BT_ACCOUNTS, CITY_ACCOUNTS, CONTRACTORS, COUNTIES, COUNTY_ROLES, DEPTS, GOV, OPT, ORG, SAFETY,
+    STABILITY, STATS, ZONE, ZONE_PEOPLE,
 };
 use super::{day, Demo};
 
 /// Bodies registered after the bureaus: id, kind, name.
-const CITY_BODIES: [(&str, &str, &str); 4] = [
+const CITY_BODIES: [(&str, &str, &str); 7] = [
     (STATS, "department", "常德市统计局"),
     ("city-approval-center", "department", "常德市政务服务中心"),
     ("city-aic", "department", "常德市工商行政管理局"),
+    (SAFETY, "department", "常德市安全生产监督管理局"),
+    (STABILITY, "department", "常德市社会治安综合治理委员会办公室"),
+    (ORG, "department", "中共常德市委组织部"),
     (ZONE, "park", "常德经济技术开发区(德山)"),
 ];
 
