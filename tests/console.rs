@@ -484,6 +484,7 @@ struct Expected {
     funds: Value,
     incentives: Value,
     assessment: Value,
+    projects: Value,
     targets_mid: Value,
     commitments_2008: Value,
     findings_2008: Value,
@@ -507,6 +508,7 @@ fn demo() -> (tempfile::TempDir, PathBuf, Expected) {
         funds: report("funds"),
         incentives: report("incentives"),
         assessment: report("assessment"),
+        projects: report("projects"),
         targets_mid: pledger_json(
             &data,
             &["report", "targets", "--as-of", "2009-07-31", "--format", "json"],
@@ -559,6 +561,9 @@ fn the_console_in_headless_chromium() {
         // Whatever tasks the demo has (none, or its yearly ones).
         assessment_ranking(&mut b, &base, "#/assessment", &x.assessment);
         b.screenshot("assessment-demo");
+        // Whatever projects the demo registers (none, or its register).
+        projects_rows(&mut b, &base, "#/projects", &x.projects);
+        b.screenshot("projects-demo");
         records_pages(&mut b, &base, &x);
         claim_page(&mut b, &base, &x);
         as_of_picker(&mut b, &base, &x);
@@ -599,6 +604,20 @@ fn the_console_in_headless_chromium() {
         let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
         assessment_page(&mut b, &server.base, &today, &mid);
         b.assert_no_errors("assessment page");
+    }
+
+    // The project register on a ledger of its own: two parks, four
+    // projects (one with idle land), counting targets, their claims and a
+    // verification, an idle special account.
+    {
+        let (_dir, data) = projects_ledger();
+        // Asked first: the server holds the ledger while it runs.
+        let report = |what: &str| pledger_json(&data, &["report", what, "--format", "json"]);
+        let (projects, targets, findings) = (report("projects"), report("targets"), report("findings"));
+        let server = Server::start(&data, true);
+        let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
+        projects_page(&mut b, &server.base, &projects, &targets, &findings);
+        b.assert_no_errors("projects page");
     }
 
     // Without --public-reads, the console asks for a token.
@@ -1420,6 +1439,566 @@ fn assessment_page(b: &mut Browser, base: &str, report: &Value, mid: &Value) {
     );
     b.screenshot("assessment-en");
     b.eval("localStorage.removeItem('pledger.lang')");
+}
+
+// ------------------------------------------------------------- projects
+
+/// A ledger of projects (format 2.2) appended through the command line:
+/// park A signs a motor plant (started, enough money in place) and a
+/// textile mill whose land was never built on (idle, then reclaimable);
+/// park B a logistics park (started, then producing) and a warehouse that
+/// stalled. Park A's counting target claims three projects and lists two,
+/// one not started; the auditor verifies one; park B counts park A's motor
+/// plant too. An internal account that never paid out holds money idle.
+fn projects_ledger() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("ledger");
+    pledger(&data, &["init"]);
+    let mut events: Vec<Value> = Vec::new();
+    let mut ev = |kind: &str, actor: &str, day: &str, data: Value| {
+        events.push(json!({"type": kind, "actor": actor, "occurred_at": day, "data": data}));
+    };
+    for (id, kind, name, parent) in [
+        ("city", "government", "市政府", None),
+        ("aud", "auditor", "市审计局", None),
+        ("park-a", "park", "甲园区", Some("city")),
+        ("park-b", "park", "乙园区", Some("city")),
+        ("ent-x", "enterprise", "某电机公司", None),
+        ("ent-y", "enterprise", "某纺织公司", None),
+    ] {
+        let mut d = json!({"entity_id": id, "kind": kind, "name": name});
+        if let Some(p) = parent {
+            d["parent"] = json!(p);
+        }
+        ev("entity.registered", "city", "2008-01-01", d);
+    }
+    for (id, name, investor) in [
+        ("proj-1", "电机厂", "ent-x"),
+        ("proj-2", "纺织厂", "ent-y"),
+        ("proj-3", "物流园", "ent-x"),
+        ("proj-4", "仓储中心", "ent-y"),
+    ] {
+        ev(
+            "entity.registered",
+            investor,
+            "2008-01-02",
+            json!({"entity_id": id, "kind": "project", "name": name, "parent": investor}),
+        );
+    }
+    // (project, host, investor, planned, signed on, land)
+    let signings = [
+        (
+            "proj-1",
+            "park-a",
+            "ent-x",
+            "50000000",
+            "2008-02-01",
+            Some(("DK-01", "120", "2008-06-01")),
+        ),
+        (
+            "proj-2",
+            "park-a",
+            "ent-y",
+            "20000000",
+            "2008-03-01",
+            Some(("DK-02", "80.5", "2008-06-01")),
+        ),
+        ("proj-3", "park-b", "ent-x", "120000000", "2008-04-01", None),
+        (
+            "proj-4",
+            "park-b",
+            "ent-y",
+            "30000000",
+            "2008-06-01",
+            Some(("DK-03", "45", "2009-03-01")),
+        ),
+    ];
+    for (id, host, investor, planned, on, land) in signings {
+        let mut d = json!({"project_id": id, "host": host, "investor": investor, "planned_investment": planned,
+                           "signed_on": on, "basis": "投资合同"});
+        if let Some((parcel, mu, start)) = land {
+            d["land"] = json!({"parcel_id": parcel, "area_mu": mu, "agreed_start": start});
+        }
+        ev("project.signed", host, on, d);
+    }
+    // (project, host, stage, as of, money in place)
+    for (id, host, stage, as_of, in_place) in [
+        ("proj-1", "park-a", "started", "2008-04-30", "15000000"),
+        ("proj-3", "park-b", "started", "2008-05-10", "30000000"),
+        ("proj-3", "park-b", "producing", "2008-11-30", "90000000"),
+        ("proj-4", "park-b", "started", "2009-02-01", "5000000"),
+        ("proj-4", "park-b", "stalled", "2009-10-01", "6000000"),
+    ] {
+        ev(
+            "project.stage_reported",
+            host,
+            as_of,
+            json!({"project_id": id, "stage": stage, "as_of": as_of, "investment_in_place": in_place, "evidence": "现场照片"}),
+        );
+    }
+    let year = json!({"from": "2008-01-01", "to": "2008-12-31"});
+    ev(
+        "target.assigned",
+        "city",
+        "2008-01-05",
+        json!({"target_id": "a-2008", "assignee": "park-a", "metric": "new_projects_ge_10m", "unit": "count",
+               "comparator": ">=", "threshold": "2", "period": year, "basis": "2008年目标责任书",
+               "counts": {"stage": "started", "min_investment": "10000000"}}),
+    );
+    ev(
+        "target.assigned",
+        "city",
+        "2008-01-05",
+        json!({"target_id": "b-2008", "assignee": "park-b", "metric": "new_projects_ge_10m", "unit": "count",
+               "comparator": ">=", "threshold": "2", "period": year, "basis": "2008年目标责任书",
+               "counts": {"stage": "signed"}}),
+    );
+    ev(
+        "target.assigned",
+        "city",
+        "2008-01-05",
+        json!({"target_id": "a-2008-tax", "assignee": "park-a", "metric": "tax_paid", "unit": "CNY",
+               "comparator": ">=", "threshold": "5000000", "period": year, "basis": "2008年目标责任书"}),
+    );
+    ev(
+        "target.progress_reported",
+        "park-a",
+        "2008-12-20",
+        json!({"target_id": "a-2008", "value": "3", "as_of": "2008-12-15", "projects": ["proj-1", "proj-2"]}),
+    );
+    ev(
+        "target.progress_reported",
+        "park-b",
+        "2008-12-21",
+        json!({"target_id": "b-2008", "value": "3", "as_of": "2008-12-15", "projects": ["proj-3", "proj-4", "proj-1"]}),
+    );
+    ev(
+        "target.verified",
+        "aud",
+        "2009-01-20",
+        json!({"target_id": "a-2008", "value": "1", "as_of": "2008-12-31", "projects": ["proj-1"], "evidence": "审计报告"}),
+    );
+    ev(
+        "account.opened",
+        "city",
+        "2008-01-03",
+        json!({"account_id": "budget", "holder": "city", "name": "市级预算", "kind": "source"}),
+    );
+    ev(
+        "account.opened",
+        "park-a",
+        "2008-01-03",
+        json!({"account_id": "a-special", "holder": "park-a", "name": "甲园区专户", "kind": "internal"}),
+    );
+    ev(
+        "fund.disbursed",
+        "city",
+        "2008-04-01",
+        json!({"disbursement_id": "d1", "from_account": "budget", "to_account": "a-special", "amount": "3000000",
+               "purpose": "基础设施"}),
+    );
+    let file = dir.path().join("projects.ndjson");
+    let text: String = events.iter().map(|e| format!("{e}\n")).collect();
+    std::fs::write(&file, text).expect("write the projects");
+    pledger(&data, &["append", file.to_str().expect("a UTF-8 path")]);
+    (dir, data)
+}
+
+/// The stage's label in Chinese.
+fn stage_zh(stage: &str) -> &'static str {
+    match stage {
+        "signed" => "已签约",
+        "started" => "已开工",
+        "producing" => "已投产",
+        "stalled" => "停建",
+        "cancelled" => "终止",
+        other => panic!("unknown stage {other}"),
+    }
+}
+
+/// Opens `route` and checks that the register shown is the report's: one
+/// row per project with its name, host, stage and money in place.
+fn projects_rows(b: &mut Browser, base: &str, route: &str, report: &Value) {
+    b.open(base, route);
+    let projects = report["projects"].as_array().expect("projects");
+    let rows = b.eval(
+        "[...document.querySelectorAll('table[data-table=projects] tbody tr[data-project]')].map(r => [
+            r.dataset.project, r.querySelector('.project .party-name').innerText.trim(),
+            r.dataset.host, r.children[1].querySelector('.party-name').innerText.trim(),
+            r.dataset.stage, r.dataset.inPlace])",
+    );
+    let mut shown: Vec<Vec<String>> = serde_json::from_value(rows).expect("rows");
+    let mut want: Vec<Vec<String>> = projects
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
+            let or_id = |k: &str, id: &str| p[k].as_str().map(str::to_string).unwrap_or_else(|| s(id));
+            vec![
+                s("project_id"),
+                or_id("name", "project_id"),
+                s("host"),
+                or_id("host_name", "host"),
+                s("stage"),
+                s("investment_in_place"),
+            ]
+        })
+        .collect();
+    shown.sort();
+    want.sort();
+    assert_eq!(shown, want, "{route}: the register shown vs `pledger report projects`");
+    if projects.is_empty() {
+        assert_eq!(b.count("[data-no-projects]"), 1, "{route}: says there are no projects");
+    }
+}
+
+fn projects_page(b: &mut Browser, base: &str, report: &Value, targets: &Value, findings: &Value) {
+    let projects = report["projects"].as_array().unwrap().clone();
+    let project = |id: &str| {
+        projects
+            .iter()
+            .find(|p| p["project_id"] == id)
+            .unwrap_or_else(|| panic!("{id} in the report"))
+            .clone()
+    };
+    let stages: Vec<&str> = projects.iter().filter_map(|p| p["stage"].as_str()).collect();
+    for st in ["signed", "started", "producing", "stalled"] {
+        assert!(stages.contains(&st), "a project {st}: {stages:?}");
+    }
+
+    // In Chinese: the rows are the report's.
+    projects_rows(b, base, "#/projects", report);
+    assert_eq!(b.eval("document.documentElement.lang"), json!("zh-CN"));
+    b.screenshot("projects-zh-CN");
+    assert_eq!(b.text("h1"), "项目");
+    assert_eq!(b.text("nav a[data-nav=projects]"), "项目");
+    assert_eq!(
+        b.text("table[data-table=projects] thead").trim(),
+        "项目\t承办单位\t投资方\t阶段\t到位资金 / 计划投资\t签约日期\t用地\t计入目标",
+        "the columns in Chinese"
+    );
+    for p in &projects {
+        let id = p["project_id"].as_str().unwrap();
+        let row = format!("table[data-table=projects] tr[data-project='{id}']");
+        // The stage badge in Chinese.
+        let stage = p["stage"].as_str().unwrap();
+        assert_eq!(
+            b.text(&format!("{row} .badge[data-stage]")),
+            stage_zh(stage),
+            "{id}: stage"
+        );
+        // Investor by name; the project links to its page.
+        assert!(
+            b.text(&row).contains(p["investor_name"].as_str().unwrap()),
+            "{id}: investor"
+        );
+        assert_eq!(
+            b.count(&format!("{row} a[href='#/projects/{id}']")),
+            1,
+            "{id}: its link"
+        );
+        // Idle land highlighted, and only idle land.
+        let land = &p["land"];
+        let idle = land["idle_since"].as_str();
+        assert_eq!(
+            b.count(&format!("{row} .land.idle")),
+            u64::from(idle.is_some()),
+            "{id}: idle land"
+        );
+        if let Some(since) = idle {
+            let text = b.text(&format!("{row} .land"));
+            assert!(
+                text.contains(&format!("自 {since} 起闲置")),
+                "{id}: idle since: {text:?}"
+            );
+            assert!(text.contains(land["parcel_id"].as_str().unwrap()), "{id}: parcel");
+            assert!(
+                text.contains(&format!("{}亩", land["area_mu"].as_str().unwrap())),
+                "{id}: 亩"
+            );
+            assert_eq!(
+                text.contains("可无偿收回"),
+                land["reclaimable"] == true,
+                "{id}: reclaimable: {text:?}"
+            );
+        }
+        // Each target that counted it, qualifying or not, and why not.
+        for c in p["counted_by"].as_array().unwrap() {
+            let sel = format!(
+                "{row} .counted[data-target='{}'][data-seq='{}']",
+                c["target_id"].as_str().unwrap(),
+                c["seq"]
+            );
+            assert_eq!(b.count(&sel), 1, "{id}: counted by {c}");
+            assert_eq!(
+                b.eval(&format!("document.querySelector(\"{sel}\").dataset.qualifies")),
+                json!(c["qualifies"].to_string()),
+                "{id}: {c}"
+            );
+            if c["reason"] == "stage_not_reached" {
+                assert!(b.text(&sel).contains("未达到计数阶段"), "{id}: the reason in Chinese");
+            }
+        }
+    }
+    // Amounts in 万元 and 亿元: the logistics park, 9000万元 of 1.2亿元.
+    let p3 = project("proj-3");
+    assert_eq!(p3["investment_in_place"], "90000000.00");
+    assert_eq!(
+        b.text("tr[data-project=proj-3] .invest-text").replace(' ', ""),
+        "9000万元/1.2亿元"
+    );
+    // A project counted by two parks says so.
+    assert!(b
+        .text("tr[data-project=proj-1] .counted-list")
+        .contains("被 2 个单位重复计入"));
+
+    // Everything in the CSV, one line per project.
+    let csv = b.eval("window.pledgerConsole.csv('projects')");
+    let csv = csv.as_str().expect("the register's CSV");
+    assert!(
+        csv.starts_with("\u{feff}project_id,name,host,investor,stage,investment_in_place,planned_investment,signed_on"),
+        "CSV header: {csv:?}"
+    );
+    assert_eq!(csv.matches("\r\n").count(), projects.len() + 1);
+
+    // Filters, through the address.
+    let idle = projects.iter().filter(|p| p["land"]["idle_since"].is_string()).count() as u64;
+    assert!(idle > 0);
+    b.open(base, "#/projects?idle=1");
+    assert_eq!(b.count("table[data-table=projects] tbody tr[data-project]"), idle);
+    assert_eq!(b.eval("document.getElementById('only-idle').checked"), json!(true));
+    b.open(base, "#/projects?host=park-b&stage=producing");
+    let n = projects
+        .iter()
+        .filter(|p| p["host"] == "park-b" && p["stage"] == "producing")
+        .count() as u64;
+    assert_eq!(b.count("table[data-table=projects] tbody tr[data-project]"), n);
+
+    // Opened: its stage history, each report linked to its record, and the
+    // targets that counted it.
+    b.open(base, "#/projects");
+    let p1 = project("proj-1");
+    b.eval("document.querySelector(\"tr[data-project='proj-1'] td:nth-child(3)\").click()");
+    let detail = "tr[data-detail-of='proj-1']";
+    b.wait_for(&format!("document.querySelector(\"{detail}\")"), "the project opened");
+    let history = p1["stages"].as_array().unwrap();
+    assert_eq!(
+        b.count(&format!("{detail} table[data-table=project-stages] tbody tr")),
+        history.len() as u64 + 1,
+        "signed, then each report"
+    );
+    for s in history {
+        assert_eq!(
+            b.count(&format!(
+                "{detail} tr[data-stage={}] a.seq[href='#/records/{}']",
+                s["stage"].as_str().unwrap(),
+                s["seq"]
+            )),
+            1,
+            "proj-1: {s}"
+        );
+    }
+    assert_eq!(
+        b.count(&format!(
+            "{detail} table[data-table=project-counted-by] tbody tr[data-target]"
+        )),
+        p1["counted_by"].as_array().unwrap().len() as u64
+    );
+    b.screenshot("projects-opened-zh-CN");
+
+    // A project's own page: the idle textile mill, its findings.
+    let p2 = project("proj-2");
+    b.open(base, "#/projects/proj-2");
+    assert_eq!(b.text("h1"), p2["name"].as_str().unwrap());
+    assert_eq!(
+        b.eval("document.querySelector('.page.project').dataset.idle"),
+        json!("true")
+    );
+    assert_eq!(
+        b.count(&format!(
+            ".project-fields a.seq[href='#/records/{0}'], table[data-table=project-stages] tr[data-stage=signed] a.seq[href='#/records/{0}']",
+            p2["seq"]
+        )),
+        2,
+        "its signing, in the overview and the history"
+    );
+    assert_eq!(
+        b.count("table[data-table=project-counted-by] tbody tr[data-qualifies=false]"),
+        p2["counted_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["qualifies"] == false)
+            .count() as u64
+    );
+    let about: Vec<&Value> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["subjects"].as_array().unwrap().iter().any(|s| s == "proj-2"))
+        .collect();
+    assert!(
+        about.iter().any(|f| f["code"] == "land_idle"),
+        "land_idle of proj-2: {about:?}"
+    );
+    assert_eq!(
+        b.count("table[data-table=project-findings] tbody tr[data-code]"),
+        about.len() as u64
+    );
+    assert_eq!(
+        b.text("table[data-table=project-findings] tr[data-code=land_idle] .code-label"),
+        "土地闲置"
+    );
+    b.screenshot("project-zh-CN");
+
+    // From a counting target, the projects behind its number: click the
+    // park's row on the targets page.
+    let t = targets["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target_id"] == "a-2008")
+        .expect("a-2008")
+        .clone();
+    b.open(base, "#/targets");
+    assert_eq!(
+        b.count("table[data-table=targets] tbody tr[data-counting]"),
+        2,
+        "two counting targets"
+    );
+    assert_eq!(
+        b.count("tr[data-target='a-2008-tax'] button.expand"),
+        0,
+        "not a counting target"
+    );
+    assert!(
+        b.text("tr[data-target='a-2008']")
+            .contains("计数:已开工项目,到位资金 ≥ 1000万元"),
+        "what it counts"
+    );
+    b.eval("document.querySelector(\"tr[data-target='a-2008'] td:nth-child(2)\").click()");
+    let behind = "tr[data-projects-of='a-2008']";
+    b.wait_for(
+        &format!("document.querySelector(\"{behind}\")"),
+        "the projects behind a-2008",
+    );
+    behind_check(b, behind, &t, &projects);
+    b.screenshot("targets-projects-zh-CN");
+    // The link from a project to the target opens it there.
+    b.open(base, "#/targets?open=b-2008");
+    assert_eq!(
+        b.count("tr[data-projects-of='b-2008'] .behind[data-record=claim] tr[data-project]"),
+        3
+    );
+
+    // The claim page of the counting target lists them too.
+    b.open(base, "#/claims/a-2008");
+    behind_check(b, ".page.claim", &t, &projects);
+    b.screenshot("claim-projects-zh-CN");
+
+    // The five new findings, labelled in Chinese; a project subject links
+    // to its page.
+    b.open(base, "#/findings");
+    let counts = codes(findings);
+    for code in [
+        "idle_balance",
+        "counted_not_qualifying",
+        "count_mismatch",
+        "project_double_counted",
+        "land_idle",
+    ] {
+        let n = counts.get(code).copied().unwrap_or(0);
+        assert!(n > 0, "a finding {code}: {counts:?}");
+        assert_eq!(
+            b.count(&format!("table[data-table=findings] tr[data-code={code}]")),
+            n,
+            "{code}"
+        );
+        let label = b.text(&format!("table[data-table=findings] tr[data-code={code}] .code-label"));
+        assert!(
+            label.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{code} labelled in Chinese: {label:?}"
+        );
+    }
+    assert!(
+        b.count("table[data-table=findings] tr[data-code=land_idle] a.subject-page[href='#/projects/proj-2']") == 1
+    );
+    b.screenshot("findings-projects-zh-CN");
+
+    // In English.
+    b.open(base, "#/projects");
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'en' && document.body.dataset.state === 'ready'",
+        "English",
+    );
+    assert_eq!(b.text("h1"), "Projects");
+    assert_eq!(
+        b.text("table[data-table=projects] thead").trim(),
+        "Project\tHost\tInvestor\tStage\tIn place / planned\tSigned on\tLand\tCounted by"
+    );
+    assert_eq!(b.text("tr[data-project=proj-2] .badge[data-stage]"), "signed");
+    assert!(b.text("tr[data-project=proj-2] .land").contains("idle since"));
+    assert!(b.text("tr[data-project=proj-2] .counted").contains("stage not reached"));
+    b.screenshot("projects-en");
+    b.open(base, "#/targets?open=a-2008");
+    assert!(b
+        .text("tr[data-projects-of='a-2008']")
+        .contains("Projects behind the number"));
+    b.screenshot("targets-projects-en");
+    b.eval("localStorage.removeItem('pledger.lang')");
+}
+
+/// Under `scope`, the claimed and the verified number of counting target
+/// `t` (from `pledger report targets`), each with the projects it lists in
+/// order, linked, and whether each qualified as of that record (the
+/// register's `counted_by` entry for the target and the record's seq).
+fn behind_check(b: &mut Browser, scope: &str, t: &Value, projects: &[Value]) {
+    let id = t["target_id"].as_str().unwrap();
+    for (kind, key) in [("claim", "last_claimed"), ("verification", "last_verified")] {
+        let rec = &t[key];
+        assert!(rec.is_object(), "{id}: {key}");
+        let seq = rec["seq"].as_u64().unwrap();
+        let block = format!("{scope} .behind[data-record={kind}][data-seq='{seq}']");
+        assert_eq!(b.count(&block), 1, "{id}: its {kind}");
+        let listed: Vec<&str> = rec["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let shown = b.eval(&format!(
+            "[...document.querySelectorAll(\"{block} tbody tr[data-project]\")].map(r => [r.dataset.project, r.dataset.qualifies, r.querySelector('.party-name').innerText.trim(), r.querySelector('a').getAttribute('href')])"
+        ));
+        let shown: Vec<(String, String, String, String)> = serde_json::from_value(shown).unwrap();
+        let want: Vec<(String, String, String, String)> = listed
+            .iter()
+            .map(|pid| {
+                let p = projects
+                    .iter()
+                    .find(|p| p["project_id"] == *pid)
+                    .expect("a listed project");
+                let c = p["counted_by"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["target_id"] == id && c["seq"] == seq)
+                    .expect("its counted_by entry");
+                (
+                    pid.to_string(),
+                    c["qualifies"].to_string(),
+                    p["name"].as_str().unwrap().to_string(),
+                    format!("#/projects/{pid}"),
+                )
+            })
+            .collect();
+        assert_eq!(shown, want, "{id}: the projects behind its {kind}");
+        let mismatch = rec["value"].as_str().unwrap().parse::<usize>().unwrap() != listed.len();
+        assert_eq!(
+            b.count(&format!("{block} [data-mismatch]")),
+            u64::from(mismatch),
+            "{id}: {kind} mismatch"
+        );
+    }
 }
 
 fn records_pages(b: &mut Browser, base: &str, x: &Expected) {

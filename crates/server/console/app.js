@@ -12,6 +12,7 @@ import { findingsPage } from './page-findings.js';
 import { changesPage } from './page-changes.js';
 import { targetsPage } from './page-targets.js';
 import { assessmentPage, assessmentTaskPage } from './page-assessment.js';
+import { projectsPage, projectPage } from './page-projects.js';
 import { commitmentsPage } from './page-commitments.js';
 import { fundsPage, tracePage } from './page-funds.js';
 import { incentivesPage } from './page-incentives.js';
@@ -19,13 +20,14 @@ import { recordsPage, recordPage } from './page-records.js';
 import { claimPage } from './page-claim.js';
 
 // The pages of the header's navigation, in its order.
-const PAGES = ['findings', 'changes', 'targets', 'assessment', 'commitments', 'funds', 'incentives', 'records'];
+const PAGES = ['findings', 'changes', 'targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'records'];
 
 const ROUTES = {
   findings: findingsPage,
   changes: changesPage,
   targets: targetsPage,
   assessment: (route) => (route.parts[1] !== undefined ? assessmentTaskPage(route) : assessmentPage(route)),
+  projects: (route) => (route.parts[1] !== undefined ? projectPage(route) : projectsPage(route)),
   commitments: commitmentsPage,
   funds: fundsPage,
   incentives: incentivesPage,

@@ -5,7 +5,7 @@
 
 import { t, label, isZh } from './i18n.js';
 import { el, valueNode } from './format.js';
-import { api, enc, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, party, periodLabel } from './ui.js';
+import { api, enc, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, party, periodLabel, plainTable } from './ui.js';
 
 // ---------------------------------------------------------------- pieces
 
@@ -89,20 +89,6 @@ function consequencesCell(x) {
   );
 }
 
-/** A table without CSV or counts, for a task opened inside the ranking. */
-function plainTable(name, columns, rows) {
-  const shown = columns.filter((c) => c.screen !== false);
-  return el(
-    'table',
-    { class: 'data inner', dataset: { table: name, rows: String(rows.length) } },
-    el('thead', {}, el('tr', {}, shown.map((c) => el('th', { class: c.cls || '', scope: 'col' }, c.label)))),
-    el(
-      'tbody',
-      {},
-      rows.map((r) => el('tr', { class: r.__class || '', dataset: r.__data || {} }, shown.map((c) => el('td', { class: c.cls || '' }, c.cell(r))))),
-    ),
-  );
-}
 const cmp = (c) => (c === '<=' ? '≤' : c === '>=' ? '≥' : c || '');
 
 function itemColumns(units) {

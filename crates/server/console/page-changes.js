@@ -3,7 +3,7 @@
 
 import { t } from './i18n.js';
 import { el } from './format.js';
-import { api, stored, store, scope, setQuery, dataTable, section, pageHead, seqLink, field, fileScope, entityNames, nameOf, party } from './ui.js';
+import { api, stored, store, scope, setQuery, dataTable, section, pageHead, seqLink, field, fileScope, entityNames, nameOf, party, subjectHref } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 const AUDIT_SEQ_KEY = 'pledger.audit-seq';
@@ -45,10 +45,13 @@ export async function changesPage(route) {
     findingCodes(),
   ]);
   // A finding's subjects as on the findings page: a pill each, an entity by
-  // its name with its id beside.
+  // its name with its id beside; one with a page of its own (a project)
+  // linked to it.
   const subject = (id) => {
     const name = nameOf(ents, id);
-    return el('span', { class: 'subject', title: name ? id : null, dataset: { entity: id } }, name ? [el('span', { class: 'party-name' }, name), ' ', el('small', { class: 'party-id' }, id)] : id);
+    const text = name ? [el('span', { class: 'party-name' }, name), ' ', el('small', { class: 'party-id' }, id)] : id;
+    const page = subjectHref(ents, id);
+    return el('span', { class: 'subject', title: name ? id : null, dataset: { entity: id } }, page ? el('a', { href: page }, text) : text);
   };
   const columns = [
     { label: t('col_date'), key: 'date', cell: (f) => el('span', { class: 'date' }, f.date), csv: (f) => f.date, cls: 'nowrap' },

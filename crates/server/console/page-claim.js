@@ -1,14 +1,25 @@
 // The claim "target ID was met" (format 3.6): verdict, reason and each
-// deciding record verified here against the evidence's checkpoint.
+// deciding record verified here against the evidence's checkpoint; for a
+// counting target (format 2.2), the projects behind its numbers.
 
 import { t } from './i18n.js';
 import { el } from './format.js';
-import { api, enc, section, badge, seqLink, rerender } from './ui.js';
+import { api, enc, section, badge, seqLink, rerender, dataTable, fileScope } from './ui.js';
 import { verifyWithPin, verificationView, pinForm } from './page-records.js';
+import { countsLine, projectRegister, projectsBehind } from './page-projects.js';
+
+/** The projects behind a counting target's numbers, or null for any other target. */
+async function behind(id) {
+  const target = await api(`/v1/targets/${enc(id)}`).catch(() => null);
+  if (!target?.counts) return null;
+  const register = await projectRegister({});
+  const table = (name, columns, rows) => dataTable(name, columns, rows, { rowData: (r) => r.__data, rowClass: (r) => r.__class, file: () => fileScope(`${name}-${id}`) }).node;
+  return section(t('projects_behind'), el('p', { class: 'meta' }, countsLine(target.counts)), projectsBehind(target, register, table));
+}
 
 export async function claimPage(route) {
   const id = route.parts[1];
-  const c = await api(`/v1/claims/targets/${enc(id)}`);
+  const [c, projects] = await Promise.all([api(`/v1/claims/targets/${enc(id)}`), behind(id)]);
   const ev = c.evidence;
   const checkpoint = ev ? { text: ev.checkpoint, key: ev.key } : null;
   const items = ev ? ev.records : [];
@@ -23,6 +34,7 @@ export async function claimPage(route) {
       el('p', { class: 'claim-verdict verdict-' + c.verdict, dataset: { claimVerdict: c.verdict } }, t('verdict_' + c.verdict)),
       el('dl', { class: 'fields' }, el('dt', {}, t('col_status')), el('dd', {}, badge('status', c.status)), el('dt', {}, t('claim_reason')), el('dd', {}, c.reason), el('dt', {}, t('claim_deciding')), el('dd', {}, (c.deciding_seqs ?? []).map((s) => [seqLink(s), ' ']))),
     ),
+    projects,
     section(
       t('claim_evidence'),
       el('p', { class: 'verdict verdict-' + overall, dataset: { verdict: overall } }, t('verdict_' + overall)),

@@ -4,7 +4,7 @@
 
 import { t } from './i18n.js';
 import { el } from './format.js';
-import { api, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches } from './ui.js';
+import { api, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
@@ -67,11 +67,14 @@ export async function findingsPage(route) {
         cell: (f) =>
           f.subjects.map((s) => {
             const name = nameOf(ents, s);
-            return el(
+            const page = subjectHref(ents, s);
+            const pill = el(
               'button',
               { type: 'button', class: 'subject', title: name ? `${s} · ${t('filter_entity')}` : t('filter_entity'), onclick: () => apply({ entity: s }) },
               name ? [el('span', { class: 'party-name' }, name), ' ', el('small', { class: 'party-id' }, s)] : s,
             );
+            // A subject with a page of its own (a project) links to it too.
+            return page ? el('span', { class: 'subject-with-page' }, pill, el('a', { class: 'subject-page', href: page, title: t('open_project'), dataset: { subject: s } }, '↗')) : pill;
           }),
         csv: (f) => f.subjects.join(' '),
       },

@@ -1,9 +1,12 @@
 // Targets (format 3.1) by assignee and period: claimed beside verified,
-// progress and trajectory; the runs of consecutive misses below.
+// progress and trajectory; the runs of consecutive misses below. A counting
+// target (format 2.2) says what it counts and opens to the projects behind
+// its claimed and verified numbers.
 
 import { t, label } from './i18n.js';
 import { el, formatRatio, valueNode } from './format.js';
-import { api, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party, periodLabel } from './ui.js';
+import { api, scope, href, setQuery, dataTable, plainTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party, periodLabel } from './ui.js';
+import { countsLine, projectRegister, projectsBehind } from './page-projects.js';
 
 function ratioOf(target, value) {
   if (value === null || value === undefined) return null;
@@ -30,15 +33,46 @@ function progressBar(target) {
   );
 }
 
-function reading(r, unit) {
+function reading(r, unit, onProjects) {
   if (!r) return el('span', { class: 'none' }, '—');
-  return el('span', { class: 'reading' }, valueNode(r.value, unit), el('small', {}, r.as_of, ' ', seqLink(r.seq)));
+  const listed = Array.isArray(r.projects) ? r.projects.length : null;
+  return el(
+    'span',
+    { class: 'reading' },
+    valueNode(r.value, unit),
+    el('small', {}, r.as_of, ' ', seqLink(r.seq)),
+    onProjects && listed !== null
+      ? el('button', { type: 'button', class: 'listed', title: t('show_projects'), dataset: { listed: String(listed) }, onclick: onProjects }, t(listed === 1 ? 'n_projects_one' : 'n_projects', listed))
+      : null,
+  );
 }
 
 export async function targetsPage(route) {
   const [data, ents] = await Promise.all([api('/v1/targets', scope(route)), entityNames(scope(route))]);
   const all = data.targets;
+  // The register, asked for only when a target counts projects.
+  const register = all.some((x) => x.counts) ? await projectRegister(scope(route)) : new Map();
   const q = route.query;
+  const open = new Set(q.get('open') ? [q.get('open')] : []);
+  let scrollTo = q.get('open') || null;
+  const toggle = (x, tr) => {
+    const next = tr.nextElementSibling;
+    if (open.has(x.target_id)) {
+      open.delete(x.target_id);
+      if (next && next.classList.contains('task-detail-row')) next.remove();
+    } else {
+      open.add(x.target_id);
+      tr.after(
+        el(
+          'tr',
+          { class: 'task-detail-row', dataset: { projectsOf: x.target_id } },
+          el('td', { colSpan: tr.children.length }, el('div', { class: 'task-detail' }, el('h3', {}, t('projects_behind'), ' · ', countsLine(x.counts)), projectsBehind(x, register, plainTable))),
+        ),
+      );
+    }
+    tr.classList.toggle('expanded', open.has(x.target_id));
+    tr.querySelector('.expand')?.setAttribute('aria-expanded', String(open.has(x.target_id)));
+  };
   const state = { assignee: q.get('assignee') || '', year: q.get('year') || '', status: q.get('status') || '' };
   const assignees = [...new Set(all.map((x) => x.assignee))].sort();
   const years = [...new Set(all.map((x) => periodLabel(x.period)))].sort();
@@ -62,6 +96,7 @@ export async function targetsPage(route) {
           a.target_id.localeCompare(b.target_id),
       );
 
+  const opener = (x) => (x.counts ? (e) => toggle(x, e.currentTarget.closest('tr')) : null);
   const table = dataTable(
     'targets',
     [
@@ -77,7 +112,13 @@ export async function targetsPage(route) {
       {
         label: t('col_target'),
         key: 'target_id',
-        cell: (x) => [el('span', { class: 'metric' }, label('metric', x.metric)), el('br'), el('code', { class: 'code' }, x.target_id)],
+        cell: (x) => [
+          x.counts ? el('button', { type: 'button', class: 'expand', title: t('show_projects'), 'aria-expanded': 'false', onclick: (e) => toggle(x, e.currentTarget.closest('tr')) }, '▸') : null,
+          el('span', { class: 'metric' }, label('metric', x.metric)),
+          el('br'),
+          el('code', { class: 'code' }, x.target_id),
+          x.counts ? [el('br'), el('small', {}, countsLine(x.counts))] : null,
+        ],
         csv: (x) => x.target_id,
       },
       { label: t('col_metric'), key: 'metric', screen: false, csv: (x) => x.metric },
@@ -90,10 +131,10 @@ export async function targetsPage(route) {
         cls: 'num nowrap',
       },
       { label: 'comparator', key: 'comparator', screen: false, csv: (x) => x.comparator },
-      { label: t('col_claimed'), key: 'claimed', cell: (x) => reading(x.last_claimed, x.unit), csv: (x) => x.last_claimed?.value ?? '', cls: 'num' },
+      { label: t('col_claimed'), key: 'claimed', cell: (x) => reading(x.last_claimed, x.unit, opener(x)), csv: (x) => x.last_claimed?.value ?? '', cls: 'num' },
       { label: 'claimed_as_of', screen: false, csv: (x) => x.last_claimed?.as_of ?? '' },
       { label: 'claimed_seq', screen: false, csv: (x) => x.last_claimed?.seq ?? '' },
-      { label: t('col_verified'), key: 'verified', cell: (x) => reading(x.last_verified, x.unit), csv: (x) => x.last_verified?.value ?? '', cls: 'num' },
+      { label: t('col_verified'), key: 'verified', cell: (x) => reading(x.last_verified, x.unit, opener(x)), csv: (x) => x.last_verified?.value ?? '', cls: 'num' },
       { label: 'verified_as_of', screen: false, csv: (x) => x.last_verified?.as_of ?? '' },
       { label: 'verified_seq', screen: false, csv: (x) => x.last_verified?.seq ?? '' },
       {
@@ -116,12 +157,31 @@ export async function targetsPage(route) {
       },
       { label: 'basis', key: 'basis', screen: false, csv: (x) => x.basis ?? '' },
       { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (x) => rawName(ents, x.assignee) },
+      { label: 'counts_stage', key: 'counts_stage', screen: false, csv: (x) => x.counts?.stage ?? '' },
+      { label: 'counts_min_investment', key: 'counts_min_investment', screen: false, csv: (x) => x.counts?.min_investment ?? '' },
+      { label: 'claimed_projects', key: 'claimed_projects', screen: false, csv: (x) => (x.last_claimed?.projects ?? []).join(' ') },
+      { label: 'verified_projects', key: 'verified_projects', screen: false, csv: (x) => (x.last_verified?.projects ?? []).join(' ') },
     ],
     [],
     {
       group: (x) => ({ key: x.assignee, label: party(ents, x.assignee, true) }),
-      rowData: (x) => ({ target: x.target_id, status: x.status }),
-      rowClass: (x) => 'tone-row-' + tone(x),
+      rowData: (x) => (x.counts ? { target: x.target_id, status: x.status, counting: x.counts.stage } : { target: x.target_id, status: x.status }),
+      rowClass: (x) => 'tone-row-' + tone(x) + (x.counts ? ' task-row counting' : ''),
+      onRow: (x, tr) => {
+        if (!x.counts) return;
+        tr.addEventListener('click', (e) => {
+          if (e.target.closest('a, button')) return;
+          toggle(x, tr);
+        });
+        if (open.has(x.target_id)) {
+          open.delete(x.target_id);
+          toggle(x, tr);
+        }
+        if (scrollTo === x.target_id) {
+          scrollTo = null;
+          setTimeout(() => tr.scrollIntoView({ block: 'center' }), 0);
+        }
+      },
       file: () => fileScope('targets'),
     },
   );

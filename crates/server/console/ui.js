@@ -218,6 +218,27 @@ export function dataTable(name, columns, rows, opts = {}) {
   return { node, update };
 }
 
+/**
+ * A table without CSV or row count, for a part opened inside another table
+ * (columns as for dataTable; each row's data and class from opts.rowData /
+ * opts.rowClass, else its own `__data` / `__class`).
+ */
+export function plainTable(name, columns, rows, opts = {}) {
+  const shown = columns.filter((c) => c.screen !== false);
+  const data = opts.rowData || ((r) => r.__data || {});
+  const cls = opts.rowClass || ((r) => r.__class || '');
+  return el(
+    'table',
+    { class: 'data inner', dataset: { table: name, rows: String(rows.length) } },
+    el('thead', {}, el('tr', {}, shown.map((c) => el('th', { class: c.cls || '', scope: 'col' }, c.label)))),
+    el(
+      'tbody',
+      {},
+      rows.map((r) => el('tr', { class: cls(r), dataset: data(r) }, shown.map((c) => el('td', { class: c.cls || '' }, c.cell(r))))),
+    ),
+  );
+}
+
 export function section(title, ...children) {
   return el('section', { class: 'panel' }, el('h2', {}, title), ...children);
 }
@@ -320,6 +341,16 @@ export function party(ents, id, inline) {
     inline ? ' ' : null,
     el('small', { class: 'party-id' }, id),
   );
+}
+
+/**
+ * The console's own page for an id the findings name, by the entity's
+ * registered kind (a project: its page in the register), else null.
+ */
+export function subjectHref(ents, id) {
+  const kind = ents.get(id)?.kind;
+  if (kind === 'project') return href(['projects', id]);
+  return null;
 }
 
 /** Does the entity's id or name contain `needle` (lower case)? */

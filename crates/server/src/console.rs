@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("../console/page-assessment.js"),
     ),
+    ("page-projects.js", JS, include_bytes!("../console/page-projects.js")),
     (
         "page-commitments.js",
         JS,
