@@ -152,7 +152,8 @@ fn a_scheme_shows_each_role_paid_against_its_share_net_of_clawbacks() {
     assert_eq!(
         v,
         json!([{
-            "scheme_id": "s", "target_id": "t", "total": "1000000.00", "paid": "650000.00", "target_status": "met",
+            "scheme_id": "s", "target_id": "t", "task_id": null, "total": "1000000.00", "paid": "650000.00",
+            "target_status": "met", "task_status": null,
             "roles": [
                 {"role": "county_leaders", "percent": "40", "share": "400000.00", "paid": "400000.00", "in_scheme": true},
                 {"role": "park_leaders", "percent": "30", "share": "300000.00", "paid": "250000.00", "in_scheme": true},
@@ -165,7 +166,7 @@ fn a_scheme_shows_each_role_paid_against_its_share_net_of_clawbacks() {
         p[1],
         json!({"payout_id": "p2", "scheme_id": "s", "payee": "park_leaders-person", "role": "park_leaders",
                "amount": "300000.00", "clawed_back": "50000.00", "paid_on": "2007-02-01",
-               "target_status_when_paid": "met", "target_met": true})
+               "target_status_when_paid": "met", "task_status_when_paid": null, "target_met": true})
     );
     // Before the clawback it was all still paid.
     assert_eq!(report(&events, "2007-02-15").schemes[0].paid.to_string(), "700000.00");
