@@ -1,9 +1,16 @@
 //! The log's speed: bulk import, concurrent durable appends, verify, and
 //! raw sled batched inserts of the same bytes as the floor; the views'
-//! rebuild, from the log alone or from a snapshot and the log's tail.
+//! rebuild, from the log alone or from a snapshot and the log's tail; and
+//! what the assessment view (yearly tasks, format 3.7) adds to rebuilding
+//! the views and answering every report.
 //!
 //! `PLEDGER_BENCH_EVENTS` sets the import/verify size (default 1,000,000).
-//! Events come from the deterministic generator in tools/pledger-gen.
+//! Events come from the deterministic generator in tools/pledger-gen, which
+//! includes yearly tasks, sanctions and rewards on tasks.
+//!
+//! Only the assessment's cost: `cargo bench --bench log -- assessment`
+//! (criterion's figures, then an interleaved run of both sides,
+//! `PLEDGER_BENCH_ROUNDS` rounds, default 5, with the ratio).
 
 /// The same allocator as the `pledger` binary, so figures match what it does.
 #[global_allocator]
@@ -178,6 +185,141 @@ fn bulk(c: &mut Criterion) {
         b.iter(|| pledger_views::snapshot::write(&out, &full, head.len, &hash_at(head.len)).expect("write"))
     });
     v.finish();
+    drop(full);
+    assessment_cost(c, backend.as_ref(), head.len, n);
+}
+
+/// The date every report is judged at: after the generated log's last
+/// event (late December 2030 for a million events).
+fn judged_on() -> pledger_core::when::Day {
+    pledger_core::when::Day::parse("2031-01-31").expect("date")
+}
+
+/// Every report and all findings, judged at `now`, as `pledger report` and
+/// the server answer them: without the assessment view and its findings
+/// (`assessment == false`: the other four reports and every other finding,
+/// sorted as `findings::all` sorts them), or with them (the same plus
+/// `assessment::report`, and `findings::all`, which includes the
+/// assessment's findings). Returns the number of findings.
+fn every_report(facts: &pledger_views::Facts, now: pledger_core::when::Day, assessment: bool) -> usize {
+    use pledger_views::{assessment as a, calendar::Calendar, commitments, funds, incentives, targets};
+    use std::hint::black_box;
+    let calendar = Calendar::weekdays();
+    black_box(targets::report(facts, now));
+    black_box(funds::report(facts, now));
+    black_box(commitments::report(facts, now, &calendar));
+    black_box(incentives::report(facts, now));
+    let findings = if assessment {
+        black_box(a::report(facts, now));
+        pledger_views::findings::all_with(facts, now, &calendar)
+    } else {
+        let mut out = Vec::new();
+        targets::findings(facts, now, &mut out);
+        funds::findings(facts, now, &mut out);
+        commitments::findings_with(facts, now, &calendar, &mut out);
+        incentives::findings(facts, now, &mut out);
+        out.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.code.cmp(&b.code))
+                .then_with(|| a.subjects.cmp(&b.subjects))
+                .then_with(|| a.seqs.cmp(&b.seqs))
+        });
+        out
+    };
+    black_box(findings).len()
+}
+
+/// The full views rebuild from the log and every report, without (a) and
+/// with (b) the assessment view and its findings; the assessment alone over
+/// facts already built; then (b) against (a) in interleaved rounds, so that
+/// both sides see the same load on a shared machine (printed per round and
+/// as medians).
+fn assessment_cost(c: &mut Criterion, backend: &SledBackend, len: u64, n: usize) {
+    let now = judged_on();
+    let rebuild = |assessment: bool| {
+        let facts = pledger_views::load(backend, len, pledger_views::Scope::default()).expect("load");
+        every_report(&facts, now, assessment)
+    };
+    let facts = pledger_views::load(backend, len, pledger_views::Scope::default()).expect("load");
+    let report = pledger_views::assessment::report(&facts, now);
+    let mut own = Vec::new();
+    pledger_views::assessment::findings(&facts, now, &mut own);
+    println!(
+        "assessment over {n} events: {} tasks, {} sanctions, {} assessment findings",
+        report.tasks.len(),
+        report.sanctions.len(),
+        own.len()
+    );
+    assert!(!report.tasks.is_empty(), "the generated log has yearly tasks");
+
+    let mut g = c.benchmark_group("assessment");
+    g.sample_size(10).throughput(Throughput::Elements(n as u64));
+    g.bench_function(format!("views_and_reports_without_assessment_{n}"), |b| {
+        b.iter(|| rebuild(false))
+    });
+    g.bench_function(format!("views_and_reports_with_assessment_{n}"), |b| {
+        b.iter(|| rebuild(true))
+    });
+    g.bench_function(format!("assessment_report_and_findings_{n}"), |b| {
+        b.iter(|| {
+            let r = pledger_views::assessment::report(&facts, now);
+            let mut out = Vec::new();
+            pledger_views::assessment::findings(&facts, now, &mut out);
+            (r, out)
+        })
+    });
+    g.finish();
+    drop(facts);
+
+    let rounds: usize = std::env::var("PLEDGER_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    // Per round: (a) and (b), alternating which goes first, each from its
+    // own load; after (b), the assessment alone over (b)'s facts, so each
+    // round also gives the assessment's share of (a) under the same load.
+    let (mut without, mut with, mut share) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (mut a, mut b, mut x) = (0.0, 0.0, 0.0);
+        for side in [round % 2 == 1, round % 2 == 0] {
+            let start = Instant::now();
+            let facts = pledger_views::load(backend, len, pledger_views::Scope::default()).expect("load");
+            every_report(&facts, now, side);
+            let t = start.elapsed().as_secs_f64();
+            if side {
+                b = t;
+                let start = Instant::now();
+                let r = pledger_views::assessment::report(&facts, now);
+                let mut out = Vec::new();
+                pledger_views::assessment::findings(&facts, now, &mut out);
+                x = start.elapsed().as_secs_f64();
+                std::hint::black_box((r, out));
+            } else {
+                a = t;
+            }
+        }
+        println!(
+            "assessment round {round}: (a) without {a:.3} s, (b) with {b:.3} s, assessment alone {:.1} ms = {:.2}% of (a)",
+            x * 1e3,
+            x / a * 100.0
+        );
+        without.push(a);
+        with.push(b);
+        share.push(x / a);
+    }
+    if rounds > 0 {
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (a, b, x) = (median(without), median(with), median(share));
+        println!(
+            "assessment over {n} events, medians of {rounds} rounds: (a) {a:.3} s, (b) {b:.3} s: {:+.1}%; the assessment alone {:.2}% of (a)",
+            (b / a - 1.0) * 100.0,
+            x * 100.0
+        );
+    }
 }
 
 /// 64 tasks each appending single events and waiting for durability.

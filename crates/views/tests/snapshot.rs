@@ -22,6 +22,7 @@ fn everything(facts: &Facts, now: Day) -> Value {
         "funds": pledger_views::funds::report(facts, now),
         "commitments": pledger_views::commitments::report(facts, now, &Calendar::weekdays()),
         "incentives": pledger_views::incentives::report(facts, now),
+        "assessment": pledger_views::assessment::report(facts, now),
         "findings": pledger_views::findings::all(facts, now),
     })
 }

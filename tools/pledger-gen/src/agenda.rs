@@ -1,6 +1,7 @@
 //! The calendar of follow-ups: what is due on which day (a receipt, a
-//! commitment's next step, a year's plan, a final verification, a payout or
-//! a clawback), kept in a heap, earliest first, and run when its day comes.
+//! commitment's next step, a year's plan, a final verification, a payout, a
+//! clawback or a sanction), kept in a heap, earliest first, and run when its
+//! day comes.
 
 use crate::generator::Generator;
 use std::cmp::Ordering;
@@ -17,7 +18,9 @@ pub(crate) enum Task {
     FinalVerify(u32),
     Payout {
         scheme_id: String,
-        target_id: String,
+        /// The target or (`on_task`) the yearly task rewarded.
+        rewarded: String,
+        on_task: bool,
         payee: u32,
         role: &'static str,
         amount: u64,
@@ -25,8 +28,17 @@ pub(crate) enum Task {
     },
     Clawback {
         payout_id: String,
-        target_id: Option<String>,
+        /// The target missed or (`true`) the task failed, if that is why.
+        missed: Option<(String, bool)>,
         amount: u64,
+    },
+    /// A consequence of a yearly task imposed.
+    Sanction {
+        task_id: String,
+        subject: u32,
+        by: u32,
+        kind: &'static str,
+        basis: String,
     },
     /// The next step of the commitment in this slot.
     Commit(u32),
@@ -89,17 +101,25 @@ impl Generator {
             Task::FinalVerify(slot) => self.final_verify(slot),
             Task::Payout {
                 scheme_id,
-                target_id,
+                rewarded,
+                on_task,
                 payee,
                 role,
                 amount,
                 claw,
-            } => self.payout(scheme_id, target_id, payee, role, amount, claw),
+            } => self.payout(scheme_id, rewarded, on_task, payee, role, amount, claw),
             Task::Clawback {
                 payout_id,
-                target_id,
+                missed,
                 amount,
-            } => self.clawback(payout_id, target_id, amount),
+            } => self.clawback(payout_id, missed, amount),
+            Task::Sanction {
+                task_id,
+                subject,
+                by,
+                kind,
+                basis,
+            } => self.sanction(task_id, subject, by, kind, basis),
             Task::Commit(slot) => self.commit_step(slot),
             Task::Repay {
                 commitment_id,

@@ -37,6 +37,7 @@ impl Generator {
                 ent: e,
                 quota: d.quota,
                 persons: [NONE; 2],
+                task_fails: 0,
             });
         }
         for (id, name) in AUDITORS {

@@ -8,6 +8,7 @@ use crate::funds::Alloc;
 use crate::parties::{Account, Dept, Ent, Park};
 use crate::slab::Slab;
 use crate::targets::Target;
+use crate::tasks::OpenTask;
 use crate::util::{business_day, date_string, days_from_civil, year_of, Rng};
 use crate::voids::MAX_VOIDABLE;
 use serde_json::{Map, Value};
@@ -69,8 +70,10 @@ pub struct Generator {
     pub(crate) contractors: Vec<u32>,
     pub(crate) routes: Vec<(u32, u32)>,
 
-    // What is open: targets, commitments, allocations, voidable reports.
+    // What is open: targets, yearly tasks, commitments, allocations,
+    // voidable reports.
     pub(crate) targets: Slab<Target>,
+    pub(crate) tasks: Slab<OpenTask>,
     pub(crate) commitments: Slab<Commitment>,
     pub(crate) budget_allocs: Vec<Alloc>,
     pub(crate) contract_allocs: Vec<Alloc>,
@@ -84,6 +87,8 @@ pub struct Generator {
     pub(crate) n_cmt: u64,
     pub(crate) n_scheme: u64,
     pub(crate) n_payout: u64,
+    pub(crate) n_task: u64,
+    pub(crate) n_sanction: u64,
     pub(crate) n_doc: u64,
 }
 
@@ -123,6 +128,7 @@ impl Generator {
             contractors: Vec::new(),
             routes: Vec::new(),
             targets: Slab::new(),
+            tasks: Slab::new(),
             commitments: Slab::new(),
             budget_allocs: Vec::new(),
             contract_allocs: Vec::new(),
@@ -134,6 +140,8 @@ impl Generator {
             n_cmt: 0,
             n_scheme: 0,
             n_payout: 0,
+            n_task: 0,
+            n_sanction: 0,
             n_doc: 0,
         };
         g.sync_clock(0);

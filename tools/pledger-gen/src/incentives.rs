@@ -1,5 +1,6 @@
-//! Incentives: reward schemes on targets, payouts to the people a scheme
-//! names once its target is verified, and clawbacks.
+//! Incentives: reward schemes on targets and on yearly tasks, payouts to
+//! the people a scheme names once its target is verified or its task
+//! decided, and clawbacks.
 
 use crate::agenda::Task;
 use crate::fields::obj;
@@ -14,7 +15,7 @@ pub(crate) enum Owner {
     Dept(u16),
 }
 
-/// A reward scheme on a target.
+/// A reward scheme on a target or a yearly task.
 pub(crate) struct Scheme {
     id: String,
     total: u64,
@@ -47,10 +48,34 @@ impl Generator {
         self.push("incentive.scheme_set", self.gov, data);
     }
 
-    /// After a target's final verification, its scheme's payouts on the
-    /// agenda, one per person named. Rewards are paid by the result; now and
-    /// then one slips through.
-    pub(crate) fn schedule_rewards(&mut self, s: &Scheme, target_id: &str, met: bool) {
+    /// Emits `incentive.scheme_set` on park `p`'s yearly task `task_id`
+    /// (condition `task_passed`) and returns the scheme for the task to keep.
+    pub(crate) fn task_scheme_set(&mut self, task_id: String, total: u64, p: u16) -> Box<Scheme> {
+        self.n_scheme += 1;
+        let id = self.mkid("sch", self.n_scheme, 5);
+        let shares: Vec<Value> = [("county_leaders", "40"), ("park_leaders", "30"), ("contributors", "30")]
+            .iter()
+            .map(|(r, p)| Value::Object(obj! { "role": *r, "percent": *p }))
+            .collect();
+        let data = obj! {
+            "scheme_id": id.clone(),
+            "task_id": task_id,
+            "total": dec(total),
+            "shares": shares,
+            "condition": "task_passed",
+        };
+        self.push("incentive.scheme_set", self.gov, data);
+        Box::new(Scheme {
+            id,
+            total,
+            owner: Owner::Park(p),
+        })
+    }
+
+    /// After a target's final verification (or a task's decision: `on_task`),
+    /// its scheme's payouts on the agenda, one per person named. Rewards are
+    /// paid by the result; now and then one slips through.
+    pub(crate) fn schedule_rewards(&mut self, s: &Scheme, rewarded: &str, met: bool, on_task: bool) {
         if !(met || self.rng.chance(100)) {
             return;
         }
@@ -63,7 +88,8 @@ impl Generator {
                 let day = self.day + (base + self.rng.range(0, 6)) as i32;
                 let task = Task::Payout {
                     scheme_id: s.id.clone(),
-                    target_id: target_id.to_string(),
+                    rewarded: rewarded.to_string(),
+                    on_task,
                     payee,
                     role,
                     amount: each,
@@ -96,11 +122,14 @@ impl Generator {
     }
 
     /// A payout from the reward fund, and its clawback scheduled when the
-    /// target was missed (mostly) or the payout undocumented (half the time).
+    /// target was missed or the task failed (mostly) or the payout
+    /// undocumented (half the time).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn payout(
         &mut self,
         scheme_id: String,
-        target_id: String,
+        rewarded: String,
+        on_task: bool,
         payee: u32,
         role: &'static str,
         amount: u64,
@@ -127,10 +156,10 @@ impl Generator {
         // review, without documents, half the time.
         let missed = claw && self.rng.chance(800);
         if missed || (!documented && self.rng.chance(500)) {
-            let target_id = if missed { Some(target_id) } else { None };
+            let missed = if missed { Some((rewarded, on_task)) } else { None };
             let task = Task::Clawback {
                 payout_id: id,
-                target_id,
+                missed,
                 amount,
             };
             self.schedule_in(120, 300, task);
@@ -138,12 +167,18 @@ impl Generator {
     }
 
     /// The finance bureau claws back a payout.
-    pub(crate) fn clawback(&mut self, payout_id: String, target_id: Option<String>, amount: u64) {
-        let reason = match target_id {
-            Some(t) => {
+    pub(crate) fn clawback(&mut self, payout_id: String, missed: Option<(String, bool)>, amount: u64) {
+        let reason = match missed {
+            Some((t, false)) => {
                 let mut r = String::from("回头看: 目标 ");
                 r.push_str(&t);
                 r.push_str(" 未完成, 奖励资金予以追回");
+                r
+            }
+            Some((t, true)) => {
+                let mut r = String::from("回头看: 年度目标任务 ");
+                r.push_str(&t);
+                r.push_str(" 考核未通过, 奖励资金予以追回");
                 r
             }
             None => "审计发现奖励审核把关不严、佐证材料不全, 予以追回".to_string(),

@@ -10,9 +10,11 @@
 //! The stream simulates one city (常德, Changde) steering a development zone
 //! and eight county parks from 2006: first the registry (government, bureaus,
 //! auditors, counties, parks, people, firms, accounts), then every year a plan
-//! (budget allocations, yearly and five-year targets, reward schemes), and in
+//! (budget allocations, yearly and five-year targets, reward schemes, and per
+//! park and bureau a yearly task bundling its targets of the year), and in
 //! between the daily traffic: disbursements and their receipts, progress
-//! claims and audits, investment deals with their commitments, payouts.
+//! claims and audits, investment deals with their commitments, payouts, and
+//! the sanctions that follow a failed task.
 //!
 //! Every event obeys the structural rules of contract section 2: each `→`
 //! names something defined earlier in the stream, actors are registered,
@@ -44,13 +46,17 @@
 //!   metrics, and the words names are made of.
 //! - `parties`: entities and accounts, and how each is registered.
 //! - `founding`: record 0 and the initial registry, step by step.
-//! - `plan`: the yearly plan: credit, leaders, budget, targets, schemes.
+//! - `plan`: the yearly plan: credit, leaders, budget, targets, tasks,
+//!   schemes.
 //! - `targets`: targets and reports: assignment, progress, checks,
 //!   verification, revision.
 //! - `funds`: allocations, disbursements of every kind, receipts.
 //! - `commitments`: a commitment's record and its steps to its end.
 //! - `deals`: what gets promised: everyday commitments and investment deals.
-//! - `incentives`: reward schemes, payouts, clawbacks.
+//! - `incentives`: reward schemes (on targets and on tasks), payouts,
+//!   clawbacks.
+//! - `tasks`: yearly tasks (format 2.1): the task of each park and bureau,
+//!   its judgement as its targets are verified, the sanctions it makes due.
 //! - `voids`: voidable progress reports and their voiding.
 //! - `ids`: identifiers of events (`code_of`), of what the stream creates,
 //!   of entities and accounts.
@@ -76,6 +82,7 @@ mod parties;
 mod plan;
 mod slab;
 mod targets;
+mod tasks;
 mod util;
 mod voids;
 mod world;

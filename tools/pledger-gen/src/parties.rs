@@ -87,6 +87,8 @@ pub(crate) struct Park {
     pub(crate) contributors: [u32; 3],
     /// Headline targets missed in a row.
     pub(crate) misses: u8,
+    /// Yearly tasks failed in a row.
+    pub(crate) task_fails: u8,
     pub(crate) name: &'static str,
 }
 
@@ -103,6 +105,7 @@ impl Park {
             park_leaders: [NONE; 2],
             contributors: [NONE; 3],
             misses: 0,
+            task_fails: 0,
             name,
         }
     }
@@ -114,6 +117,8 @@ pub(crate) struct Dept {
     pub(crate) ent: u32,
     pub(crate) quota: u64,
     pub(crate) persons: [u32; 2],
+    /// Yearly tasks failed in a row.
+    pub(crate) task_fails: u8,
 }
 
 impl Generator {

@@ -1,11 +1,13 @@
 //! The yearly plan: a new credit line every five years, leaders moved after
 //! two missed years, the year's budget allocations, the parks' and bureaus'
-//! targets with their reward schemes, and the next plan on the agenda.
+//! targets with their reward schemes, each park's and bureau's yearly task
+//! over its targets, and the next plan on the agenda.
 
 use crate::agenda::Task;
 use crate::generator::{Generator, START_YEAR, Y};
 use crate::incentives::Owner;
 use crate::parties::AKind;
+use crate::tasks::Unit;
 use crate::util::{business_day, days_from_civil};
 use crate::world::*;
 
@@ -152,8 +154,9 @@ impl Generator {
     }
 
     /// Park `p`'s targets for the year (the first, its headline, with a
-    /// reward scheme), and at the start of a five-year plan its five-year
-    /// target. Returns the scheme's total.
+    /// reward scheme), its yearly task over them (a county park's with a
+    /// reward scheme of its own), and at the start of a five-year plan its
+    /// five-year target. Returns the schemes' total.
     fn park_targets(&mut self, py: &PlanYear, p: usize) -> u64 {
         let gov = self.gov;
         let (from, to) = (py.from, py.to);
@@ -164,9 +167,12 @@ impl Generator {
         ];
         let zone = p == 0;
         let mut reward_total = 0;
-        for (k, &(metric, threshold)) in park_metrics(py, zone).iter().enumerate() {
+        let metrics = park_metrics(py, zone);
+        let mut slots = Vec::with_capacity(metrics.len());
+        for (k, &(metric, threshold)) in metrics.iter().enumerate() {
             let r = if k < 2 { resp.clone() } else { Vec::new() };
             let slot = self.assign_target(gov, pe, metric, threshold, from, to, py.basis.clone(), r, 720);
+            slots.push(slot);
             if k == 0 {
                 let total = if zone {
                     self.yuan(800_000, 1_500_000, 10_000)
@@ -180,6 +186,7 @@ impl Generator {
                 self.scheme_set(slot, total, Owner::Park(p as u16));
             }
         }
+        reward_total += self.set_task(Unit::Park(p as u16), &slots, from, to, &py.basis);
         if py.five_year_start {
             let (metric, thr) = if zone { (M_GE_1B, 200) } else { (M_GE_500M, 100) };
             let to5 = days_from_civil(py.year + 4, 12, 31);
@@ -192,8 +199,8 @@ impl Generator {
         reward_total
     }
 
-    /// Each bureau's quota of projects brought in, with a reward scheme.
-    /// Returns the schemes' total.
+    /// Each bureau's quota of projects brought in, with a reward scheme, and
+    /// its yearly task over it. Returns the schemes' total.
     fn dept_targets(&mut self, py: &PlanYear) -> u64 {
         let gov = self.gov;
         let mut reward_total = 0;
@@ -213,6 +220,7 @@ impl Generator {
             let total = self.yuan(50_000, 120_000, 10_000);
             reward_total += total;
             self.scheme_set(slot, total, Owner::Dept(d as u16));
+            reward_total += self.set_task(Unit::Dept(d as u16), &[slot], py.from, py.to, &py.basis);
         }
         reward_total
     }

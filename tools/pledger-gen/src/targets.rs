@@ -25,6 +25,8 @@ pub(crate) struct Target {
     pub(crate) final_claimed: bool,
     pub(crate) headline_of: Option<u16>,
     pub(crate) scheme: Option<Box<Scheme>>,
+    /// The yearly task it is an item of: the task's slot and the item.
+    pub(crate) task: Option<(u32, u8)>,
 }
 
 impl Generator {
@@ -97,6 +99,7 @@ impl Generator {
             final_claimed: false,
             headline_of: None,
             scheme: None,
+            task: None,
         });
         let day = to + self.rng.range(20, 75) as i32;
         self.schedule(day, Task::FinalVerify(slot));
@@ -199,7 +202,8 @@ impl Generator {
     }
 
     /// The verification of a target's final value, by its assigner or an
-    /// auditor; the park's misses counted and the scheme's rewards scheduled.
+    /// auditor; the park's misses counted, the scheme's rewards scheduled and
+    /// the verdict passed on to the target's yearly task.
     pub(crate) fn final_verify(&mut self, slot: u32) {
         let Some(t) = self.targets.get(slot) else {
             return;
@@ -236,7 +240,10 @@ impl Generator {
             park.misses = if t.met { 0 } else { park.misses.saturating_add(1) };
         }
         if let Some(s) = t.scheme {
-            self.schedule_rewards(&s, &t.id, t.met);
+            self.schedule_rewards(&s, &t.id, t.met, false);
+        }
+        if let Some((task, k)) = t.task {
+            self.task_item_verified(task, k, t.met);
         }
     }
 

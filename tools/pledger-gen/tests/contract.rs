@@ -29,12 +29,26 @@ enum F {
     Responsible,
     Conditions,
     Shares,
+    /// A task's items: [{target_id, weight, veto?}].
+    TaskItems,
+    /// A task's consequences: {on_fail?, on_consecutive_fail?}.
+    Consequences,
     Seq,
     OneOf(&'static [&'static str]),
 }
 
 /// (field, required, shape)
 type Schema = &'static [(&'static str, bool, F)];
+
+const SANCTION_KINDS: &[&str] = &[
+    "criticism",
+    "award_disqualified",
+    "reward_forfeited",
+    "warning",
+    "reassignment",
+    "suspension",
+    "other",
+];
 
 const ENTITY_KINDS: &[&str] = &[
     "government",
@@ -162,12 +176,14 @@ fn schema(ty: &str) -> Option<Schema> {
             ("reason", true, Text),
             ("authority", true, Text),
         ],
+        // Exactly one of target_id and task_id: checked with the rules.
         "incentive.scheme_set" => &[
             ("scheme_id", true, Id),
-            ("target_id", true, Ref("target")),
+            ("target_id", false, Ref("target")),
+            ("task_id", false, Ref("task")),
             ("total", true, Amount),
             ("shares", true, Shares),
-            ("condition", true, OneOf(&["target_met"])),
+            ("condition", true, OneOf(&["target_met", "task_passed"])),
         ],
         "incentive.paid" => &[
             ("payout_id", true, Id),
@@ -182,6 +198,24 @@ fn schema(ty: &str) -> Option<Schema> {
             ("payout_id", true, Ref("payout")),
             ("amount", true, Amount),
             ("reason", true, Text),
+        ],
+        "assessment.task_set" => &[
+            ("task_id", true, Id),
+            ("assignee", true, Ref("entity")),
+            ("period", true, Period),
+            ("group", true, Text),
+            ("items", true, TaskItems),
+            ("pass_score", true, Decimal),
+            ("consequences", false, Consequences),
+            ("basis", true, Text),
+        ],
+        "sanction.imposed" => &[
+            ("sanction_id", true, Id),
+            ("subject", true, Ref("entity")),
+            ("kind", true, OneOf(SANCTION_KINDS)),
+            ("task_id", false, Ref("task")),
+            ("basis", true, Text),
+            ("evidence", false, Evidence),
         ],
         "event.voided" => &[("seq", true, Seq), ("reason", true, Text)],
         _ => return None,
@@ -199,6 +233,8 @@ fn defined_kind(ty: &str) -> Option<&'static str> {
         "commitment.made" => "commitment",
         "incentive.scheme_set" => "scheme",
         "incentive.paid" => "payout",
+        "assessment.task_set" => "task",
+        "sanction.imposed" => "sanction",
         _ => return None,
     })
 }
@@ -285,6 +321,8 @@ struct Checker {
     /// kind -> id -> seq of its definition
     defs: HashMap<&'static str, HashMap<String, u64>>,
     entity_kind: HashMap<String, String>,
+    entity_parent: HashMap<String, String>,
+    task_assignee: HashMap<String, String>,
     account: HashMap<String, (String, Option<String>)>,
     target_assignee: HashMap<String, String>,
     disb_to: HashMap<String, String>,
@@ -573,6 +611,57 @@ impl Checker {
                     self.r.bad("shares_sum_100", format!("seq {seq}: shares {v}"));
                 }
             }
+            F::TaskItems => {
+                let items = v.as_array().cloned().unwrap_or_default();
+                if items.is_empty() {
+                    self.r.bad("task_items", format!("seq {seq}: {ty} without items"));
+                }
+                let mut seen = HashSet::new();
+                for i in &items {
+                    let m = i.as_object().cloned().unwrap_or_default();
+                    if !m.keys().all(|k| ["target_id", "weight", "veto"].contains(&k.as_str()))
+                        || m.get("veto").is_some_and(|b| b != &Value::Bool(true))
+                    {
+                        self.r.bad("nested_shapes", format!("seq {seq}: item {i}"));
+                    }
+                    let t = m.get("target_id").and_then(Value::as_str).unwrap_or("");
+                    self.resolve("target", t, "items.target_id");
+                    if !seen.insert(t.to_string()) {
+                        self.r.bad("task_items", format!("seq {seq}: target {t} twice"));
+                    }
+                    match m.get("weight") {
+                        Some(Value::String(w)) if is_amount(w) && w.parse::<f64>().unwrap_or(0.0) > 0.0 => {
+                            self.r.ok("amounts_are_strings")
+                        }
+                        other => self.r.bad("task_items", format!("seq {seq}: weight {other:?}")),
+                    }
+                }
+            }
+            F::Consequences => {
+                let m = v.as_object().cloned().unwrap_or_default();
+                let kinds_ok = |k: Option<&Value>| {
+                    k.and_then(Value::as_array).is_some_and(|a| {
+                        !a.is_empty()
+                            && a.iter()
+                                .all(|x| x.as_str().is_some_and(|x| SANCTION_KINDS.contains(&x)))
+                    })
+                };
+                let mut ok = m.keys().all(|k| k == "on_fail" || k == "on_consecutive_fail");
+                if let Some(f) = m.get("on_fail") {
+                    ok &= kinds_ok(Some(f));
+                }
+                if let Some(r) = m.get("on_consecutive_fail") {
+                    let r = r.as_object().cloned().unwrap_or_default();
+                    ok &= r.len() == 2
+                        && r.get("count").and_then(Value::as_u64).is_some_and(|c| c >= 2)
+                        && kinds_ok(r.get("kinds"));
+                }
+                if ok {
+                    self.r.ok("nested_shapes");
+                } else {
+                    self.r.bad("nested_shapes", format!("seq {seq}: consequences {v}"));
+                }
+            }
             F::Due => {
                 let conds: Vec<String> = data
                     .get("conditions")
@@ -628,6 +717,72 @@ impl Checker {
         match ty {
             "entity.registered" => {
                 self.entity_kind.insert(s("entity_id"), s("kind"));
+                if let Some(p) = d.get("parent").and_then(Value::as_str) {
+                    self.entity_parent.insert(s("entity_id"), p.to_string());
+                }
+            }
+            "incentive.scheme_set" => match (d.get("target_id"), d.get("task_id"), s("condition").as_str()) {
+                (Some(_), None, "target_met") | (None, Some(_), "task_passed") => self.r.ok("scheme_rewards_one"),
+                _ => self.r.bad(
+                    "scheme_rewards_one",
+                    format!(
+                        "seq {seq}: scheme on target {:?} / task {:?}",
+                        d.get("target_id"),
+                        d.get("task_id")
+                    ),
+                ),
+            },
+            "assessment.task_set" => {
+                let assignee = s("assignee");
+                if self.at_or_below(actor, &assignee) {
+                    self.r.bad(
+                        "assessed_by_another",
+                        format!("seq {seq}: task of {assignee} set by {actor}"),
+                    );
+                } else {
+                    self.r.ok("assessed_by_another");
+                }
+                let items = d.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut total = 0.0;
+                for i in &items {
+                    let t = i.get("target_id").and_then(Value::as_str).unwrap_or("");
+                    let owner = self.target_assignee.get(t).cloned().unwrap_or_default();
+                    if self.at_or_below(&owner, &assignee) {
+                        self.r.ok("task_items");
+                    } else {
+                        self.r.bad(
+                            "task_items",
+                            format!("seq {seq}: target {t} of {owner} in a task of {assignee}"),
+                        );
+                    }
+                    total += i
+                        .get("weight")
+                        .and_then(Value::as_str)
+                        .and_then(|w| w.parse::<f64>().ok())
+                        .unwrap_or(0.0);
+                }
+                let pass = s("pass_score").parse::<f64>().unwrap_or(0.0);
+                if !(pass > 0.0 && pass <= total) {
+                    self.r
+                        .bad("task_items", format!("seq {seq}: pass score {pass} of {total} points"));
+                }
+                self.task_assignee.insert(s("task_id"), assignee);
+            }
+            "sanction.imposed" => {
+                let subject = s("subject");
+                let assessed = d
+                    .get("task_id")
+                    .and_then(Value::as_str)
+                    .and_then(|t| self.task_assignee.get(t))
+                    .cloned();
+                if self.at_or_below(actor, &subject) || assessed.is_some_and(|a| self.at_or_below(actor, &a)) {
+                    self.r.bad(
+                        "sanctioned_by_another",
+                        format!("seq {seq}: sanction on {subject} by {actor}"),
+                    );
+                } else {
+                    self.r.ok("sanctioned_by_another");
+                }
             }
             "account.opened" => {
                 let earmark = d.get("earmark").and_then(Value::as_str).map(String::from);
@@ -750,6 +905,21 @@ impl Checker {
         }
     }
 
+    /// Is `who` the entity `of` or below it (through `parent`)?
+    fn at_or_below(&self, who: &str, of: &str) -> bool {
+        let mut e = who;
+        for _ in 0..64 {
+            if e == of {
+                return true;
+            }
+            match self.entity_parent.get(e) {
+                Some(p) => e = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
     fn finish(mut self) -> Report {
         for s in &self.voided {
             if self.referenced_seqs.contains(s) {
@@ -767,7 +937,7 @@ impl Checker {
 /// Every JSON number in an event sits under a key where the contract wants a count.
 fn numbers_only_where_counts(v: &Value, key: &str, bad: &mut Vec<String>) {
     match v {
-        Value::Number(_) if !["seq", "within_days", "within_working_days"].contains(&key) => {
+        Value::Number(_) if !["seq", "within_days", "within_working_days", "count"].contains(&key) => {
             bad.push(format!("number under {key}: {v}"));
         }
         Value::Array(a) => a.iter().for_each(|x| numbers_only_where_counts(x, key, bad)),
@@ -862,7 +1032,28 @@ fn actor_rules() {
         "disputed_by_beneficiary",
         "breached_by_auditor",
         "void_rules",
+        "assessed_by_another",
+        "sanctioned_by_another",
     ]);
+}
+
+/// Yearly tasks (2.1): one per park and bureau a year over its own targets,
+/// rewards on some of them, sanctions a small share of the stream.
+#[test]
+fn yearly_tasks_bundle_the_units_own_targets() {
+    let r = report();
+    r.assert_clean(&["task_items", "scheme_rewards_one"]);
+    let n = |t: &str| r.counts.get(t).copied().unwrap_or(0);
+    // 200,000 events: the plans of 2006–2011 (2011's made in December
+    // 2010), each for 9 parks and 10 bureaus.
+    assert_eq!(n("assessment.task_set"), 6 * 19, "{:?}", r.counts);
+    let sanctions = n("sanction.imposed");
+    assert!(sanctions > 0 && sanctions < n("assessment.task_set") * 2, "{sanctions}");
+    let tasks_and_sanctions = (n("assessment.task_set") + sanctions) as f64 / N as f64;
+    assert!(
+        tasks_and_sanctions < 0.002,
+        "tasks are a small share: {tasks_and_sanctions}"
+    );
 }
 
 #[test]
@@ -909,6 +1100,8 @@ fn every_event_type_occurs_and_flows_dominate() {
         "incentive.scheme_set",
         "incentive.paid",
         "incentive.clawed_back",
+        "assessment.task_set",
+        "sanction.imposed",
         "event.voided",
     ];
     for t in all {
