@@ -1,16 +1,24 @@
 //! The log's speed: bulk import, concurrent durable appends, verify, and
 //! raw sled batched inserts of the same bytes as the floor; the views'
-//! rebuild, from the log alone or from a snapshot and the log's tail; and
-//! what the assessment view (yearly tasks, format 3.7) adds to rebuilding
-//! the views and answering every report.
+//! rebuild, from the log alone or from a snapshot and the log's tail; what
+//! the assessment view (yearly tasks, format 3.7) adds to rebuilding the
+//! views and answering every report; and what the project register (format
+//! 3.8: the projects view, its four findings and `idle_balance`) adds, over
+//! a log with 100,000 projects, with its cost at three sizes.
 //!
 //! `PLEDGER_BENCH_EVENTS` sets the import/verify size (default 1,000,000).
 //! Events come from the deterministic generator in tools/pledger-gen, which
-//! includes yearly tasks, sanctions and rewards on tasks.
+//! includes yearly tasks, sanctions and rewards on tasks, and projects (one
+//! per 100 events; the projects bench's log one per 10 events,
+//! `PLEDGER_BENCH_PROJECTS_PER_YEAR`, default 4,000 at 40,000 events a
+//! year).
 //!
 //! Only the assessment's cost: `cargo bench --bench log -- assessment`
 //! (criterion's figures, then an interleaved run of both sides,
-//! `PLEDGER_BENCH_ROUNDS` rounds, default 5, with the ratio).
+//! `PLEDGER_BENCH_ROUNDS` rounds, default 5, with the ratio). Only the
+//! project register's: `cargo bench --bench log -- projects` (the same,
+//! then the projects report and findings at a quarter, half and all of the
+//! log).
 
 /// The same allocator as the `pledger` binary, so figures match what it does.
 #[global_allocator]
@@ -39,6 +47,18 @@ fn ndjson(n: usize) -> Vec<u8> {
     out
 }
 
+/// The benchmark filter given after `--` (`cargo bench --bench log --
+/// projects`), if any.
+fn filter() -> Option<String> {
+    std::env::args().skip(1).find(|a| !a.starts_with('-'))
+}
+
+/// Only the project register's bench was asked for: the other groups'
+/// setup (a million-event import, snapshots) is skipped.
+fn only_projects() -> bool {
+    filter().is_some_and(|f| f.starts_with("projects"))
+}
+
 /// Imports `input` into a fresh sled ledger in `dir` the way `pledger append` does.
 fn import(dir: &std::path::Path, input: &[u8]) -> Arc<SledBackend> {
     let backend = Arc::new(SledBackend::open(dir).expect("open sled"));
@@ -54,6 +74,9 @@ fn import(dir: &std::path::Path, input: &[u8]) -> Arc<SledBackend> {
 }
 
 fn bulk(c: &mut Criterion) {
+    if only_projects() {
+        return;
+    }
     let n = events();
     let input = ndjson(n);
     let mut g = c.benchmark_group("log");
@@ -195,37 +218,61 @@ fn judged_on() -> pledger_core::when::Day {
     pledger_core::when::Day::parse("2031-01-31").expect("date")
 }
 
+/// A view left out of [`every_report`], to weigh what it adds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LeftOut {
+    /// The assessment report and its findings (format 3.7).
+    Assessment,
+    /// The projects report, its findings and `idle_balance` (format 3.8).
+    Projects,
+}
+
 /// Every report and all findings, judged at `now`, as `pledger report` and
-/// the server answer them: without the assessment view and its findings
-/// (`assessment == false`: the other four reports and every other finding,
-/// sorted as `findings::all` sorts them), or with them (the same plus
-/// `assessment::report`, and `findings::all`, which includes the
-/// assessment's findings). Returns the number of findings.
-fn every_report(facts: &pledger_views::Facts, now: pledger_core::when::Day, assessment: bool) -> usize {
-    use pledger_views::{assessment as a, calendar::Calendar, commitments, funds, incentives, targets};
+/// the server answer them (targets, funds, commitments, incentives,
+/// assessment and projects; `findings::all`), or all but one view: without
+/// its report and its findings (the rest sorted as `findings::all` sorts
+/// them). Returns the number of findings.
+fn every_report(facts: &pledger_views::Facts, now: pledger_core::when::Day, left_out: Option<LeftOut>) -> usize {
+    use pledger_views::{assessment as a, calendar::Calendar, commitments, funds, incentives, projects, targets};
     use std::hint::black_box;
     let calendar = Calendar::weekdays();
     black_box(targets::report(facts, now));
     black_box(funds::report(facts, now));
     black_box(commitments::report(facts, now, &calendar));
     black_box(incentives::report(facts, now));
-    let findings = if assessment {
+    if left_out != Some(LeftOut::Assessment) {
         black_box(a::report(facts, now));
-        pledger_views::findings::all_with(facts, now, &calendar)
-    } else {
-        let mut out = Vec::new();
-        targets::findings(facts, now, &mut out);
-        funds::findings(facts, now, &mut out);
-        commitments::findings_with(facts, now, &calendar, &mut out);
-        incentives::findings(facts, now, &mut out);
-        out.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| a.code.cmp(&b.code))
-                .then_with(|| a.subjects.cmp(&b.subjects))
-                .then_with(|| a.seqs.cmp(&b.seqs))
-        });
-        out
+    }
+    if left_out != Some(LeftOut::Projects) {
+        black_box(projects::report(facts, now));
+    }
+    let findings = match left_out {
+        None => pledger_views::findings::all_with(facts, now, &calendar),
+        Some(view) => {
+            let mut out = Vec::new();
+            targets::findings(facts, now, &mut out);
+            if view == LeftOut::Projects {
+                funds::findings_without_idle_balance(facts, now, &mut out);
+            } else {
+                funds::findings(facts, now, &mut out);
+            }
+            commitments::findings_with(facts, now, &calendar, &mut out);
+            incentives::findings(facts, now, &mut out);
+            if view != LeftOut::Assessment {
+                a::findings(facts, now, &mut out);
+            }
+            if view != LeftOut::Projects {
+                projects::findings(facts, now, &mut out);
+            }
+            out.sort_by(|a, b| {
+                b.date
+                    .cmp(&a.date)
+                    .then_with(|| a.code.cmp(&b.code))
+                    .then_with(|| a.subjects.cmp(&b.subjects))
+                    .then_with(|| a.seqs.cmp(&b.seqs))
+            });
+            out
+        }
     };
     black_box(findings).len()
 }
@@ -239,7 +286,7 @@ fn assessment_cost(c: &mut Criterion, backend: &SledBackend, len: u64, n: usize)
     let now = judged_on();
     let rebuild = |assessment: bool| {
         let facts = pledger_views::load(backend, len, pledger_views::Scope::default()).expect("load");
-        every_report(&facts, now, assessment)
+        every_report(&facts, now, (!assessment).then_some(LeftOut::Assessment))
     };
     let facts = pledger_views::load(backend, len, pledger_views::Scope::default()).expect("load");
     let report = pledger_views::assessment::report(&facts, now);
@@ -285,7 +332,7 @@ fn assessment_cost(c: &mut Criterion, backend: &SledBackend, len: u64, n: usize)
         for side in [round % 2 == 1, round % 2 == 0] {
             let start = Instant::now();
             let facts = pledger_views::load(backend, len, pledger_views::Scope::default()).expect("load");
-            every_report(&facts, now, side);
+            every_report(&facts, now, (!side).then_some(LeftOut::Assessment));
             let t = start.elapsed().as_secs_f64();
             if side {
                 b = t;
@@ -318,6 +365,172 @@ fn assessment_cost(c: &mut Criterion, backend: &SledBackend, len: u64, n: usize)
             "assessment over {n} events, medians of {rounds} rounds: (a) {a:.3} s, (b) {b:.3} s: {:+.1}%; the assessment alone {:.2}% of (a)",
             (b / a - 1.0) * 100.0,
             x * 100.0
+        );
+    }
+}
+
+/// What the project register costs, over a generated log of `PLEDGER_BENCH_EVENTS`
+/// events (default 1,000,000) with `PLEDGER_BENCH_PROJECTS_PER_YEAR`
+/// projects signed a year (default 4,000: about 100,000 projects in a
+/// million events): (a) the full views rebuild and every report and
+/// finding without the projects view, its four findings and `idle_balance`,
+/// against (b) the same with them; the projects report and findings alone
+/// over built facts; (b) against (a) in interleaved rounds; and the
+/// projects report and findings over a quarter, half and all of the log,
+/// to show they grow linearly.
+fn projects(c: &mut Criterion) {
+    use pledger_views::{projects as p, FindingCode, Scope};
+    if filter().is_some_and(|f| !f.contains("project")) {
+        return;
+    }
+    let n = events();
+    let per_year: u64 = std::env::var("PLEDGER_BENCH_PROJECTS_PER_YEAR")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4_000);
+    let pace = pledger_gen::Pace::new(pledger_gen::DEFAULT_EVENTS_PER_YEAR).projects_per_year(per_year);
+    let mut input = Vec::with_capacity(n * 400);
+    for v in pledger_gen::Generator::with_pace(7, pace).take(n) {
+        serde_json::to_writer(&mut input, &v).expect("json");
+        input.push(b'\n');
+    }
+    let bytes = input.len();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let backend = import(dir.path(), &input);
+    drop(input);
+    let len = backend.head().expect("head").len;
+    let backend = backend.as_ref();
+    let now = judged_on();
+    let load = |scope: Scope| pledger_views::load(backend, len, scope).expect("load");
+
+    let facts = load(Scope::default());
+    let report = p::report(&facts, now);
+    let (listings, records) = {
+        let all = p::listings(&facts, now);
+        let records: std::collections::BTreeSet<u64> = all.iter().map(|l| l.record.at.seq).collect();
+        (all.len(), records.len())
+    };
+    let mut codes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in pledger_views::findings::all(&facts, now) {
+        if matches!(
+            f.code,
+            FindingCode::CountedNotQualifying
+                | FindingCode::CountMismatch
+                | FindingCode::ProjectDoubleCounted
+                | FindingCode::LandIdle
+                | FindingCode::IdleBalance
+        ) {
+            *codes.entry(f.code.as_str()).or_default() += 1;
+        }
+    }
+    println!(
+        "projects over {n} events ({bytes} bytes): {} projects, {listings} listings of projects by {records} claims and verifications, findings {codes:?}",
+        report.projects.len()
+    );
+    assert!(
+        report.projects.len() as u64 >= per_year,
+        "the generated log has projects"
+    );
+    drop(report);
+
+    let alone = |facts: &pledger_views::Facts| {
+        let r = p::report(facts, now);
+        let mut out = Vec::new();
+        p::findings(facts, now, &mut out);
+        std::hint::black_box((r, out));
+    };
+    let mut g = c.benchmark_group("projects");
+    g.sample_size(10).throughput(Throughput::Elements(n as u64));
+    g.bench_function(format!("views_and_reports_without_projects_{n}"), |b| {
+        b.iter(|| every_report(&load(Scope::default()), now, Some(LeftOut::Projects)))
+    });
+    g.bench_function(format!("views_and_reports_with_projects_{n}"), |b| {
+        b.iter(|| every_report(&load(Scope::default()), now, None))
+    });
+    g.bench_function(format!("projects_report_and_findings_{n}"), |b| {
+        b.iter(|| alone(&facts))
+    });
+    g.finish();
+    drop(facts);
+
+    let rounds: usize = std::env::var("PLEDGER_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    // Per round: (a) and (b), alternating which goes first, each from its
+    // own load; then (c) a load and the projects report and findings alone,
+    // first thing after it as in (b) (a second run over the same facts
+    // reuses the memory the first one freed, and is cheaper), so each round
+    // also gives their share of (a).
+    let (mut without, mut with, mut share) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (mut a, mut b) = (0.0, 0.0);
+        for side in [round % 2 == 1, round % 2 == 0] {
+            let start = Instant::now();
+            let facts = load(Scope::default());
+            every_report(&facts, now, (!side).then_some(LeftOut::Projects));
+            let t = start.elapsed().as_secs_f64();
+            if side {
+                b = t;
+            } else {
+                a = t;
+            }
+        }
+        let facts = load(Scope::default());
+        let start = Instant::now();
+        alone(&facts);
+        let x = start.elapsed().as_secs_f64();
+        drop(facts);
+        println!(
+            "projects round {round}: (a) without {a:.3} s, (b) with {b:.3} s ({:+.1}%), (c) projects alone after a load {:.1} ms = {:.2}% of (a)",
+            (b / a - 1.0) * 100.0,
+            x * 1e3,
+            x / a * 100.0
+        );
+        without.push(a);
+        with.push(b);
+        share.push(x / a);
+    }
+    if rounds > 0 {
+        let (a, b, x) = (median(without), median(with), median(share));
+        println!(
+            "projects over {n} events, medians of {rounds} rounds: (a) {a:.3} s, (b) {b:.3} s: {:+.1}%; (c) the projects alone {:.2}% of (a)",
+            (b / a - 1.0) * 100.0,
+            x * 100.0
+        );
+    }
+
+    // Linearity: the projects report and findings over the first quarter,
+    // half and all of the log (each judged at the same date), the median
+    // of 5 runs each.
+    let mut base: Option<f64> = None;
+    for part in [4u64, 2, 1] {
+        let upto = len / part;
+        let facts = load(Scope {
+            as_of: None,
+            at_seq: Some(upto - 1),
+        });
+        let projects = facts.projects.len();
+        let listings = p::listings(&facts, now).len();
+        let times: Vec<f64> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                alone(&facts);
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        let t = median(times);
+        let per = t / projects as f64;
+        let rel = base.map_or(1.0, |b| per / b);
+        base.get_or_insert(per);
+        println!(
+            "projects linearity: {upto} events, {projects} projects, {listings} listings: {:.1} ms, {:.2} us per project ({rel:.2}x the quarter's)",
+            t * 1e3,
+            per * 1e6
         );
     }
 }
@@ -379,5 +592,5 @@ fn concurrent(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, concurrent, bulk);
+criterion_group!(benches, concurrent, bulk, projects);
 criterion_main!(benches);

@@ -630,6 +630,16 @@ fn describe(accounts: &BTreeMap<&str, &AccountFact>, id: &str) -> String {
 
 /// The fund findings of contract 3.5, judged at `now`.
 pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
+    fund_findings(facts, now, true, out);
+}
+
+/// The fund findings without `idle_balance` (format 2.2's addition): what
+/// the benchmarks weigh the project register and its findings against.
+pub fn findings_without_idle_balance(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
+    fund_findings(facts, now, false, out);
+}
+
+fn fund_findings(facts: &Facts, now: Day, idle_balance: bool, out: &mut Vec<Finding>) {
     let accounts = live_accounts(facts);
     let mut ordered: Vec<&DisbursementFact> = facts.live_disbursements().collect();
     ordered.sort_by_key(|d| (d.at.day, d.at.seq));
@@ -639,7 +649,9 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         unconfirmed_finding(facts, &accounts, d, now, out);
         earmark_finding(&accounts, d, out);
     }
-    idle_balance_findings(&accounts, &ordered, now, out);
+    if idle_balance {
+        idle_balance_findings(&accounts, &ordered, now, out);
+    }
 }
 
 /// Days an internal account may hold money without paying any out

@@ -30,6 +30,19 @@
 //!   with no start reported as of then.
 //! - Judging is linear in the records: every listing is looked at once,
 //!   and the stage reports of a project are sorted once per judgement.
+//!
+//! # How it is computed
+//!
+//! The report and the findings each judge the register once (`Judged`):
+//! every project in force with its reports sorted (a [`Register`], in
+//! project id order), a hash index from project id to it, the records of
+//! the counting targets (one [`targets::standing`] per counting target),
+//! and the listings grouped per project in seq order. A listing then finds
+//! its project in constant time, a project its listings without a search,
+//! and `project_double_counted` compares the few targets that listed one
+//! project; nothing is keyed by string in an ordered map per listing. The
+//! rows' ids and names are shared text ([`Str`]): the target, park and
+//! investor named by thousands of rows are copied once, not per row.
 
 use crate::facts::{At, Facts, Observation, ProjectFact, StageReport, TargetFact};
 use crate::targets;
@@ -39,6 +52,9 @@ use pledger_core::money::Amount;
 use pledger_core::when::Day;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Keyed by project or entity id: foldhash, as the facts use.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A project's stage as of a date (format 2.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -115,11 +131,17 @@ impl<'a> Register<'a> {
 
     fn new(facts: &'a Facts, fact: &'a ProjectFact, now: Day) -> Register<'a> {
         let mut reports: Vec<&StageReport> = fact.stages.iter().filter(|r| in_force(facts, r.at, now)).collect();
-        reports.sort_by_key(|r| (r.as_of, r.at.seq));
+        // Mostly reported in the order of their dates already.
+        if !reports
+            .windows(2)
+            .all(|w| (w[0].as_of, w[0].at.seq) <= (w[1].as_of, w[1].at.seq))
+        {
+            reports.sort_by_key(|r| (r.as_of, r.at.seq));
+        }
         Register { fact, reports }
     }
 
-    pub fn project_id(&self) -> &str {
+    pub fn project_id(&self) -> &'a str {
         self.fact.data.project_id.as_str()
     }
 
@@ -248,8 +270,19 @@ pub struct Listing<'a> {
     pub project_id: &'a str,
 }
 
-/// Every listing in force at `now`, in target then record order.
-pub fn listings(facts: &Facts, now: Day) -> Vec<Listing<'_>> {
+/// A claim or verification of a counting target in force at `now`, with
+/// the target's period in force and what it counts.
+struct CountingRecord<'a> {
+    target: &'a TargetFact,
+    period: Period,
+    counts: &'a Counts,
+    record: &'a Observation,
+    verification: bool,
+}
+
+/// Every claim and verification in force at `now` of every counting
+/// target, in target then record order (claims, then verifications).
+fn counting_records(facts: &Facts, now: Day) -> Vec<CountingRecord<'_>> {
     let mut out = Vec::new();
     for t in facts.targets.values() {
         let Some(counts) = &t.data.counts else { continue };
@@ -262,27 +295,241 @@ pub fn listings(facts: &Facts, now: Day) -> Vec<Listing<'_>> {
             .map(|o| (*o, false))
             .chain(standing.verifications.iter().map(|o| (*o, true)));
         for (record, verification) in records {
-            for p in record.projects.iter().flatten() {
-                out.push(Listing {
-                    target: t,
-                    period: standing.period.clone(),
-                    counts,
-                    record,
-                    verification,
-                    project_id: p.as_str(),
-                });
-            }
+            out.push(CountingRecord {
+                target: t,
+                period: standing.period.clone(),
+                counts,
+                record,
+                verification,
+            });
         }
     }
     out
 }
 
+/// The listings of `records`, in record then list order.
+fn listings_of<'a>(records: &[CountingRecord<'a>]) -> Vec<Listing<'a>> {
+    let mut out = Vec::with_capacity(
+        records
+            .iter()
+            .map(|r| r.record.projects.as_ref().map_or(0, Vec::len))
+            .sum(),
+    );
+    for r in records {
+        for p in r.record.projects.iter().flatten() {
+            out.push(Listing {
+                target: r.target,
+                period: r.period.clone(),
+                counts: r.counts,
+                record: r.record,
+                verification: r.verification,
+                project_id: p.as_str(),
+            });
+        }
+    }
+    out
+}
+
+/// Every listing in force at `now`, in target then record order.
+pub fn listings(facts: &Facts, now: Day) -> Vec<Listing<'_>> {
+    listings_of(&counting_records(facts, now))
+}
+
+/// One project listed by one of [`Judged::records`], compactly: the
+/// record's place there and the project.
+struct Item<'a> {
+    record: u32,
+    project_id: &'a str,
+}
+
+/// The register judged once at `now`: what the report and the findings
+/// share (see the module docs).
+struct Judged<'a> {
+    /// Every project in force, in project id order.
+    registers: Vec<Register<'a>>,
+    /// Project id to its place in `registers`.
+    index: HashMap<&'a str, usize>,
+    records: Vec<CountingRecord<'a>>,
+    /// Every listing, in record then list order.
+    items: Vec<Item<'a>>,
+    /// Per register `i`, its listings (indices into `items`) in seq order:
+    /// `listed[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    listed: Vec<u32>,
+    /// Listings of projects not signed (in force) at `now`, by project id,
+    /// each in seq order.
+    unsigned: BTreeMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> Judged<'a> {
+    fn new(facts: &'a Facts, now: Day) -> Judged<'a> {
+        let registers: Vec<Register> = facts
+            .projects
+            .values()
+            .filter(|p| in_force(facts, p.at, now))
+            .map(|p| Register::new(facts, p, now))
+            .collect();
+        let mut index = HashMap::with_capacity_and_hasher(registers.len(), Default::default());
+        for (i, r) in registers.iter().enumerate() {
+            index.insert(r.project_id(), i);
+        }
+        let records = counting_records(facts, now);
+        let mut items = Vec::with_capacity(
+            records
+                .iter()
+                .map(|r| r.record.projects.as_ref().map_or(0, Vec::len))
+                .sum(),
+        );
+        for (k, r) in records.iter().enumerate() {
+            for p in r.record.projects.iter().flatten() {
+                items.push(Item {
+                    record: k as u32,
+                    project_id: p.as_str(),
+                });
+            }
+        }
+        // Each listing's register, then the listings grouped by register
+        // (a counting sort), each group in seq order.
+        let mut unsigned: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        let mut starts = vec![0u32; registers.len() + 1];
+        let owner: Vec<u32> = items
+            .iter()
+            .enumerate()
+            .map(|(k, l)| match index.get(l.project_id) {
+                Some(&i) => {
+                    starts[i + 1] += 1;
+                    i as u32
+                }
+                None => {
+                    unsigned.entry(l.project_id).or_default().push(k as u32);
+                    u32::MAX
+                }
+            })
+            .collect();
+        for i in 0..registers.len() {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut listed = vec![0u32; starts[registers.len()] as usize];
+        for (k, &i) in owner.iter().enumerate() {
+            if i != u32::MAX {
+                listed[next[i as usize] as usize] = k as u32;
+                next[i as usize] += 1;
+            }
+        }
+        let seq = |k: &u32| records[items[*k as usize].record as usize].record.at.seq;
+        for i in 0..registers.len() {
+            let group = &mut listed[starts[i] as usize..starts[i + 1] as usize];
+            if !group.windows(2).all(|w| seq(&w[0]) <= seq(&w[1])) {
+                group.sort_by_key(seq);
+            }
+        }
+        for v in unsigned.values_mut() {
+            v.sort_by_key(seq);
+        }
+        Judged {
+            registers,
+            index,
+            records,
+            items,
+            starts,
+            listed,
+            unsigned,
+        }
+    }
+
+    /// Listing `k` of `items`.
+    fn listing(&self, k: u32) -> Listing<'a> {
+        let item = &self.items[k as usize];
+        let r = &self.records[item.record as usize];
+        Listing {
+            target: r.target,
+            period: r.period.clone(),
+            counts: r.counts,
+            record: r.record,
+            verification: r.verification,
+            project_id: item.project_id,
+        }
+    }
+
+    /// The listings (indices into `items`) of register `i`, in seq order.
+    fn listed_of(&self, i: usize) -> &[u32] {
+        &self.listed[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// The target of listing `k`.
+    fn target_of(&self, k: u32) -> &'a TargetFact {
+        self.records[self.items[k as usize].record as usize].target
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The report
 
+/// An id or a name in a report row: shared text, so that the many rows
+/// naming one target, park or investor (a report of 100,000 projects names
+/// a million ids) share one copy of it; serialised as the plain string.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Str(std::sync::Arc<str>);
+
+impl Str {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str(s.into())
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Str {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LandRow {
-    pub parcel_id: String,
+    pub parcel_id: Str,
     pub area_mu: String,
     pub agreed_start: Day,
     /// No start reported as of a year after `agreed_start`, judged at the
@@ -303,9 +550,9 @@ pub struct StageRow {
 /// A target's record that listed the project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CountedBy {
-    pub target_id: String,
-    pub assignee: String,
-    pub metric: String,
+    pub target_id: Str,
+    pub assignee: Str,
+    pub metric: Str,
     /// `claim` or `verification`.
     pub record: &'static str,
     pub as_of: Day,
@@ -319,12 +566,12 @@ pub struct CountedBy {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProjectRow {
-    pub project_id: String,
-    pub name: Option<String>,
-    pub host: String,
-    pub host_name: Option<String>,
-    pub investor: String,
-    pub investor_name: Option<String>,
+    pub project_id: Str,
+    pub name: Option<Str>,
+    pub host: Str,
+    pub host_name: Option<Str>,
+    pub investor: Str,
+    pub investor_name: Option<Str>,
     pub planned_investment: Amount,
     pub signed_on: Day,
     /// As of the date judged; null before `signed_on`.
@@ -377,15 +624,90 @@ fn idle(r: &Register, now: Day) -> Option<(Day, bool)> {
     Some((next_day(one), now > two && !started_by(two)))
 }
 
-fn row(facts: &Facts, r: &Register, counted: &[&Listing], now: Day) -> ProjectRow {
+/// The text of the rows, made once and shared: ids and names of hosts
+/// and investors (a park hosts thousands of projects, an investor often
+/// several), the ids and metric of each target (named by every listing),
+/// and the projects' own names, read alongside the entities in id order
+/// when the projects come in id order (the report).
+struct Shared<'a> {
+    facts: &'a Facts,
+    ids: HashMap<&'a str, Str>,
+    names: HashMap<&'a str, Option<Str>>,
+    targets: HashMap<*const TargetFact, [Str; 3]>,
+    entities: std::iter::Peekable<std::collections::btree_map::Iter<'a, String, crate::facts::EntityFact>>,
+    /// The last project asked for.
+    last: Option<&'a str>,
+}
+
+impl<'a> Shared<'a> {
+    fn new(facts: &'a Facts) -> Shared<'a> {
+        Shared {
+            facts,
+            ids: HashMap::default(),
+            names: HashMap::default(),
+            targets: HashMap::default(),
+            entities: facts.entities.iter().peekable(),
+            last: None,
+        }
+    }
+
+    fn id(&mut self, id: &'a str) -> Str {
+        self.ids.entry(id).or_insert_with(|| Str::from(id)).clone()
+    }
+
+    fn name(&mut self, id: &'a str) -> Option<Str> {
+        let facts = self.facts;
+        self.names
+            .entry(id)
+            .or_insert_with(|| facts.entities.get(id).map(|e| Str::from(e.data.name.0.as_str())))
+            .clone()
+    }
+
+    /// Target `t`'s id, assignee and metric.
+    fn target(&mut self, t: &'a TargetFact) -> [Str; 3] {
+        self.targets
+            .entry(t as *const TargetFact)
+            .or_insert_with(|| {
+                [
+                    Str::from(t.data.target_id.as_str()),
+                    Str::from(t.data.assignee.as_str()),
+                    Str::from(t.data.metric.0.as_str()),
+                ]
+            })
+            .clone()
+    }
+
+    /// The name of project `id`: the entities are walked forward, so
+    /// asking in id order reads each once.
+    fn project_name(&mut self, id: &'a str) -> Option<Str> {
+        if self.last.is_some_and(|last| id < last) {
+            self.entities = self.facts.entities.iter().peekable();
+        }
+        self.last = Some(id);
+        while self.entities.peek().is_some_and(|(k, _)| k.as_str() < id) {
+            self.entities.next();
+        }
+        match self.entities.peek() {
+            Some((k, e)) if k.as_str() == id => Some(Str::from(e.data.name.0.as_str())),
+            _ => None,
+        }
+    }
+}
+
+fn row<'a>(
+    shared: &mut Shared<'a>,
+    r: &Register<'a>,
+    counted: impl Iterator<Item = (Listing<'a>, [Str; 3])>,
+    now: Day,
+) -> ProjectRow {
     let d = &r.fact.data;
     ProjectRow {
-        project_id: d.project_id.to_string(),
-        name: name_of(facts, d.project_id.as_str()),
-        host: d.host.to_string(),
-        host_name: name_of(facts, d.host.as_str()),
-        investor: d.investor.to_string(),
-        investor_name: name_of(facts, d.investor.as_str()),
+        project_id: Str::from(d.project_id.as_str()),
+        name: shared.project_name(d.project_id.as_str()),
+        host: shared.id(d.host.as_str()),
+        host_name: shared.name(d.host.as_str()),
+        investor: shared.id(d.investor.as_str()),
+        investor_name: shared.name(d.investor.as_str()),
         planned_investment: d.planned_investment,
         signed_on: d.signed_on,
         stage: r.stage_on(now),
@@ -393,7 +715,7 @@ fn row(facts: &Facts, r: &Register, counted: &[&Listing], now: Day) -> ProjectRo
         land: d.land.as_ref().map(|l| {
             let idle = idle(r, now);
             LandRow {
-                parcel_id: l.parcel_id.to_string(),
+                parcel_id: Str::from(l.parcel_id.as_str()),
                 area_mu: l.area_mu.to_string(),
                 agreed_start: l.agreed_start,
                 idle_since: idle.map(|(d, _)| d),
@@ -411,13 +733,12 @@ fn row(facts: &Facts, r: &Register, counted: &[&Listing], now: Day) -> ProjectRo
             })
             .collect(),
         counted_by: counted
-            .iter()
-            .map(|l| {
+            .map(|(l, [target_id, assignee, metric])| {
                 let verdict = r.qualifies(l.counts, &l.period, l.record.as_of);
                 CountedBy {
-                    target_id: l.target.data.target_id.to_string(),
-                    assignee: l.target.data.assignee.to_string(),
-                    metric: l.target.data.metric.0.clone(),
+                    target_id,
+                    assignee,
+                    metric,
                     record: if l.verification { "verification" } else { "claim" },
                     as_of: l.record.as_of,
                     seq: l.record.at.seq,
@@ -430,40 +751,50 @@ fn row(facts: &Facts, r: &Register, counted: &[&Listing], now: Day) -> ProjectRo
     }
 }
 
-fn by_project<'l, 'a>(all: &'l [Listing<'a>]) -> BTreeMap<&'a str, Vec<&'l Listing<'a>>> {
-    let mut map: BTreeMap<&str, Vec<&Listing>> = BTreeMap::new();
-    for l in all {
-        map.entry(l.project_id).or_default().push(l);
-    }
-    for v in map.values_mut() {
-        v.sort_by_key(|l| l.record.at.seq);
-    }
-    map
-}
-
 /// The projects report judged at `now`.
 pub fn report(facts: &Facts, now: Day) -> ProjectsReport {
-    let all = listings(facts, now);
-    let counted = by_project(&all);
-    let projects = facts
-        .projects
-        .values()
-        .filter(|p| in_force(facts, p.at, now))
-        .map(|p| {
-            let r = Register::new(facts, p, now);
-            let c = counted.get(r.project_id()).map_or(&[][..], |v| &v[..]);
-            row(facts, &r, c, now)
+    let judged = Judged::new(facts, now);
+    let mut shared = Shared::new(facts);
+    // Each record's target's id, assignee and metric, shared by its listings.
+    let named: Vec<[Str; 3]> = judged.records.iter().map(|c| shared.target(c.target)).collect();
+    let projects = judged
+        .registers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let counted = judged.listed_of(i).iter().map(|&k| {
+                (
+                    judged.listing(k),
+                    named[judged.items[k as usize].record as usize].clone(),
+                )
+            });
+            row(&mut shared, r, counted, now)
         })
         .collect();
     ProjectsReport { projects }
 }
 
-/// One project, `None` when it is not signed (in force) at `now`.
+/// One project, `None` when it is not signed (in force) at `now`. Only the
+/// records that list it are judged.
 pub fn project(facts: &Facts, project_id: &str, now: Day) -> Option<ProjectRow> {
     let r = Register::of(facts, project_id, now)?;
-    let all = listings(facts, now);
-    let mine: Vec<&Listing> = all.iter().filter(|l| l.project_id == project_id).collect();
-    Some(row(facts, &r, &mine, now))
+    let records: Vec<CountingRecord> = counting_records(facts, now)
+        .into_iter()
+        .filter(|c| c.record.projects.iter().flatten().any(|p| p.as_str() == project_id))
+        .collect();
+    let mine: Vec<Listing> = listings_of(&records)
+        .into_iter()
+        .filter(|l| l.project_id == project_id)
+        .collect();
+    let mut shared = Shared::new(facts);
+    let counted: Vec<_> = mine
+        .into_iter()
+        .map(|l| {
+            let named = shared.target(l.target);
+            (l, named)
+        })
+        .collect();
+    Some(row(&mut shared, &r, counted.into_iter(), now))
 }
 
 impl TableRow for ProjectRow {
@@ -481,7 +812,7 @@ impl TableRow for ProjectRow {
     }
 
     fn cells(&self) -> Vec<String> {
-        let named = |id: &str, name: &Option<String>| match name {
+        let named = |id: &str, name: &Option<Str>| match name {
             Some(n) => format!("{n} ({id})"),
             None => id.to_string(),
         };
@@ -531,55 +862,22 @@ impl TableRow for ProjectRow {
 
 /// Project findings judged at `now` (see the module docs for the rules).
 pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
-    let all = listings(facts, now);
-    let mut registers: BTreeMap<&str, Option<Register>> = BTreeMap::new();
-    for l in &all {
-        let r = registers
-            .entry(l.project_id)
-            .or_insert_with(|| Register::of(facts, l.project_id, now));
+    let judged = Judged::new(facts, now);
+    for k in 0..judged.items.len() as u32 {
+        let l = &judged.listing(k);
+        let r = judged.index.get(l.project_id).map(|&i| &judged.registers[i]);
         let verdict = match r {
             Some(r) => r.qualifies(l.counts, &l.period, l.record.as_of),
             None => Err(NotQualifying::NotYetSigned),
         };
         let Err(why) = verdict else { continue };
-        let stage = Stage::from(l.counts.stage);
-        let mut seqs = vec![l.record.at.seq];
-        if let Some(r) = r {
-            seqs.push(r.fact.at.seq);
-            seqs.extend(r.reports.iter().filter(|x| x.as_of <= l.record.as_of).map(|x| x.at.seq));
-        }
-        seqs.sort_unstable();
-        seqs.dedup();
-        out.push(Finding {
-            code: FindingCode::CountedNotQualifying,
-            message: format!(
-                "The {} of target {} ({}, {}) recorded by {} on {} (record {}) counts project {}{} as of {}, but {}.",
-                if l.verification { "verification" } else { "claim" },
-                l.target.data.target_id,
-                l.target.data.assignee,
-                l.target.data.metric.0,
-                l.record.actor,
-                l.record.at.day,
-                l.record.at.seq,
-                l.project_id,
-                name_of(facts, l.project_id).map_or_else(String::new, |n| format!(" ({n})")),
-                l.record.as_of,
-                why.explain(stage, &l.period)
-            ),
-            subjects: vec![
-                l.target.data.target_id.to_string(),
-                l.project_id.to_string(),
-                l.target.data.assignee.to_string(),
-            ],
-            seqs,
-            date: l.record.at.day,
-        });
+        not_qualifying(facts, l, r, why, out);
     }
-    count_mismatch(facts, now, out);
-    double_counted(facts, &all, out);
-    for p in facts.projects.values().filter(|p| in_force(facts, p.at, now)) {
-        let r = Register::new(facts, p, now);
-        let (Some((since, two)), Some(land)) = (idle(&r, now), p.data.land.as_ref()) else {
+    count_mismatch(&judged.records, out);
+    double_counted(facts, &judged, out);
+    for r in &judged.registers {
+        let p = r.fact;
+        let (Some((since, two)), Some(land)) = (idle(r, now), p.data.land.as_ref()) else {
             continue;
         };
         out.push(Finding {
@@ -613,66 +911,91 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
     }
 }
 
+/// `counted_not_qualifying` for listing `l` of project `r` (`None`: not
+/// signed in force).
+fn not_qualifying(facts: &Facts, l: &Listing, r: Option<&Register>, why: NotQualifying, out: &mut Vec<Finding>) {
+    let stage = Stage::from(l.counts.stage);
+    let mut seqs = vec![l.record.at.seq];
+    if let Some(r) = r {
+        seqs.push(r.fact.at.seq);
+        seqs.extend(r.reports.iter().filter(|x| x.as_of <= l.record.as_of).map(|x| x.at.seq));
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    out.push(Finding {
+        code: FindingCode::CountedNotQualifying,
+        message: format!(
+            "The {} of target {} ({}, {}) recorded by {} on {} (record {}) counts project {}{} as of {}, but {}.",
+            if l.verification { "verification" } else { "claim" },
+            l.target.data.target_id,
+            l.target.data.assignee,
+            l.target.data.metric.0,
+            l.record.actor,
+            l.record.at.day,
+            l.record.at.seq,
+            l.project_id,
+            name_of(facts, l.project_id).map_or_else(String::new, |n| format!(" ({n})")),
+            l.record.as_of,
+            why.explain(stage, &l.period)
+        ),
+        subjects: vec![
+            l.target.data.target_id.to_string(),
+            l.project_id.to_string(),
+            l.target.data.assignee.to_string(),
+        ],
+        seqs,
+        date: l.record.at.day,
+    });
+}
+
 /// `count_mismatch`: a counting target's record whose value is not the
 /// number of projects it lists.
-fn count_mismatch(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
-    for t in facts.targets.values().filter(|t| t.data.counts.is_some()) {
-        let Some(standing) = targets::standing(facts, t.data.target_id.as_str(), now) else {
+fn count_mismatch(records: &[CountingRecord], out: &mut Vec<Finding>) {
+    for c in records {
+        let (t, o) = (c.target, c.record);
+        let what = if c.verification { "verification" } else { "claim" };
+        let listed = o.projects.as_ref().map_or(0, Vec::len);
+        if o.value.0 == rust_decimal::Decimal::from(listed) {
             continue;
-        };
-        let records = standing
-            .claims
-            .iter()
-            .map(|o| (*o, "claim"))
-            .chain(standing.verifications.iter().map(|o| (*o, "verification")));
-        for (o, what) in records {
-            let listed = o.projects.as_ref().map_or(0, Vec::len);
-            if o.value.0 == rust_decimal::Decimal::from(listed) {
-                continue;
-            }
-            out.push(Finding {
-                code: FindingCode::CountMismatch,
-                message: format!(
-                    "The {what} of target {} ({}, {}) recorded by {} on {} (record {}) gives {} as of {} but lists {} project{}; a count is the number of projects it names.",
-                    t.data.target_id,
-                    t.data.assignee,
-                    t.data.metric.0,
-                    o.actor,
-                    o.at.day,
-                    o.at.seq,
-                    o.value,
-                    o.as_of,
-                    listed,
-                    if listed == 1 { "" } else { "s" }
-                ),
-                subjects: vec![t.data.target_id.to_string(), t.data.assignee.to_string()],
-                seqs: vec![o.at.seq],
-                date: o.at.day,
-            });
         }
+        out.push(Finding {
+            code: FindingCode::CountMismatch,
+            message: format!(
+                "The {what} of target {} ({}, {}) recorded by {} on {} (record {}) gives {} as of {} but lists {} project{}; a count is the number of projects it names.",
+                t.data.target_id,
+                t.data.assignee,
+                t.data.metric.0,
+                o.actor,
+                o.at.day,
+                o.at.seq,
+                o.value,
+                o.as_of,
+                listed,
+                if listed == 1 { "" } else { "s" }
+            ),
+            subjects: vec![t.data.target_id.to_string(), t.data.assignee.to_string()],
+            seqs: vec![o.at.seq],
+            date: o.at.day,
+        });
     }
 }
 
 /// `project_double_counted`: one finding per project and pair of targets
 /// with the same metric, overlapping periods and different assignees.
-fn double_counted(facts: &Facts, all: &[Listing], out: &mut Vec<Finding>) {
-    // Per project, per target: its first listing (date, seq) and period.
-    type First<'a> = BTreeMap<&'a str, (Day, u64, &'a Listing<'a>)>;
-    let mut per: BTreeMap<&str, First> = BTreeMap::new();
-    for l in all {
-        let first = per
-            .entry(l.project_id)
-            .or_default()
-            .entry(l.target.data.target_id.as_str())
-            .or_insert((l.record.at.day, l.record.at.seq, l));
-        if (l.record.at.day, l.record.at.seq) < (first.0, first.1) {
-            *first = (l.record.at.day, l.record.at.seq, l);
+fn double_counted(facts: &Facts, judged: &Judged, out: &mut Vec<Finding>) {
+    let signed = (0..judged.registers.len()).map(|i| (judged.registers[i].project_id(), judged.listed_of(i)));
+    let unsigned = judged.unsigned.iter().map(|(p, v)| (*p, &v[..]));
+    for (project, ks) in signed.chain(unsigned) {
+        // A project listed by one target only (most) has no pair.
+        let Some(&first) = ks.first() else { continue };
+        let target = judged.target_of(first);
+        if ks.iter().all(|&k| std::ptr::eq(judged.target_of(k), target)) {
+            continue;
         }
-    }
-    for (project, targets) in per {
-        let list: Vec<_> = targets.into_iter().collect();
-        for (i, (a_id, (a_day, a_seq, a))) in list.iter().enumerate() {
-            for (b_id, (b_day, b_seq, b)) in &list[i + 1..] {
+        let listed: Vec<Listing> = ks.iter().map(|&k| judged.listing(k)).collect();
+        let firsts = first_listings(&listed);
+        for (i, (a_day, a_seq, a)) in firsts.iter().enumerate() {
+            for (b_day, b_seq, b) in &firsts[i + 1..] {
                 let (ta, tb) = (&a.target.data, &b.target.data);
                 let overlap = a.period.from <= b.period.to && b.period.from <= a.period.to;
                 if ta.metric != tb.metric || ta.assignee == tb.assignee || !overlap {
@@ -686,15 +1009,15 @@ fn double_counted(facts: &Facts, all: &[Listing], out: &mut Vec<Finding>) {
                         name_of(facts, project).map_or_else(String::new, |n| format!(" ({n})")),
                         ta.metric.0,
                         ta.assignee,
-                        a_id,
+                        ta.target_id,
                         a_day,
                         a_seq,
                         tb.assignee,
-                        b_id,
+                        tb.target_id,
                         b_day,
                         b_seq
                     ),
-                    subjects: vec![project.to_string(), a_id.to_string(), b_id.to_string()],
+                    subjects: vec![project.to_string(), ta.target_id.to_string(), tb.target_id.to_string()],
                     seqs: {
                         let mut s = vec![*a_seq, *b_seq];
                         s.sort_unstable();
@@ -705,4 +1028,23 @@ fn double_counted(facts: &Facts, all: &[Listing], out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// A target's first listing of a project: its date, seq and listing.
+type First<'l, 'a> = (Day, u64, &'l Listing<'a>);
+
+/// Per target that listed the project (by target id), its first listing
+/// by date, then seq.
+fn first_listings<'l, 'a>(listed: &'l [Listing<'a>]) -> Vec<First<'l, 'a>> {
+    let mut firsts: Vec<First> = Vec::new();
+    for l in listed {
+        let key = (l.record.at.day, l.record.at.seq);
+        match firsts.iter_mut().find(|f| std::ptr::eq(f.2.target, l.target)) {
+            Some(f) if key < (f.0, f.1) => *f = (key.0, key.1, l),
+            Some(_) => {}
+            None => firsts.push((key.0, key.1, l)),
+        }
+    }
+    firsts.sort_by(|a, b| a.2.target.data.target_id.cmp(&b.2.target.data.target_id));
+    firsts
 }

@@ -23,6 +23,7 @@ fn everything(facts: &Facts, now: Day) -> Value {
         "commitments": pledger_views::commitments::report(facts, now, &Calendar::weekdays()),
         "incentives": pledger_views::incentives::report(facts, now),
         "assessment": pledger_views::assessment::report(facts, now),
+        "projects": pledger_views::projects::report(facts, now),
         "findings": pledger_views::findings::all(facts, now),
     })
 }

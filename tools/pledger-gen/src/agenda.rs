@@ -1,7 +1,8 @@
 //! The calendar of follow-ups: what is due on which day (a receipt, a
 //! commitment's next step, a year's plan, a final verification, a payout, a
-//! clawback or a sanction), kept in a heap, earliest first, and run when its
-//! day comes.
+//! clawback, a sanction or a tranche of a project fund), kept in a heap,
+//! earliest first, and run when its day comes; projects' next stage
+//! reports in a heap of their own.
 
 use crate::generator::Generator;
 use std::cmp::Ordering;
@@ -48,6 +49,12 @@ pub(crate) enum Task {
         to: u32,
         amount: u64,
     },
+    /// A tranche of a project fund, `tranches` left to pay.
+    FundSpend {
+        acct: u32,
+        park: u16,
+        tranches: u8,
+    },
 }
 
 /// A task on the agenda: due on `day`, in order of scheduling `n` within
@@ -85,6 +92,13 @@ impl Generator {
             n: self.agenda_n,
             task,
         });
+    }
+
+    /// Puts project `p`'s next stage report on the agenda for `day` (kept
+    /// apart from the other tasks: small entries, many of them).
+    pub(crate) fn schedule_stage(&mut self, day: i32, p: u32) {
+        self.agenda_n += 1;
+        self.stages.push(std::cmp::Reverse((day, self.agenda_n, p)));
     }
 
     /// Puts `task` on the agenda `lo..=hi` days from today.
@@ -127,6 +141,7 @@ impl Generator {
                 to,
                 amount,
             } => self.repay(commitment_id, from, to, amount),
+            Task::FundSpend { acct, park, tranches } => self.fund_spend(acct, park, tranches),
         }
     }
 }

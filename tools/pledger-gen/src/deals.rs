@@ -208,12 +208,14 @@ impl Generator {
         }
     }
 
-    /// An investment deal (招商引资): maybe a new enterprise, a new project,
-    /// the investor's targets, and the city's commitments in return.
+    /// An investment deal (招商引资): maybe a new enterprise, a new project
+    /// signed by the park, the investor's targets, and the city's
+    /// commitments in return.
     pub(crate) fn act_deal(&mut self) -> bool {
         let p = self.rng.index(self.parks.len()) as u16;
         let (ent, project) = self.deal_parties(p);
         let invest = self.deal_size();
+        self.sign_project(project, ent, p, invest);
         let deal = self.deal_targets(p, ent, project, invest);
         if self.rng.chance(650) {
             self.land_discount(&deal);
@@ -266,7 +268,18 @@ impl Generator {
         basis.push_str(&self.ents[project as usize].id);
         let leader = self.parks[p as usize].park_leaders[0];
         let resp = vec![(leader, "项目责任领导")];
-        let t_inv = self.assign_target(park_ent, ent, M_INVEST, invest, from, to, basis.clone(), resp, 700);
+        let t_inv = self.assign_target(
+            park_ent,
+            ent,
+            M_INVEST,
+            invest,
+            from,
+            to,
+            basis.clone(),
+            resp,
+            700,
+            None,
+        );
         let (inv_id, inv_met, inv_final) = {
             let t = self.targets.get(t_inv).expect("open");
             (t.id.clone(), t.met, t.final_value)
@@ -274,7 +287,18 @@ impl Generator {
         let mut clawback_targets = vec![inv_id];
         let tax = if self.rng.chance(700) {
             let thr = (invest * self.rng.range(3, 8) / 100 / (10_000 * Y)).max(1) * 10_000 * Y;
-            let t = self.assign_target(park_ent, ent, M_TAX_PAID, thr, from, to, basis.clone(), Vec::new(), 650);
+            let t = self.assign_target(
+                park_ent,
+                ent,
+                M_TAX_PAID,
+                thr,
+                from,
+                to,
+                basis.clone(),
+                Vec::new(),
+                650,
+                None,
+            );
             let t = self.targets.get(t).expect("open");
             clawback_targets.push(t.id.clone());
             Some((t.id.clone(), t.met))
@@ -283,7 +307,18 @@ impl Generator {
         };
         if self.rng.chance(400) {
             let thr = self.rng.range(50, 800) * 100;
-            self.assign_target(park_ent, ent, M_JOBS, thr, from, to, basis.clone(), Vec::new(), 700);
+            self.assign_target(
+                park_ent,
+                ent,
+                M_JOBS,
+                thr,
+                from,
+                to,
+                basis.clone(),
+                Vec::new(),
+                700,
+                None,
+            );
         }
         Deal {
             park_ent,

@@ -6,16 +6,71 @@ use crate::commitments::Commitment;
 use crate::fields::obj;
 use crate::funds::Alloc;
 use crate::parties::{Account, Dept, Ent, Park};
+use crate::projects::{Proj, Reached};
 use crate::slab::Slab;
 use crate::targets::Target;
 use crate::tasks::OpenTask;
 use crate::util::{business_day, date_string, days_from_civil, year_of, Rng};
 use crate::voids::MAX_VOIDABLE;
 use serde_json::{Map, Value};
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Events per simulated year by default: a million events span 2006–2030.
 pub const DEFAULT_EVENTS_PER_YEAR: u64 = 40_000;
+
+/// Events per project signed by default: about 400 signings a year at the
+/// default pace (a city with a development zone and eight county parks),
+/// 10,000 in a million events.
+pub const DEFAULT_EVENTS_PER_PROJECT: u64 = 100;
+
+/// How fast the simulated city moves: events per business year, and
+/// projects signed per year (the investment deals and a steady flow of
+/// smaller projects together).
+///
+/// ```
+/// use pledger_gen::{Generator, Pace};
+/// // A million events with about 100,000 projects (the benchmark's scale).
+/// let pace = Pace::new(40_000).projects_per_year(4_000);
+/// let signed = Generator::with_pace(1, pace)
+///     .take(20_000)
+///     .filter(|e| e["type"] == "project.signed")
+///     .count();
+/// assert!((1_700..2_100).contains(&signed), "{signed}");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pace {
+    /// Events per business year (at least 2,000, so that a year's plan fits).
+    pub events_per_year: u64,
+    /// Projects signed per business year (at most a third of the events:
+    /// each takes three to four events with its registration and reports).
+    pub projects_per_year: u64,
+}
+
+impl Pace {
+    /// `events_per_year`, with one project signed per
+    /// [`DEFAULT_EVENTS_PER_PROJECT`] events.
+    pub fn new(events_per_year: u64) -> Pace {
+        Pace {
+            events_per_year,
+            projects_per_year: events_per_year / DEFAULT_EVENTS_PER_PROJECT,
+        }
+    }
+
+    /// The same pace with `n` projects signed per year.
+    pub fn projects_per_year(self, n: u64) -> Pace {
+        Pace {
+            projects_per_year: n,
+            ..self
+        }
+    }
+}
+
+impl Default for Pace {
+    fn default() -> Pace {
+        Pace::new(DEFAULT_EVENTS_PER_YEAR)
+    }
+}
 
 /// The first business year; its first day is the clock's start.
 pub(crate) const START_YEAR: i32 = 2006;
@@ -44,7 +99,8 @@ pub struct Generator {
     // The clock, the events not yet yielded, and what is due later.
     pub(crate) rng: Rng,
     seq: u64,
-    events_per_year: u64,
+    pub(crate) events_per_year: u64,
+    pub(crate) projects_per_year: u64,
     pub(crate) day: i32,
     pub(crate) year: i32,
     pub(crate) date: String,
@@ -79,6 +135,15 @@ pub struct Generator {
     pub(crate) contract_allocs: Vec<Alloc>,
     pub(crate) voidable: VecDeque<(u64, u32)>,
 
+    // The project register: every project signed, with its timeline; per
+    // park its recent signings (to pick one only signed from) and, per
+    // year, the projects that reach a counted stage in it.
+    pub(crate) projects: Vec<Proj>,
+    pub(crate) pools: Vec<VecDeque<u32>>,
+    pub(crate) reached: Reached,
+    /// Projects' next stage reports, earliest first: (day, order, project).
+    pub(crate) stages: BinaryHeap<Reverse<(i32, u64, u32)>>,
+
     // Counters of the ids given out, per kind.
     pub(crate) n_ent: u64,
     pub(crate) n_target: u64,
@@ -90,6 +155,9 @@ pub struct Generator {
     pub(crate) n_task: u64,
     pub(crate) n_sanction: u64,
     pub(crate) n_doc: u64,
+    pub(crate) n_signed: u64,
+    pub(crate) n_parcel: u64,
+    pub(crate) n_fund: u64,
 }
 
 impl Generator {
@@ -99,12 +167,20 @@ impl Generator {
     }
 
     /// A generator whose business calendar advances one year per
-    /// `events_per_year` events (at least 2,000, so that a year's plan fits).
+    /// `events_per_year` events (at least 2,000, so that a year's plan fits),
+    /// signing one project per [`DEFAULT_EVENTS_PER_PROJECT`] events.
     pub fn with_events_per_year(seed: u64, events_per_year: u64) -> Self {
+        Self::with_pace(seed, Pace::new(events_per_year))
+    }
+
+    /// A generator at `pace`.
+    pub fn with_pace(seed: u64, pace: Pace) -> Self {
+        let events_per_year = pace.events_per_year.max(2_000);
         let mut g = Generator {
             rng: Rng::new(seed),
             seq: 0,
-            events_per_year: events_per_year.max(2_000),
+            events_per_year,
+            projects_per_year: pace.projects_per_year.min(events_per_year / 3),
             day: i32::MIN,
             year: START_YEAR,
             date: String::new(),
@@ -133,6 +209,10 @@ impl Generator {
             budget_allocs: Vec::new(),
             contract_allocs: Vec::new(),
             voidable: VecDeque::with_capacity(MAX_VOIDABLE + 1),
+            projects: Vec::new(),
+            pools: Vec::new(),
+            reached: Vec::new(),
+            stages: BinaryHeap::new(),
             n_ent: 0,
             n_target: 0,
             n_alloc: 0,
@@ -143,9 +223,14 @@ impl Generator {
             n_task: 0,
             n_sanction: 0,
             n_doc: 0,
+            n_signed: 0,
+            n_parcel: 0,
+            n_fund: 0,
         };
         g.sync_clock(0);
         g.found();
+        g.pools = crate::projects::pools(g.parks.len());
+        g.reached = (0..g.parks.len()).map(|_| Vec::new()).collect();
         g.plan_year(START_YEAR);
         g
     }
@@ -220,6 +305,14 @@ impl Iterator for Generator {
             if self.agenda.peek().is_some_and(|s| s.day <= self.day) {
                 let s = self.agenda.pop().expect("peeked");
                 self.run(s.task);
+                continue;
+            }
+            if self.stages.peek().is_some_and(|s| s.0 .0 <= self.day) {
+                let Reverse((_, _, p)) = self.stages.pop().expect("peeked");
+                self.stage_report(p);
+                continue;
+            }
+            if self.flow_project() {
                 continue;
             }
             self.act();

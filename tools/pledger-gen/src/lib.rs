@@ -13,8 +13,22 @@
 //! (budget allocations, yearly and five-year targets, reward schemes, and per
 //! park and bureau a yearly task bundling its targets of the year), and in
 //! between the daily traffic: disbursements and their receipts, progress
-//! claims and audits, investment deals with their commitments, payouts, and
-//! the sanctions that follow a failed task.
+//! claims and audits, investment deals with their commitments, payouts, the
+//! sanctions that follow a failed task, and the project register (format
+//! 2.2): projects signed by their host park, most with land, reporting their
+//! stages as they start, produce, stall or are cancelled, and counted by
+//! the parks' project-count targets, whose claims and verifications list
+//! the projects behind each number.
+//!
+//! How many projects: [`Pace`] sets the signings per year, by default one
+//! per [`DEFAULT_EVENTS_PER_PROJECT`] events — about 400 a year, 10,000 in a
+//! million events, the order of what a prefecture city with a development
+//! zone and eight county parks signs. A million events can hold 100,000
+//! (`Pace::new(40_000).projects_per_year(4_000)`, the benchmark's scale, a
+//! whole province's flow rather than one city's): each project then takes
+//! about four events (its registration, the signing, two stage reports on
+//! average, now and then a new investor), so project events are some 40% of
+//! the stream, and a park's yearly claim lists a few hundred projects.
 //!
 //! Every event obeys the structural rules of contract section 2: each `→`
 //! names something defined earlier in the stream, actors are registered,
@@ -26,9 +40,10 @@
 //! claim, a reward paid for a missed target) do occur, rarely, as in life.
 //!
 //! The generator keeps only what later references need: the registry (which
-//! grows by about one entry per hundred events), open targets, commitments
-//! and allocations, and a calendar of scheduled follow-ups. Events are not
-//! kept once yielded.
+//! grows by about one entry per hundred events, more with more projects),
+//! open targets, commitments and allocations, each project's timeline (under
+//! 100 bytes a project), and a calendar of scheduled follow-ups. Events are
+//! not kept once yielded.
 //!
 //! Business dates run from 2006-01-02 and advance with the stream position:
 //! by default [`DEFAULT_EVENTS_PER_YEAR`] events make a year (of 365 days),
@@ -57,6 +72,10 @@
 //!   clawbacks.
 //! - `tasks`: yearly tasks (format 2.1): the task of each park and bureau,
 //!   its judgement as its targets are verified, the sanctions it makes due.
+//! - `projects`: the project register (format 2.2): signings at the pace's
+//!   rate, each project's timeline and stage reports, what a counting
+//!   target's claims and verifications list (with the planted
+//!   discrepancies), and project funds, a few left idle.
 //! - `voids`: voidable progress reports and their voiding.
 //! - `ids`: identifiers of events (`code_of`), of what the stream creates,
 //!   of entities and accounts.
@@ -80,6 +99,7 @@ mod ids;
 mod incentives;
 mod parties;
 mod plan;
+mod projects;
 mod slab;
 mod targets;
 mod tasks;
@@ -87,5 +107,5 @@ mod util;
 mod voids;
 mod world;
 
-pub use generator::{ndjson_lines, Generator, DEFAULT_EVENTS_PER_YEAR};
+pub use generator::{ndjson_lines, Generator, Pace, DEFAULT_EVENTS_PER_PROJECT, DEFAULT_EVENTS_PER_YEAR};
 pub use util::splitmix64;

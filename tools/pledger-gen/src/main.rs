@@ -1,4 +1,4 @@
-//! `pledger-gen [--seed S] [--count N] [--events-per-year E] [--out FILE|-]`
+//! `pledger-gen [--seed S] [--count N] [--events-per-year E] [--projects-per-year P] [--out FILE|-]`
 //!
 //! Writes N generated events as NDJSON (one JSON object per line) to FILE, or
 //! to standard output with `-` (the default). A summary goes to standard error.
@@ -7,16 +7,20 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: pledger-gen [--seed S] [--count N] [--events-per-year E] [--out FILE|-]
-  --seed S             seed of the stream (default 1)
-  --count N            number of events (default 1000)
-  --events-per-year E  business-calendar pace (default 40000: 1,000,000 events span 2006-2030)
-  --out FILE|-         output file, or - for standard output (default -)";
+const USAGE: &str =
+    "usage: pledger-gen [--seed S] [--count N] [--events-per-year E] [--projects-per-year P] [--out FILE|-]
+  --seed S               seed of the stream (default 1)
+  --count N              number of events (default 1000)
+  --events-per-year E    business-calendar pace (default 40000: 1,000,000 events span 2006-2030)
+  --projects-per-year P  projects signed a year (default E/100: 10,000 in 1,000,000 events;
+                         4000 at the default pace gives 100,000, the benchmark's scale; at most E/3)
+  --out FILE|-           output file, or - for standard output (default -)";
 
 struct Args {
     seed: u64,
     count: u64,
     events_per_year: u64,
+    projects_per_year: Option<u64>,
     out: String,
 }
 
@@ -25,6 +29,7 @@ fn parse_args() -> Result<Args, String> {
         seed: 1,
         count: 1000,
         events_per_year: pledger_gen::DEFAULT_EVENTS_PER_YEAR,
+        projects_per_year: None,
         out: "-".into(),
     };
     let mut it = std::env::args().skip(1);
@@ -46,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => args.seed = num(&flag, &value()?)?,
             "--count" | "-n" => args.count = num(&flag, &value()?)?,
             "--events-per-year" => args.events_per_year = num(&flag, &value()?)?,
+            "--projects-per-year" => args.projects_per_year = Some(num(&flag, &value()?)?),
             "--out" | "-o" => args.out = value()?,
             _ => return Err(format!("unknown argument {a:?}")),
         }
@@ -69,7 +75,11 @@ fn run(args: &Args) -> io::Result<(u64, u64)> {
         inner: BufWriter::with_capacity(1 << 20, sink),
         bytes: 0,
     };
-    let gen = pledger_gen::Generator::with_events_per_year(args.seed, args.events_per_year);
+    let mut pace = pledger_gen::Pace::new(args.events_per_year);
+    if let Some(p) = args.projects_per_year {
+        pace = pace.projects_per_year(p);
+    }
+    let gen = pledger_gen::Generator::with_pace(args.seed, pace);
     let mut n = 0;
     for ev in gen.take(args.count as usize) {
         serde_json::to_writer(&mut w, &ev)?;

@@ -1,12 +1,15 @@
 //! The yearly plan: a new credit line every five years, leaders moved after
 //! two missed years, the year's budget allocations, the parks' and bureaus'
-//! targets with their reward schemes, each park's and bureau's yearly task
-//! over its targets, and the next plan on the agenda.
+//! targets with their reward schemes (a park's counts of projects are
+//! counting targets, numbered from its record of the year before), each
+//! park's and bureau's yearly task over its targets, two project funds,
+//! and the next plan on the agenda.
 
 use crate::agenda::Task;
 use crate::generator::{Generator, START_YEAR, Y};
 use crate::incentives::Owner;
 use crate::parties::AKind;
+use crate::projects::{counts_of, Counting};
 use crate::tasks::Unit;
 use crate::util::{business_day, days_from_civil};
 use crate::world::*;
@@ -56,9 +59,14 @@ impl Generator {
             reward_total,
             "园区及部门考核奖励资金",
             Some((py.from, py.to)),
-            Some(py.budget),
+            Some(py.budget.clone()),
             true,
         );
+        // Two project funds a year, for parks picked at random.
+        for _ in 0..2 {
+            let p = self.rng.index(self.parks.len()) as u16;
+            self.project_fund(p);
+        }
 
         let next = business_day(days_from_civil(year, 12, 10));
         self.schedule(next, Task::Plan(year + 1));
@@ -171,7 +179,17 @@ impl Generator {
         let mut slots = Vec::with_capacity(metrics.len());
         for (k, &(metric, threshold)) in metrics.iter().enumerate() {
             let r = if k < 2 { resp.clone() } else { Vec::new() };
-            let slot = self.assign_target(gov, pe, metric, threshold, from, to, py.basis.clone(), r, 720);
+            // A count of projects: the park's record of this year so far
+            // sets next year's number (after the first year).
+            let counting = counts_of(metric).map(|counts| Counting { counts, park: p as u16 });
+            let threshold = match counting {
+                Some(c) if py.year > START_YEAR => {
+                    let (f, t) = (days_from_civil(py.year - 1, 1, 1), days_from_civil(py.year - 1, 12, 31));
+                    self.calibrated(p as u16, c.counts, f, t).unwrap_or(threshold)
+                }
+                _ => threshold,
+            };
+            let slot = self.assign_target(gov, pe, metric, threshold, from, to, py.basis.clone(), r, 720, counting);
             slots.push(slot);
             if k == 0 {
                 let total = if zone {
@@ -194,7 +212,8 @@ impl Generator {
                 "常德市国民经济和社会发展第{}个五年规划",
                 ["十一", "十二", "十三", "十四", "十五"][py.plan.min(4) as usize]
             );
-            self.assign_target(gov, pe, metric, thr, from, to5, basis5, Vec::new(), 600);
+            let counting = counts_of(metric).map(|counts| Counting { counts, park: p as u16 });
+            self.assign_target(gov, pe, metric, thr, from, to5, basis5, Vec::new(), 600, counting);
         }
         reward_total
     }
@@ -216,6 +235,7 @@ impl Generator {
                 py.basis.clone(),
                 vec![(lead, "局主要负责人")],
                 700,
+                None,
             );
             let total = self.yuan(50_000, 120_000, 10_000);
             reward_total += total;

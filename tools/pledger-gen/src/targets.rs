@@ -5,6 +5,7 @@ use crate::agenda::Task;
 use crate::fields::obj;
 use crate::generator::Generator;
 use crate::incentives::Scheme;
+use crate::projects::{CountStage, Counting};
 use crate::util::{date_string, dec};
 use crate::world::{Shape, METRICS, M_INVEST, M_JOBS, M_TAX_PAID};
 use serde_json::Value;
@@ -27,11 +28,16 @@ pub(crate) struct Target {
     pub(crate) scheme: Option<Box<Scheme>>,
     /// The yearly task it is an item of: the task's slot and the item.
     pub(crate) task: Option<(u32, u8)>,
+    /// A counting target's link to the project register: its final value
+    /// and whether it is met are the park's qualifying projects, known at
+    /// the final verification.
+    pub(crate) counting: Option<Counting>,
 }
 
 impl Generator {
     /// Emits `target.assigned`, keeps the target open and schedules its final
-    /// verification. `met_pm`: chance in 1000 that it will be met.
+    /// verification. `met_pm`: chance in 1000 that it will be met (for a
+    /// counting target, its projects decide).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn assign_target(
         &mut self,
@@ -44,6 +50,7 @@ impl Generator {
         basis: String,
         responsible: Vec<(u32, &'static str)>,
         met_pm: u64,
+        counting: Option<Counting>,
     ) -> u32 {
         let m = &METRICS[metric as usize];
         let met = self.rng.chance(met_pm);
@@ -83,6 +90,14 @@ impl Generator {
                 .collect();
             data.insert("responsible".into(), Value::Array(r));
         }
+        if let Some(c) = counting {
+            let stage = match c.counts.stage {
+                CountStage::Started => "started",
+                CountStage::Producing => "producing",
+            };
+            let counts = obj! { "stage": stage, "min_investment": dec(c.counts.min) };
+            data.insert("counts".into(), Value::Object(counts));
+        }
         self.push("target.assigned", actor, data);
         let inflate = self.rng.chance(150);
         let slot = self.targets.insert(Target {
@@ -100,6 +115,7 @@ impl Generator {
             headline_of: None,
             scheme: None,
             task: None,
+            counting,
         });
         let day = to + self.rng.range(20, 75) as i32;
         self.schedule(day, Task::FinalVerify(slot));
@@ -147,7 +163,7 @@ impl Generator {
             } else {
                 continue;
             };
-            let (fv, metric, from, to, inflate, assignee, id) = (
+            let (fv, metric, from, to, inflate, assignee, id, counting) = (
                 t.final_value,
                 t.metric,
                 t.from,
@@ -155,7 +171,20 @@ impl Generator {
                 t.inflate,
                 t.assignee,
                 t.id.clone(),
+                t.counting,
             );
+            if let Some(c) = counting {
+                let (list, v) = self.claimed_list(c, metric, from, to, as_of);
+                let mut data = obj! { "target_id": id, "value": dec(v), "as_of": date_string(as_of) };
+                if list.as_array().is_some_and(|l| !l.is_empty()) {
+                    data.insert("projects".into(), list);
+                }
+                if self.rng.chance(450) {
+                    data.insert("evidence".into(), self.evidence("report"));
+                }
+                self.push_voidable("target.progress_reported", assignee, data);
+                return true;
+            }
             let mut v = self.value_at(fv, metric, from, to, as_of);
             if inflate && self.rng.chance(600) {
                 let m = &METRICS[metric as usize];
@@ -185,10 +214,20 @@ impl Generator {
             if today <= t.from || today > t.to {
                 continue;
             }
-            let (fv, metric, from, to, id) = (t.final_value, t.metric, t.from, t.to, t.id.clone());
-            let v = self.value_at(fv, metric, from, to, today);
+            let (fv, metric, from, to, id, counting) =
+                (t.final_value, t.metric, t.from, t.to, t.id.clone(), t.counting);
+            let (v, list) = match counting {
+                Some(c) => {
+                    let (list, n) = self.verified_list(c, from, to, today);
+                    (n, Some(list))
+                }
+                None => (self.value_at(fv, metric, from, to, today), None),
+            };
             let actor = self.auditor();
             let mut data = obj! { "target_id": id, "value": dec(v), "as_of": self.date.clone() };
+            if let Some(l) = list.filter(|l| l.as_array().is_some_and(|a| !a.is_empty())) {
+                data.insert("projects".into(), l);
+            }
             if self.rng.chance(700) {
                 data.insert("evidence".into(), self.evidence("audit"));
             }
@@ -214,13 +253,23 @@ impl Generator {
             self.schedule(day, Task::FinalVerify(slot));
             return;
         }
-        let t = self.targets.remove(slot).expect("open target");
+        let mut t = self.targets.remove(slot).expect("open target");
         let actor = if self.rng.chance(350) && t.assigner != t.assignee {
             t.assigner
         } else {
             self.auditor()
         };
+        // A counting target is what its park's qualifying projects make it.
+        let list = t.counting.map(|c| {
+            let (list, n) = self.verified_list(c, t.from, t.to, t.to);
+            t.final_value = n;
+            t.met = n >= t.threshold;
+            list
+        });
         let mut data = obj! { "target_id": t.id.clone(), "value": dec(t.final_value), "as_of": date_string(t.to) };
+        if let Some(l) = list.filter(|l| l.as_array().is_some_and(|a| !a.is_empty())) {
+            data.insert("projects".into(), l);
+        }
         if self.rng.chance(960) {
             data.insert("evidence".into(), self.evidence("assessment"));
         }
@@ -276,7 +325,10 @@ impl Generator {
                 thr = (thr / 100 * 100).max(100);
             }
             t.threshold = thr.max(1);
-            t.met = if m.at_most {
+            // A counting target's verdict waits for its projects.
+            t.met = if t.counting.is_some() {
+                t.met
+            } else if m.at_most {
                 t.final_value <= t.threshold
             } else {
                 t.final_value >= t.threshold

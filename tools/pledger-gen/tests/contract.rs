@@ -3,7 +3,7 @@
 //! generator). One pass over 200,000 events collects every violation by rule;
 //! each test then asserts that its rules saw none.
 
-use pledger_gen::{ndjson_lines, Generator};
+use pledger_gen::{ndjson_lines, Generator, Pace, DEFAULT_EVENTS_PER_YEAR};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -33,6 +33,14 @@ enum F {
     TaskItems,
     /// A task's consequences: {on_fail?, on_consecutive_fail?}.
     Consequences,
+    /// A project signed: a registered entity of kind `project`, signed once.
+    ProjectNew,
+    /// A signing's land: {parcel_id, area_mu > 0, agreed_start}.
+    Land,
+    /// A counting target's `counts`: {stage, min_investment?}.
+    Counts,
+    /// The projects a claim or verification lists: signed, no repeats.
+    Projects,
     Seq,
     OneOf(&'static [&'static str]),
 }
@@ -89,6 +97,7 @@ fn schema(ty: &str) -> Option<Schema> {
             ("period", true, Period),
             ("basis", true, Text),
             ("responsible", false, Responsible),
+            ("counts", false, Counts),
         ],
         "target.revised" => &[
             ("target_id", true, Ref("target")),
@@ -101,6 +110,7 @@ fn schema(ty: &str) -> Option<Schema> {
             ("value", true, Decimal),
             ("as_of", true, Date),
             ("evidence", false, Evidence),
+            ("projects", false, Projects),
         ],
         "target.verified" => &[
             ("target_id", true, Ref("target")),
@@ -108,6 +118,7 @@ fn schema(ty: &str) -> Option<Schema> {
             ("as_of", true, Date),
             ("evidence", false, Evidence),
             ("note", false, Text),
+            ("projects", false, Projects),
         ],
         "fund.allocated" => &[
             ("allocation_id", true, Id),
@@ -217,6 +228,22 @@ fn schema(ty: &str) -> Option<Schema> {
             ("basis", true, Text),
             ("evidence", false, Evidence),
         ],
+        "project.signed" => &[
+            ("project_id", true, ProjectNew),
+            ("host", true, Ref("entity")),
+            ("investor", true, Ref("entity")),
+            ("planned_investment", true, Amount),
+            ("signed_on", true, Date),
+            ("land", false, Land),
+            ("basis", false, Text),
+        ],
+        "project.stage_reported" => &[
+            ("project_id", true, Ref("project")),
+            ("stage", true, OneOf(&["started", "producing", "stalled", "cancelled"])),
+            ("as_of", true, Date),
+            ("investment_in_place", false, Amount),
+            ("evidence", false, Evidence),
+        ],
         "event.voided" => &[("seq", true, Seq), ("reason", true, Text)],
         _ => return None,
     })
@@ -235,6 +262,7 @@ fn defined_kind(ty: &str) -> Option<&'static str> {
         "incentive.paid" => "payout",
         "assessment.task_set" => "task",
         "sanction.imposed" => "sanction",
+        "project.signed" => "project",
         _ => return None,
     })
 }
@@ -323,6 +351,10 @@ struct Checker {
     entity_kind: HashMap<String, String>,
     entity_parent: HashMap<String, String>,
     task_assignee: HashMap<String, String>,
+    /// Counting targets (assigned with `counts`).
+    counting: HashSet<String>,
+    /// project -> (host, investor)
+    project_parties: HashMap<String, (String, String)>,
     account: HashMap<String, (String, Option<String>)>,
     target_assignee: HashMap<String, String>,
     disb_to: HashMap<String, String>,
@@ -662,6 +694,64 @@ impl Checker {
                     self.r.bad("nested_shapes", format!("seq {seq}: consequences {v}"));
                 }
             }
+            F::ProjectNew => match v.as_str() {
+                Some(p) if is_ident(p) => {
+                    if self.resolve("entity", p, field)
+                        && self.entity_kind.get(p).map(String::as_str) != Some("project")
+                    {
+                        self.r
+                            .bad("project_rules", format!("seq {seq}: {p} signed but is not a project"));
+                    } else {
+                        self.r.ok("project_rules");
+                    }
+                    *define = Some(("project", p.to_string()));
+                }
+                _ => self.r.bad("id_syntax", format!("seq {seq}: {ty}.{field} = {v}")),
+            },
+            F::Land => {
+                let m = v.as_object().cloned().unwrap_or_default();
+                let area = m.get("area_mu").and_then(Value::as_str).unwrap_or("");
+                let ok = m.len() == 3
+                    && m.get("parcel_id").and_then(Value::as_str).is_some_and(is_ident)
+                    && is_amount(area)
+                    && area.parse::<f64>().unwrap_or(0.0) > 0.0
+                    && m.get("agreed_start").and_then(Value::as_str).is_some_and(is_date);
+                if ok {
+                    self.r.ok("nested_shapes");
+                } else {
+                    self.r.bad("nested_shapes", format!("seq {seq}: land {v}"));
+                }
+            }
+            F::Counts => {
+                let m = v.as_object().cloned().unwrap_or_default();
+                let ok = m.keys().all(|k| k == "stage" || k == "min_investment")
+                    && m.get("stage")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| ["signed", "started", "producing"].contains(&s))
+                    && m.get("min_investment")
+                        .map_or(true, |a| a.as_str().is_some_and(is_amount));
+                if ok {
+                    self.r.ok("nested_shapes");
+                } else {
+                    self.r.bad("nested_shapes", format!("seq {seq}: counts {v}"));
+                }
+            }
+            F::Projects => {
+                let items = v.as_array().cloned().unwrap_or_default();
+                let mut seen = HashSet::new();
+                for p in &items {
+                    let p = p.as_str().unwrap_or("");
+                    self.resolve("project", p, field);
+                    if seen.insert(p.to_string()) {
+                        self.r.ok("project_lists");
+                    } else {
+                        self.r.bad("project_lists", format!("seq {seq}: {p} listed twice"));
+                    }
+                }
+                if items.is_empty() {
+                    self.r.bad("project_lists", format!("seq {seq}: an empty list"));
+                }
+            }
             F::Due => {
                 let conds: Vec<String> = data
                     .get("conditions")
@@ -790,6 +880,58 @@ impl Checker {
             }
             "target.assigned" => {
                 self.target_assignee.insert(s("target_id"), s("assignee"));
+                if d.contains_key("counts") {
+                    if s("unit") == "count" {
+                        self.r.ok("counting_targets");
+                    } else {
+                        self.r
+                            .bad("counting_targets", format!("seq {seq}: counts with unit {}", s("unit")));
+                    }
+                    self.counting.insert(s("target_id"));
+                }
+            }
+            "project.signed" => {
+                let (host, investor) = (s("host"), s("investor"));
+                let by_host = actor == host
+                    || (self.entity_kind.get(actor).map(String::as_str) == Some("department")
+                        && self.entity_parent.get(actor) == Some(&host));
+                let host_kind = self.entity_kind.get(&host).map(String::as_str).unwrap_or("");
+                let investor_kind = self.entity_kind.get(&investor).map(String::as_str);
+                if by_host
+                    && ["park", "county", "department"].contains(&host_kind)
+                    && investor_kind == Some("enterprise")
+                {
+                    self.r.ok("project_rules");
+                } else {
+                    self.r.bad(
+                        "project_rules",
+                        format!("seq {seq}: {} signed by {actor} for host {host} ({host_kind}), investor {investor} ({investor_kind:?})", s("project_id")),
+                    );
+                }
+                self.project_parties.insert(s("project_id"), (host, investor));
+            }
+            "project.stage_reported" => {
+                let parties = self.project_parties.get(&s("project_id")).cloned().unwrap_or_default();
+                let by_auditor = self.entity_kind.get(actor).map(String::as_str) == Some("auditor");
+                if by_auditor || actor == parties.0 || actor == parties.1 {
+                    self.r.ok("project_rules");
+                } else {
+                    self.r.bad(
+                        "project_rules",
+                        format!(
+                            "seq {seq}: stage of {} reported by {actor}, parties {parties:?}",
+                            s("project_id")
+                        ),
+                    );
+                }
+            }
+            "target.progress_reported" | "target.verified"
+                if d.contains_key("projects") && !self.counting.contains(&s("target_id")) =>
+            {
+                self.r.bad(
+                    "counting_targets",
+                    format!("seq {seq}: projects listed for {}, which counts none", s("target_id")),
+                );
             }
             "target.progress_reported" => {
                 if self.target_assignee.get(&s("target_id")).map(String::as_str) == Some(actor) {
@@ -1056,6 +1198,38 @@ fn yearly_tasks_bundle_the_units_own_targets() {
     );
 }
 
+/// Projects (2.2): each a registered project entity signed once by its
+/// host park for an enterprise, its stages reported by the park, the
+/// investor or an auditor; `counts` only with unit `count`, and `projects`
+/// lists (signed projects, none twice) only on counting targets. At the
+/// default pace about one event in a hundred is a signing.
+#[test]
+fn projects_are_signed_by_their_hosts_and_listed_on_counting_targets() {
+    let r = report();
+    r.assert_clean(&["project_rules", "project_lists", "counting_targets"]);
+    let n = |t: &str| r.counts.get(t).copied().unwrap_or(0);
+    let signed = n("project.signed");
+    assert!((N as u64 / 120..N as u64 / 80).contains(&signed), "{signed} signings");
+    let stages = n("project.stage_reported");
+    assert!(stages > signed && stages < 3 * signed, "{stages} stage reports");
+}
+
+/// The benchmark's pace, 100,000 projects in a million events: a tenth of
+/// the events are signings, and the stream is as valid as at the default.
+#[test]
+fn a_hundred_thousand_projects_fit_in_a_million_events() {
+    let pace = Pace::new(DEFAULT_EVENTS_PER_YEAR).projects_per_year(4_000);
+    let mut c = Checker::default();
+    let n = 50_000;
+    for ev in Generator::with_pace(3, pace).take(n) {
+        c.event(&ev);
+    }
+    let r = c.finish();
+    assert!(r.violations.is_empty(), "{:#?}", r.violations);
+    let signed = r.counts.get("project.signed").copied().unwrap_or(0);
+    assert!((4_500..5_500).contains(&signed), "{signed} signings in {n} events");
+}
+
 #[test]
 fn shapes_and_fields() {
     report().assert_clean(&[
@@ -1102,6 +1276,8 @@ fn every_event_type_occurs_and_flows_dominate() {
         "incentive.clawed_back",
         "assessment.task_set",
         "sanction.imposed",
+        "project.signed",
+        "project.stage_reported",
         "event.voided",
     ];
     for t in all {
@@ -1147,7 +1323,9 @@ fn years_progress_with_the_stream() {
 /// to notice.
 #[test]
 fn checker_catches_tampering() {
-    let events: Vec<Value> = Generator::new(5).take(3_000).collect();
+    // A year and a half at a quick pace: stage reports and counting claims
+    // included.
+    let events: Vec<Value> = Generator::with_events_per_year(5, 2_000).take(3_000).collect();
     let find = |ty: &str| {
         events
             .iter()
@@ -1217,6 +1395,31 @@ fn checker_catches_tampering() {
             "dates",
             Box::new(|e: &mut Vec<Value>| e[10]["occurred_at"] = "2005-12-31".into()),
         ),
+        ("project_rules", {
+            let i = find("project.stage_reported");
+            Box::new(move |e: &mut Vec<Value>| e[i]["actor"] = "city-finance".into())
+        }),
+        ("project_rules", {
+            let i = find("project.signed");
+            Box::new(move |e: &mut Vec<Value>| e[i]["actor"] = "changde-gov".into())
+        }),
+        ("counting_targets", {
+            let i = events
+                .iter()
+                .position(|e| e["type"] == "target.progress_reported" && e["data"]["projects"].is_null())
+                .unwrap();
+            Box::new(move |e: &mut Vec<Value>| e[i]["data"]["projects"] = Value::Array(Vec::new()))
+        }),
+        ("project_lists", {
+            let i = events
+                .iter()
+                .position(|e| e["data"]["projects"].as_array().is_some_and(|l| !l.is_empty()))
+                .expect("a counting claim or verification listing projects");
+            Box::new(move |e: &mut Vec<Value>| {
+                let first = e[i]["data"]["projects"][0].clone();
+                e[i]["data"]["projects"].as_array_mut().unwrap().push(first);
+            })
+        }),
     ];
     for (rule, tamper) in cases {
         let mut evs = events.clone();
