@@ -229,6 +229,11 @@ fn views_answer_like_the_command_line() {
             "/v1/assessment?as_of=2009-12-31",
             cli(&["report", "assessment", "--as-of", "2009-12-31"]),
         ),
+        ("/v1/projects", cli(&["report", "projects"])),
+        (
+            "/v1/projects?as_of=2009-06-30",
+            cli(&["report", "projects", "--as-of", "2009-06-30"]),
+        ),
     ];
     let findings = expected[4].1["findings"].as_array().unwrap().clone();
     let account = cli(&["report", "funds"])["accounts"][0]["account_id"]
@@ -274,8 +279,13 @@ fn views_answer_like_the_command_line() {
     assert!(tasks.len() >= 16, "the demo city has yearly tasks");
     let kid = tasks[0]["task_id"].as_str().unwrap();
     assert_eq!(item(format!("/v1/assessment/{kid}")), tasks[0]);
+    let projects = expected[9].1["projects"].as_array().expect("projects").clone();
+    assert!(projects.len() >= 40, "the demo city has a project register");
+    let pid = projects[0]["project_id"].as_str().unwrap();
+    assert_eq!(item(format!("/v1/projects/{pid}")), projects[0]);
     for path in [
         "/v1/assessment/nope",
+        "/v1/projects/nope",
         "/v1/targets/nope",
         "/v1/commitments/nope",
         "/v1/claims/targets/nope",
