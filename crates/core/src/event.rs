@@ -392,6 +392,12 @@ mod tests {
     }
 
     #[test]
+    fn an_amount_too_large_is_a_bad_amount() {
+        let r = Event::parse(&disb(json!("1234567890123456789"))).unwrap_err();
+        assert_eq!((r.code, r.field.as_str()), ("bad_amount", "data.amount"), "{r}");
+    }
+
+    #[test]
     fn only_yuan_is_accepted() {
         let mut v = disb(json!("1.00"));
         v["data"]["currency"] = json!("CNY");
