@@ -9,6 +9,7 @@ pub mod proofs;
 pub mod stream;
 pub mod tokens;
 pub mod views;
+pub mod whoami;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,6 +32,8 @@ pub enum Access {
     Open,
     /// Any valid token, or anyone with `--public-reads`.
     Read,
+    /// Any valid token, even with `--public-reads` (the token is the question).
+    Token,
     /// A token whose entity is every event's actor.
     Write,
     /// An admin token.
@@ -355,6 +358,15 @@ pub fn table() -> Vec<Route> {
             handler: || get(views::entities),
         },
         Route {
+            method: "get",
+            path: "/v1/whoami",
+            summary: "Who the token speaks for: {\"entity\", \"kind\", \"name\", \"parent\", \"roles\", \"has_public_key\", \"public_key\", \"event_types\"} (the types its roles let it append; beyond the published format).",
+            access: Access::Token,
+            params: vec![],
+            responses: &[(200, "the token's entity and roles"), (401, "no valid token")],
+            handler: || get(whoami::whoami),
+        },
+        Route {
             method: "post",
             path: "/v1/tokens",
             summary: "Issue a token: {\"entity\", \"roles\": [...]} → {\"id\", \"entity\", \"roles\", \"token\"} (admin; beyond the published format).",
@@ -605,7 +617,7 @@ pub fn openapi() -> Value {
         match r.access {
             Access::Open => op["security"] = json!([]),
             Access::Read => op["security"] = json!([{"bearer": []}, {}]),
-            Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
+            Access::Token | Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
         }
         if r.path == "/v1/events" && r.method == "post" {
             op["requestBody"] = json!({
