@@ -36,6 +36,8 @@ fn len(v: &Value, key: &str) -> u64 {
 
 struct Expected {
     findings: Value,
+    /// The same findings with their sentences in Chinese.
+    findings_zh: Value,
     targets: Value,
     commitments: Value,
     funds: Value,
@@ -60,6 +62,7 @@ fn demo() -> (tempfile::TempDir, PathBuf, Expected) {
     let report = |what: &str| pledger_json(&data, &["report", what, "--format", "json"]);
     let expected = Expected {
         findings: report("findings"),
+        findings_zh: pledger_json(&data, &["report", "findings", "--format", "json", "--lang", "zh-CN"]),
         targets: report("targets"),
         commitments: report("commitments"),
         funds: report("funds"),
@@ -126,6 +129,7 @@ fn the_console_in_headless_chromium() {
         as_of_picker(&mut b, &base, &x);
         verify_here_in_the_browser(&mut b, &base, &x);
         language_switch(&mut b, &base);
+        findings_in_both_languages(&mut b, &base, &x);
         b.assert_no_errors("public console");
 
         // Nothing was fetched from anywhere but the ledger's own server.
@@ -1765,6 +1769,65 @@ fn language_switch(b: &mut Browser, base: &str) {
         "English",
     );
     assert!(b.text("nav").contains("Funds"));
+    b.eval("localStorage.removeItem('pledger.lang')");
+}
+
+/// The sentences of the findings page, in the table's order.
+fn finding_sentences(b: &mut Browser) -> Vec<String> {
+    let v = b.eval(
+        "[...document.querySelectorAll('table[data-table=findings] tbody td.message')].map(td => td.textContent)",
+    );
+    v.as_array()
+        .expect("sentences")
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn sorted_messages(findings: &Value) -> Vec<String> {
+    let mut m: Vec<String> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    m.sort();
+    m
+}
+
+/// The findings page writes each finding's sentence in the console's
+/// language: Chinese after switching (names with their ids, 万元), English
+/// again after switching back.
+fn findings_in_both_languages(b: &mut Browser, base: &str, x: &Expected) {
+    b.open(base, "#/findings");
+    assert_eq!(b.eval("document.documentElement.lang"), json!("en"));
+    let mut en = finding_sentences(b);
+    en.sort();
+    assert_eq!(en, sorted_messages(&x.findings), "English sentences");
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'zh-CN' && document.body.dataset.state === 'ready'",
+        "Chinese",
+    );
+    let mut zh = finding_sentences(b);
+    zh.sort();
+    assert_eq!(zh, sorted_messages(&x.findings_zh), "Chinese sentences");
+    let main = b.text("#main");
+    for needle in [
+        "津市市工业园（jinshi-park）连续2期未完成“新引进1000万元以上项目”目标",
+        "奖励pay-deshan-2010-4向聂红（p-deshan-invest-head）发放15万元，但已从中追回20万元",
+    ] {
+        assert!(main.contains(needle), "no {needle:?} on the Chinese findings page");
+    }
+    b.screenshot("findings-zh-CN-switched");
+    b.eval("document.getElementById('lang-switch').click()");
+    b.wait_for(
+        "document.documentElement.lang === 'en' && document.body.dataset.state === 'ready'",
+        "English",
+    );
+    let mut back = finding_sentences(b);
+    back.sort();
+    assert_eq!(back, en, "English again");
     b.eval("localStorage.removeItem('pledger.lang')");
 }
 

@@ -1,4 +1,4 @@
-//! `pledger serve`: the HTTP API of contract section 5 and the console.
+//! `pledger serve`: the HTTP API of format section 5 and the console.
 //!
 //! Prints `listening on http://ADDR` as its first line on stdout once the
 //! socket is bound (with `--addr 127.0.0.1:0` that is how a caller learns

@@ -68,6 +68,9 @@ pub fn chromium() -> Option<PathBuf> {
 pub fn pledger(data: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .env_remove("PLEDGER_DATA")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .env("PLEDGER_TODAY", TODAY)
         .arg("--data")
         .arg(data)
@@ -108,6 +111,9 @@ impl Server {
     pub fn start(data: &Path, public_reads: bool) -> Server {
         let mut c = Command::new(BIN);
         c.env_remove("PLEDGER_DATA")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .env("PLEDGER_TODAY", TODAY)
             .arg("--data")
             .arg(data)

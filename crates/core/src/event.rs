@@ -168,7 +168,7 @@ fn typed<T: DeserializeOwned>(data: &Value) -> Result<T, Rejection> {
             Rejection::new(
                 RejectionKind::UnknownField,
                 field,
-                format!("unknown field {name:?}; check the spelling against the contract (section 2)"),
+                format!("unknown field {name:?}; check the spelling against docs/format.md section 2"),
             )
         } else if let Some(rest) = inner.strip_prefix("missing field `") {
             let name = rest.split('`').next().unwrap_or("");

@@ -1,4 +1,4 @@
-// The auditor's console: a single-page app over pledger's HTTP API (contract
+// The auditor's console: a single-page app over pledger's HTTP API (docs/format.md
 // section 5). Plain modules, no framework, no build step, nothing fetched
 // from anywhere but the ledger's own server.
 //

@@ -53,7 +53,7 @@ const en = {
   token_set: 'Token set',
   // findings
   findings_title: 'Findings',
-  findings_intro: 'Every discrepancy the ledger shows (contract 3.5): each with the records involved and a plain sentence.',
+  findings_intro: 'Every discrepancy the ledger shows (docs/format.md 3.5): each with the records involved and a plain sentence.',
   filter_code: 'Code',
   filter_entity: 'Entity or id',
   filter_from: 'From',
@@ -75,7 +75,7 @@ const en = {
   findings_shown: '{0} of {1} findings shown',
   // targets
   targets_title: 'Targets',
-  targets_intro: 'Targets per assignee and year (contract 3.1): what the assignee claimed beside what was verified, the progress and, while open, its trajectory.',
+  targets_intro: 'Targets per assignee and year (docs/format.md 3.1): what the assignee claimed beside what was verified, the progress and, while open, its trajectory.',
   filter_assignee: 'Assignee',
   filter_year: 'Year',
   filter_status: 'Status',
@@ -98,7 +98,7 @@ const en = {
   targets_count: '{0} targets',
   // assessment
   assessment_title: 'Assessment',
-  assessment_intro: 'Yearly tasks (contract 3.7) ranked within each group and year: the score (the weights of the targets met) against the pass mark, one-vote vetoes, and whether the consequences due for a failed task were imposed. Open a task for its items and consequences.',
+  assessment_intro: 'Yearly tasks (docs/format.md 3.7) ranked within each group and year: the score (the weights of the targets met) against the pass mark, one-vote vetoes, and whether the consequences due for a failed task were imposed. Open a task for its items and consequences.',
   filter_group: 'Group',
   col_rank: 'Rank',
   col_unit: 'Unit',
@@ -151,7 +151,7 @@ const en = {
   no_tasks: 'No yearly task is recorded in this ledger (as of this date).',
   // projects
   projects_title: 'Projects',
-  projects_intro: 'The project register (contract 3.8): every signed investment project with its host and investor, the money in place against the planned investment, its stage, its land, and the targets whose claims or verifications counted it, qualifying or not. Open a project for its stage history.',
+  projects_intro: 'The project register (docs/format.md 3.8): every signed investment project with its host and investor, the money in place against the planned investment, its stage, its land, and the targets whose claims or verifications counted it, qualifying or not. Open a project for its stage history.',
   filter_host: 'Host',
   filter_stage: 'Stage',
   only_idle_land: 'Only idle land',
@@ -207,7 +207,7 @@ const en = {
   no_projects: 'No project is recorded in this ledger (as of this date).',
   // commitments
   commitments_title: 'Commitments',
-  commitments_intro: 'Policy commitments (contract 3.3), overdue first: who promised what to whom, by when, and whether it was kept.',
+  commitments_intro: 'Policy commitments (docs/format.md 3.3), overdue first: who promised what to whom, by when, and whether it was kept.',
   col_commitment: 'Commitment',
   col_kind: 'Kind',
   col_promisor: 'Promisor',
@@ -224,7 +224,7 @@ const en = {
   conditions_met: '{0}/{1} met',
   // funds
   funds_title: 'Funds',
-  funds_intro: 'Where the money went (contract 3.2): from its sources through the city and the parks to the final payees.',
+  funds_intro: 'Where the money went (docs/format.md 3.2): from its sources through the city and the parks to the final payees.',
   sankey_title: 'Fund flows',
   sankey_note: 'Band width is the total disbursed between two accounts; a bar taller than its outgoing bands is money still held. Dashed: money paid back from a final payee.',
   layer_sources: 'Sources',
@@ -266,7 +266,7 @@ const en = {
   end_truncated: 'truncated',
   // incentives
   incentives_title: 'Incentives',
-  incentives_intro: 'Reward schemes (contract 3.4): what was paid to each role against its share, and whether each payout\u2019s target was met when it was paid.',
+  incentives_intro: 'Reward schemes (docs/format.md 3.4): what was paid to each role against its share, and whether each payout\u2019s target was met when it was paid.',
   schemes_title: 'Schemes',
   payouts_title: 'Payouts',
   col_scheme: 'Scheme',
@@ -285,7 +285,7 @@ const en = {
   not_in_scheme: 'not in the scheme',
   // records
   records_title: 'Records',
-  records_intro: 'The log as stored (contract 1.2), each record chained to the one before it. The hash column is recomputed here, in this browser.',
+  records_intro: 'The log as stored (docs/format.md 1.2), each record chained to the one before it. The hash column is recomputed here, in this browser.',
   col_seq: '#',
   col_occurred: 'Occurred',
   col_type: 'Type',
@@ -480,7 +480,7 @@ const zh = {
   sign_out: '退出',
   token_set: '已设置令牌',
   findings_title: '问题线索',
-  findings_intro: '账本发现的每一项异常(合同 3.5 节),附相关记录和说明。',
+  findings_intro: '账本发现的每一项异常(账本格式说明 3.5 节),附相关记录和说明。',
   filter_code: '类别',
   filter_entity: '主体或编号',
   filter_from: '起',
@@ -501,7 +501,7 @@ const zh = {
   findings_count: '共 {0} 条线索',
   findings_shown: '显示 {0} / {1} 条线索',
   targets_title: '目标任务',
-  targets_intro: '按责任单位和年度列出目标任务(合同 3.1 节):自报与核实并列、完成进度,以及未到期任务的进度走势。',
+  targets_intro: '按责任单位和年度列出目标任务(账本格式说明 3.1 节):自报与核实并列、完成进度,以及未到期任务的进度走势。',
   filter_assignee: '责任单位',
   filter_year: '年度',
   filter_status: '状态',
@@ -523,7 +523,7 @@ const zh = {
   col_targets: '目标',
   targets_count: '共 {0} 项目标',
   assessment_title: '考核',
-  assessment_intro: '年度考核任务(合同 3.7 节)按分组和年度排名:得分(已完成目标的权重之和)与合格线、一票否决,以及未通过任务应受的处理是否落实。点开任务可查看各考核项和处理情况。',
+  assessment_intro: '年度考核任务(账本格式说明 3.7 节)按分组和年度排名:得分(已完成目标的权重之和)与合格线、一票否决,以及未通过任务应受的处理是否落实。点开任务可查看各考核项和处理情况。',
   filter_group: '分组',
   col_rank: '名次',
   col_unit: '单位',
@@ -576,7 +576,7 @@ const zh = {
   no_tasks: '账本中(截至此日期)尚无年度考核任务。',
   // 项目
   projects_title: '项目',
-  projects_intro: '招商项目台账(合同 3.8 节):每个已签约项目的承办单位和投资方、到位资金与计划投资、建设阶段、用地情况,以及哪些目标的自报或核实将其计入、是否符合计数条件。点开项目可查看阶段记录。',
+  projects_intro: '招商项目台账(账本格式说明 3.8 节):每个已签约项目的承办单位和投资方、到位资金与计划投资、建设阶段、用地情况,以及哪些目标的自报或核实将其计入、是否符合计数条件。点开项目可查看阶段记录。',
   filter_host: '承办单位',
   filter_stage: '阶段',
   only_idle_land: '仅看闲置土地',
@@ -631,7 +631,7 @@ const zh = {
   open_project: '查看项目',
   no_projects: '本账本(截至该日)未记录招商项目。',
   commitments_title: '政策承诺',
-  commitments_intro: '政策承诺(合同 3.3 节),逾期未兑现的排在最前:谁向谁承诺了什么、期限,以及是否兑现。',
+  commitments_intro: '政策承诺(账本格式说明 3.3 节),逾期未兑现的排在最前:谁向谁承诺了什么、期限,以及是否兑现。',
   col_commitment: '承诺',
   col_kind: '类型',
   col_promisor: '承诺方',
@@ -647,7 +647,7 @@ const zh = {
   repaid: '已退回 {0}',
   conditions_met: '已满足 {0}/{1}',
   funds_title: '资金拨付',
-  funds_intro: '资金去向(合同 3.2 节):从资金来源经市本级和各园区账户,直到最终收款方。',
+  funds_intro: '资金去向(账本格式说明 3.2 节):从资金来源经市本级和各园区账户,直到最终收款方。',
   sankey_title: '资金流向图',
   sankey_note: '带宽为两账户之间的拨付总额;账户柱高于流出部分的,为仍留存在该账户的资金。虚线:最终收款方退回的资金。',
   layer_sources: '资金来源',
@@ -688,7 +688,7 @@ const zh = {
   end_cycle: '循环',
   end_truncated: '截断',
   incentives_title: '奖励兑现',
-  incentives_intro: '奖励方案(合同 3.4 节):各类人员实发与应得份额对比,以及每笔奖励发放时目标是否已完成。',
+  incentives_intro: '奖励方案(账本格式说明 3.4 节):各类人员实发与应得份额对比,以及每笔奖励发放时目标是否已完成。',
   schemes_title: '奖励方案',
   payouts_title: '奖励发放',
   col_scheme: '方案',
@@ -706,7 +706,7 @@ const zh = {
   only_unearned: '只看目标未完成即发放的奖励',
   not_in_scheme: '不在方案内',
   records_title: '原始记录',
-  records_intro: '按存储原样列出的账本记录(合同 1.2 节),每条记录链接前一条。哈希一栏在本浏览器中重新计算。',
+  records_intro: '按存储原样列出的账本记录(账本格式说明 1.2 节),每条记录链接前一条。哈希一栏在本浏览器中重新计算。',
   col_seq: '序号',
   col_occurred: '发生日期',
   col_type: '事项类型',
@@ -851,7 +851,7 @@ const zh = {
   no: '否',
 };
 
-// Labels for the contract's codes, by group. English falls back to the code.
+// Labels for the format's codes, by group. English falls back to the code.
 // The finding codes' labels are not here: see finding-codes.js.
 const labels = {
   status: {

@@ -1342,3 +1342,33 @@ fn the_void_undoes_a_duplicate_by_its_own_recorder() {
     assert_eq!(target["actor"], voids[0]["actor"]);
     assert_eq!(target["data"]["disbursement_id"], "disb-deshan-2008-1-dup");
 }
+
+/// Every finding of the demo, at its date and years later, is written in
+/// English and in Chinese from its facts: no fact a template needs is
+/// missing, none is left out of a sentence, and the English one is the
+/// finding's `message`.
+#[test]
+fn every_finding_of_the_demo_is_written_in_english_and_chinese() {
+    use pledger_views::messages::render_checked;
+    use pledger_views::Lang;
+    let events = demo_city();
+    let facts = pledger_views::facts::from_json(&events, None).expect("facts");
+    for now in ["2011-06-30", "2031-01-01"] {
+        let all = pledger_views::findings::all(&facts, Day::parse(now).unwrap());
+        assert!(all.len() > 40, "{now}: {} findings", all.len());
+        for f in &all {
+            let en = render_checked(f.code, &f.facts, Lang::En).unwrap_or_else(|e| panic!("{now}: {e:?}"));
+            assert_eq!(en, f.message);
+            let zh = render_checked(f.code, &f.facts, Lang::ZhCn).unwrap_or_else(|e| panic!("{now}: {e:?}"));
+            assert!(
+                zh.contains('元')
+                    || !f
+                        .facts
+                        .0
+                        .iter()
+                        .any(|(_, v)| matches!(v, pledger_views::Fact::Amount(_))),
+                "{zh}"
+            );
+        }
+    }
+}

@@ -44,6 +44,7 @@ pub enum Access {
 pub enum In {
     Path,
     Query,
+    Header,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +76,30 @@ const fn path(name: &'static str, kind: &'static str, description: &'static str)
         description,
     }
 }
+
+const fn header(name: &'static str, description: &'static str) -> Param {
+    Param {
+        name,
+        location: In::Header,
+        required: false,
+        kind: "string",
+        description,
+    }
+}
+
+/// The language of findings' sentences (docs/views.md): `lang`, else
+/// `Accept-Language`.
+const LANGUAGE: [Param; 2] = [
+    query(
+        "lang",
+        "string",
+        "Language of the findings' sentences: zh-CN or en (default: from Accept-Language, else en).",
+    ),
+    header(
+        "Accept-Language",
+        "Used when lang is not given: zh… gives zh-CN, en… en (the highest q of the two); else en.",
+    ),
+];
 
 const AS_OF: Param = query(
     "as_of",
@@ -253,9 +278,9 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/findings",
-            summary: "Every discrepancy with its code, records and a plain sentence (3.5).",
+            summary: "Every discrepancy with its code, records, facts and a plain sentence in the language asked for (3.5).",
             access: Access::Read,
-            params: SCOPE.to_vec(),
+            params: [SCOPE.as_slice(), LANGUAGE.as_slice()].concat(),
             responses: &READ_ERRORS_OK,
             handler: || get(views::findings),
         },
@@ -274,6 +299,8 @@ pub fn table() -> Vec<Route> {
                     )
                 },
                 AS_OF,
+                LANGUAGE[0],
+                LANGUAGE[1],
             ],
             responses: &READ_ERRORS_OK,
             handler: || get(views::finding_changes),
@@ -590,7 +617,7 @@ pub fn openapi() -> Value {
             .map(|p| {
                 json!({
                     "name": p.name,
-                    "in": match p.location { In::Path => "path", In::Query => "query" },
+                    "in": match p.location { In::Path => "path", In::Query => "query", In::Header => "header" },
                     "required": p.required,
                     "description": p.description,
                     "schema": {"type": p.kind},
