@@ -28,6 +28,11 @@ struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     format: Format,
 
+    /// Language of finding sentences and table headers: zh-CN or en
+    /// (default: from $LC_ALL, $LC_MESSAGES or $LANG; zh* is zh-CN).
+    #[arg(long, global = true, value_name = "zh-CN|en")]
+    lang: Option<pledger_views::Lang>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -67,7 +72,7 @@ enum Command {
     Key,
     /// Sign and store a checkpoint of the current tree; print it.
     Checkpoint,
-    /// Inclusion proof of record SEQ, or `--consistency M N` (JSON, contract 1.3).
+    /// Inclusion proof of record SEQ, or `--consistency M N` (JSON, docs/format.md 1.3).
     #[command(group(clap::ArgGroup::new("what").required(true).args(["seq", "consistency"])))]
     Prove {
         seq: Option<u64>,
@@ -136,7 +141,7 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
         addr: String,
     },
-    /// Serve the HTTP API (contract section 5) and the console.
+    /// Serve the HTTP API (docs/format.md section 5) and the console.
     Serve(commands::serve::ServeArgs),
     /// Issue or revoke API tokens.
     Token {
@@ -147,7 +152,7 @@ enum Command {
     Sign(commands::sign::SignArgs),
 }
 
-/// `--as-of DATE` and `--at-seq N` (contract section 3).
+/// `--as-of DATE` and `--at-seq N` (docs/format.md section 3).
 #[derive(clap::Args, Clone, Copy, Debug, Default)]
 pub struct ScopeArgs {
     /// Only events that occurred on or before DATE; statuses judged at DATE.
@@ -167,7 +172,7 @@ impl ScopeArgs {
     }
 }
 
-/// How a command failed, and so which exit status it gets (contract 4).
+/// How a command failed, and so which exit status it gets (docs/format.md 4).
 pub enum Failure {
     /// A check found a problem: exit 1.
     Check(String),
@@ -181,6 +186,16 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+/// The language of the environment's locale (docs/format.md 4).
+fn locale_lang() -> pledger_views::Lang {
+    let var = |name: &str| std::env::var(name).ok();
+    pledger_views::Lang::from_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_MESSAGES").as_deref(),
+        var("LANG").as_deref(),
+    )
+}
+
 fn main() -> ExitCode {
     // `pledger log | head` should stop quietly when the reader goes away,
     // as every Unix tool does, not panic on the broken pipe.
@@ -191,6 +206,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(locale_lang);
     let result = match cli.command {
         Command::Init { origin } => commands::init::run(&cli.data, &origin, cli.format),
         Command::Append { input } => commands::append::run(&cli.data, &input, cli.format),
@@ -214,6 +230,7 @@ fn main() -> ExitCode {
             holidays.as_deref(),
             from_seq,
             cli.format,
+            lang,
         ),
         Command::Trace { account, up, scope, .. } => {
             let direction = if up {
@@ -221,12 +238,12 @@ fn main() -> ExitCode {
             } else {
                 pledger_views::funds::Direction::Down
             };
-            commands::trace::run(&cli.data, &account, direction, scope.scope(), cli.format)
+            commands::trace::run(&cli.data, &account, direction, scope.scope(), cli.format, lang)
         }
         Command::Claim { target, scope, bundle } => {
             commands::claim::run(&cli.data, &target, scope.scope(), cli.format, bundle.as_deref())
         }
-        Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, serve.then_some(addr)),
+        Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, lang, serve.then_some(addr)),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Token { command } => commands::token::run(&cli.data, command, cli.format),
         Command::Sign(args) => commands::sign::run(args, cli.format),

@@ -150,6 +150,28 @@ fn attacks() -> Vec<(&'static str, &'static str, Value)> {
                        "role": "park_leaders", "amount": "90000"}),
             ),
         ),
+        // The project register (format 2.2): 武陵 counted 鼎城's plant.
+        (
+            "a park signs a project in another park's name",
+            "wuling-park",
+            ev(
+                "project.signed",
+                "wuling-park",
+                "2011-01-05",
+                json!({"project_id": "prj-tianli-upgrade", "host": "dingcheng-park", "investor": "ent-wl-yuanli",
+                       "planned_investment": "120000000", "signed_on": "2010-03-30"}),
+            ),
+        ),
+        (
+            "a stranger reports a project it neither hosts nor invests in as producing",
+            "wuling-park",
+            ev(
+                "project.stage_reported",
+                "wuling-park",
+                "2011-01-05",
+                json!({"project_id": "prj-js-hongda", "stage": "started", "as_of": "2009-06-01"}),
+            ),
+        ),
     ]
 }
 

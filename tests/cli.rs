@@ -1216,3 +1216,101 @@ fn a_project_listing_the_rules_refuse_is_not_written() {
     }
     assert_eq!(l.log_json_text(), before, "nothing written");
 }
+
+/// `--lang` (before or after the verb) and the locale choose the language
+/// of findings' sentences and the findings table's headers; JSON keeps its
+/// keys and codes and carries each finding's facts.
+#[test]
+fn findings_speak_the_language_asked_for() {
+    let l = Ledger::uninit();
+    let demo = l.tmp.path().join("demo");
+    let run = |args: &[&str], env: &[(&str, &str)]| -> Out {
+        let mut c = cmd();
+        c.arg("--data")
+            .arg(&demo)
+            .args(args)
+            .env("PLEDGER_TODAY", "2011-06-30")
+            .envs(env.iter().copied());
+        run_cmd(c, None)
+    };
+    run(&["demo"], &[]).expect(0);
+
+    let zh = run(&["report", "findings", "--lang", "zh-CN"], &[]);
+    zh.expect(0);
+    let header = zh.stdout.lines().next().unwrap();
+    for h in ["日期", "问题", "涉及", "记录", "账本所示"] {
+        assert!(header.contains(h), "{header}");
+    }
+    for needle in [
+        // A registered name with its id in brackets, amounts in 万元 and 亿元,
+        // Chinese dates, the code's label beside the code.
+        "津市市工业园（jinshi-park）连续2期未完成“新引进1000万元以上项目”目标",
+        "汉寿县（hanshou-county）对汉寿县高新技术产业园（hanshou-park）的承诺c-fd-hanshou（资金安排，金额1亿元）应于2010年12月31日前兑现",
+        "追回超过发放额（clawback_exceeds_payout）",
+        "发放15万元，但已从中追回20万元",
+    ] {
+        assert!(zh.stdout.contains(needle), "no {needle:?} in\n{}", zh.stdout);
+    }
+    assert!(!zh.stdout.contains(" yuan"), "{}", zh.stdout);
+
+    // The locale is the default; --lang wins over it, before or after the verb.
+    let by_locale = run(&["report", "findings"], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(by_locale.stdout, zh.stdout);
+    let before_verb = run(&["--lang", "zh-CN", "report", "findings"], &[]);
+    assert_eq!(before_verb.stdout, zh.stdout);
+    let en = run(&["report", "findings"], &[]);
+    en.expect(0);
+    assert!(en.stdout.starts_with("date"), "{}", en.stdout);
+    assert!(en
+        .stdout
+        .contains("jinshi-park missed its new_projects_ge_10m target 2 periods in a row"));
+    let overridden = run(&["report", "findings", "--lang", "en"], &[("LC_ALL", "zh_CN.UTF-8")]);
+    assert_eq!(overridden.stdout, en.stdout);
+    assert_eq!(run(&["report", "findings"], &[("LANG", "C.UTF-8")]).stdout, en.stdout);
+    let bad = run(&["report", "findings", "--lang", "fr"], &[]);
+    bad.expect(2);
+    assert!(bad.stderr.contains("zh-CN or en"), "{}", bad.stderr);
+
+    // JSON: the same findings, the sentence in the language asked for, the
+    // facts beside it in every language.
+    let json = |args: &[&str]| -> Value {
+        let out = run(&[&["report", "findings", "--format", "json"], args].concat(), &[]);
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+    };
+    let (en, zh) = (json(&[]), json(&["--lang", "zh-CN"]));
+    let (en, zh) = (en["findings"].as_array().unwrap(), zh["findings"].as_array().unwrap());
+    assert_eq!(en.len(), zh.len());
+    for (e, z) in en.iter().zip(zh) {
+        for key in ["code", "subjects", "seqs", "date", "facts"] {
+            assert_eq!(e[key], z[key], "{key}");
+        }
+        assert_ne!(e["message"], z["message"]);
+        assert!(e["facts"].is_object() && !e["facts"].as_object().unwrap().is_empty());
+    }
+    let overdue = en
+        .iter()
+        .find(|f| f["code"] == "commitment_overdue" && f["subjects"][0] == "c-fd-hanshou")
+        .unwrap();
+    assert_eq!(overdue["facts"]["amount"], "100000000.00");
+    assert_eq!(overdue["facts"]["due"], "2010-12-31");
+    assert_eq!(
+        overdue["facts"]["promisor"],
+        json!({"kind": "entity", "id": "hanshou-county", "name": "汉寿县"})
+    );
+
+    // The other reports head their tables in the language asked for.
+    let targets = run(&["report", "targets", "--lang", "zh-CN"], &[]);
+    assert!(
+        targets.stdout.lines().next().unwrap().contains("责任单位"),
+        "{}",
+        targets.stdout
+    );
+    let changes = run(&["report", "changes", "--from-seq", "1000", "--lang", "zh-CN"], &[]);
+    changes.expect(0);
+    assert!(
+        changes.stdout.starts_with("自账本位置 1000 以来的问题线索"),
+        "{}",
+        changes.stdout
+    );
+    assert!(changes.stdout.contains("新出现"), "{}", changes.stdout);
+}

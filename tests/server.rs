@@ -229,6 +229,11 @@ fn views_answer_like_the_command_line() {
             "/v1/assessment?as_of=2009-12-31",
             cli(&["report", "assessment", "--as-of", "2009-12-31"]),
         ),
+        ("/v1/projects", cli(&["report", "projects"])),
+        (
+            "/v1/projects?as_of=2009-06-30",
+            cli(&["report", "projects", "--as-of", "2009-06-30"]),
+        ),
     ];
     let findings = expected[4].1["findings"].as_array().unwrap().clone();
     let account = cli(&["report", "funds"])["accounts"][0]["account_id"]
@@ -236,6 +241,9 @@ fn views_answer_like_the_command_line() {
         .unwrap()
         .to_string();
     let trace_up = cli(&["trace", &account, "--up"]);
+    // Asked before the server holds the ledger.
+    let zh_cli = cli(&["report", "findings", "--lang", "zh-CN"]);
+    let changes_zh_cli = cli(&["report", "changes", "--from-seq", "1000", "--lang", "zh-CN"]);
 
     let mut c = common::cmd();
     c.arg("--data")
@@ -257,6 +265,54 @@ fn views_answer_like_the_command_line() {
     assert_eq!(r.json(), trace_up);
     assert!(findings.len() >= 18);
 
+    // Findings in the language asked for: `lang` first, then
+    // Accept-Language, else English; the facts are the same in each.
+    let asked = |path: &str, accept: Option<&str>| -> (u16, Value, String) {
+        let mut req = a.get(&s.url(path)).set("Authorization", &format!("Bearer {tok}"));
+        if let Some(l) = accept {
+            req = req.set("Accept-Language", l);
+        }
+        match req.call() {
+            Ok(resp) => {
+                let vary = resp.header("vary").unwrap_or_default().to_string();
+                (resp.status(), resp.into_json().unwrap(), vary)
+            }
+            Err(ureq::Error::Status(code, resp)) => (code, resp.into_json().unwrap(), String::new()),
+            Err(e) => panic!("{path}: {e}"),
+        }
+    };
+    let (status, zh, vary) = asked("/v1/findings", Some("zh-CN,zh;q=0.9,en;q=0.8"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        zh, zh_cli,
+        "Accept-Language: zh-CN answers as report findings --lang zh-CN"
+    );
+    assert!(vary.to_ascii_lowercase().contains("accept-language"), "Vary: {vary}");
+    assert!(zh["findings"][0]["message"].as_str().unwrap().contains('元'));
+    assert_eq!(asked("/v1/findings?lang=zh-CN", None).1, zh_cli);
+    assert_eq!(
+        asked("/v1/findings?lang=en", Some("zh-CN")).1,
+        expected[4].1,
+        "lang= wins"
+    );
+    assert_eq!(asked("/v1/findings", Some("fr, en;q=0.5")).1, expected[4].1);
+    assert_eq!(asked("/v1/findings", Some("fr")).1, expected[4].1, "English by default");
+    let (status, err, _) = asked("/v1/findings?lang=fr", None);
+    assert_eq!((status, err["error"]["code"].as_str()), (400, Some("bad_query")));
+    assert_eq!(err["error"]["field"], "lang");
+    for (e, z) in expected[4].1["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(zh["findings"].as_array().unwrap())
+    {
+        assert_eq!(e["facts"], z["facts"]);
+        assert_ne!(e["message"], z["message"]);
+    }
+    let (status, changes, _) = asked("/v1/findings/changes?from_seq=1000", Some("zh-CN"));
+    assert_eq!(status, 200);
+    assert_eq!(changes, changes_zh_cli);
+
     // Single items, and 404 for unknown ones.
     let t = &expected[0].1["targets"][0];
     let id = t["target_id"].as_str().unwrap();
@@ -274,8 +330,13 @@ fn views_answer_like_the_command_line() {
     assert!(tasks.len() >= 16, "the demo city has yearly tasks");
     let kid = tasks[0]["task_id"].as_str().unwrap();
     assert_eq!(item(format!("/v1/assessment/{kid}")), tasks[0]);
+    let projects = expected[9].1["projects"].as_array().expect("projects").clone();
+    assert!(projects.len() >= 40, "the demo city has a project register");
+    let pid = projects[0]["project_id"].as_str().unwrap();
+    assert_eq!(item(format!("/v1/projects/{pid}")), projects[0]);
     for path in [
         "/v1/assessment/nope",
+        "/v1/projects/nope",
         "/v1/targets/nope",
         "/v1/commitments/nope",
         "/v1/claims/targets/nope",

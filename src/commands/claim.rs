@@ -1,9 +1,9 @@
 //! `pledger claim TARGET_ID [--bundle OUT]`: is "target T was met"
 //! supported by the evidence? Exit 1 when the records contradict it
-//! (contract 3.6).
+//! (format 3.6).
 //!
 //! The answer carries its evidence: each deciding record as stored, with
-//! an inclusion proof (contract 1.3) against a signed checkpoint, and the
+//! an inclusion proof (format 1.3) against a signed checkpoint, and the
 //! checkpoint's note, so it can be checked offline. The checkpoint is the
 //! latest stored one when it covers every deciding record; otherwise (no
 //! checkpoint yet, or deciding records after it) a checkpoint of the whole

@@ -5,10 +5,10 @@
 use crate::{Failure, Format};
 use pledger_store::keys::{DataDir, DEFAULT_ORIGIN};
 use pledger_store::LogBackend;
-use pledger_views::Scope;
+use pledger_views::{Lang, Scope};
 use std::path::Path;
 
-pub fn run(data: &Path, format: Format, serve_on: Option<String>) -> Result<(), Failure> {
+pub fn run(data: &Path, format: Format, lang: Lang, serve_on: Option<String>) -> Result<(), Failure> {
     if DataDir::exists(data) {
         let (_dir, backend) = crate::commands::open_backend(data)?;
         if backend.head()?.len > 0 {
@@ -39,6 +39,7 @@ pub fn run(data: &Path, format: Format, serve_on: Option<String>) -> Result<(), 
         None,
         None,
         format,
+        lang,
     )?;
     let Some(addr) = serve_on else {
         return Ok(());

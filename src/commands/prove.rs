@@ -1,6 +1,6 @@
 //! `pledger prove SEQ [--size N]` and `pledger prove --consistency M N`:
 //! inclusion and consistency proofs from the stored tree, printed as the
-//! JSON of contract section 1.3 (hashes in lowercase hex, `path` in RFC 9162
+//! JSON of format section 1.3 (hashes in lowercase hex, `path` in RFC 9162
 //! order), whatever `--format` says: a proof is for tools.
 
 use crate::Failure;

@@ -1,11 +1,12 @@
-//! `pledger report VIEW [--as-of DATE] [--at-seq N]`: contract section 3.
+//! `pledger report VIEW [--as-of DATE] [--at-seq N]`: format section 3.
 
 use crate::output::Table;
 use crate::{Failure, Format};
 use pledger_core::when::Day;
 use pledger_store::LogBackend;
 use pledger_views::calendar::Calendar;
-use pledger_views::{CacheSource, Facts, Scope, TableRow};
+use pledger_views::messages::heading;
+use pledger_views::{CacheSource, Facts, Lang, Scope, TableRow};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -93,11 +94,16 @@ fn print_json(scope: Scope, now: Day, body: impl Serialize) -> Result<(), Failur
     Ok(())
 }
 
-/// Prints rows as an aligned table or CSV.
-pub fn print_rows<R: TableRow>(rows: &[R], format: Format, title: Option<&str>) -> Result<(), Failure> {
-    let mut t = Table::new(R::header());
+/// Prints rows as an aligned table or CSV, headed in `lang`.
+pub fn print_rows<R: TableRow>(
+    rows: &[R],
+    format: Format,
+    title: Option<&'static str>,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let mut t = Table::new(&R::header_in(lang));
     for r in rows {
-        t.row(r.cells());
+        t.row(r.cells_in(lang));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -105,7 +111,7 @@ pub fn print_rows<R: TableRow>(rows: &[R], format: Format, title: Option<&str>) 
         t.write_csv(&mut out)?;
     } else {
         if let Some(title) = title {
-            writeln!(out, "{title}")?;
+            writeln!(out, "{}", heading(title, lang))?;
         }
         t.write_aligned(&mut out)?;
     }
@@ -119,10 +125,11 @@ pub fn run(
     holidays: Option<&Path>,
     from_seq: Option<u64>,
     format: Format,
+    lang: Lang,
 ) -> Result<(), Failure> {
     let calendar = calendar(holidays)?;
     match (view, from_seq) {
-        (View::Changes, Some(from)) => return changes(data, scope, from, &calendar, format),
+        (View::Changes, Some(from)) => return changes(data, scope, from, &calendar, format, lang),
         (View::Changes, None) => {
             return Err(Failure::Input(
                 "report changes needs --from-seq N: the log position of the last audit (the last seq it saw)".into(),
@@ -138,10 +145,10 @@ pub fn run(
             if format == Format::Json {
                 return print_json(scope, now, &r);
             }
-            print_rows(&r.targets, format, None)?;
+            print_rows(&r.targets, format, None, lang)?;
             if format == Format::Table && !r.miss_runs.is_empty() {
                 println!();
-                print_rows(&r.miss_runs, format, Some("consecutive missed periods"))?;
+                print_rows(&r.miss_runs, format, Some("consecutive missed periods"), lang)?;
             }
         }
         View::Funds => {
@@ -149,10 +156,15 @@ pub fn run(
             if format == Format::Json {
                 return print_json(scope, now, &r);
             }
-            print_rows(&r.accounts, format, (format == Format::Table).then_some("accounts"))?;
+            print_rows(
+                &r.accounts,
+                format,
+                (format == Format::Table).then_some("accounts"),
+                lang,
+            )?;
             if format == Format::Table {
                 println!();
-                print_rows(&r.allocations, format, Some("allocations"))?;
+                print_rows(&r.allocations, format, Some("allocations"), lang)?;
             }
         }
         View::Commitments => {
@@ -160,17 +172,17 @@ pub fn run(
             if format == Format::Json {
                 return print_json(scope, now, &r);
             }
-            print_rows(&r.commitments, format, None)?;
+            print_rows(&r.commitments, format, None, lang)?;
         }
         View::Incentives => {
             let r = pledger_views::incentives::report(&facts, now);
             if format == Format::Json {
                 return print_json(scope, now, &r);
             }
-            print_rows(&r.schemes, format, (format == Format::Table).then_some("schemes"))?;
+            print_rows(&r.schemes, format, (format == Format::Table).then_some("schemes"), lang)?;
             if format == Format::Table {
                 println!();
-                print_rows(&r.payouts, format, Some("payouts"))?;
+                print_rows(&r.payouts, format, Some("payouts"), lang)?;
             }
         }
         View::Assessment => {
@@ -178,11 +190,11 @@ pub fn run(
             if format == Format::Json {
                 return print_json(scope, now, &r);
             }
-            print_rows(&r.tasks, format, None)?;
+            print_rows(&r.tasks, format, None, lang)?;
             let runs: Vec<_> = r.runs.iter().filter(|x| x.consecutive_failed > 0).cloned().collect();
             if format == Format::Table && !runs.is_empty() {
                 println!();
-                print_rows(&runs, format, Some("failed tasks in a row"))?;
+                print_rows(&runs, format, Some("failed tasks in a row"), lang)?;
             }
         }
         View::Projects => {
@@ -190,14 +202,15 @@ pub fn run(
             if format == Format::Json {
                 return print_json(scope, now, &r);
             }
-            print_rows(&r.projects, format, None)?;
+            print_rows(&r.projects, format, None, lang)?;
         }
         View::Findings => {
-            let findings = pledger_views::findings::all_with(&facts, now, &calendar);
+            let mut findings = pledger_views::findings::all_with(&facts, now, &calendar);
+            pledger_views::messages::localize(&mut findings, lang);
             if format == Format::Json {
                 return print_json(scope, now, serde_json::json!({ "findings": findings }));
             }
-            print_rows(&findings, format, None)?;
+            print_rows(&findings, format, None, lang)?;
         }
         View::Changes => unreachable!("handled above"),
     }
@@ -218,7 +231,14 @@ fn calendar(holidays: Option<&Path>) -> Result<Calendar, Failure> {
 
 /// `report changes --from-seq N` (format 3.9): findings at `at_seq = N`
 /// against findings now, both judged at the same date.
-fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Format) -> Result<(), Failure> {
+fn changes(
+    data: &Path,
+    scope: Scope,
+    from: u64,
+    calendar: &Calendar,
+    format: Format,
+    lang: Lang,
+) -> Result<(), Failure> {
     if scope.at_seq.is_some() {
         return Err(Failure::Input(
             "report changes compares --from-seq with the log as it is now; drop --at-seq".into(),
@@ -263,19 +283,29 @@ fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Fo
         || pledger_views::findings::all_with(&before, now, calendar),
         || pledger_views::findings::all_with(&after, now, calendar),
     );
-    let changes = pledger_views::changes::changes(backend, len, from, &before, &after)?;
+    let mut changes = pledger_views::changes::changes(backend, len, from, &before, &after)?;
+    changes.localize(lang);
     if format == Format::Json {
         return print_json(scope, now, &changes);
     }
-    let mut t = Table::new(&["change", "date", "code", "subjects", "changed_by", "message"]);
-    for (word, list) in [("raised", &changes.raised), ("resolved", &changes.resolved)] {
+    let header: Vec<&str> = ["change", "date", "code", "subjects", "changed_by", "message"]
+        .into_iter()
+        .map(|h| heading(h, lang))
+        .collect();
+    let mut t = Table::new(&header);
+    let (raised, resolved) = match lang {
+        Lang::En => ("raised", "resolved"),
+        Lang::ZhCn => ("新出现", "已消失"),
+    };
+    for (word, list) in [(raised, &changes.raised), (resolved, &changes.resolved)] {
         for c in list {
             let f = &c.finding;
             let by: Vec<String> = c.changed_by.iter().map(|b| format!("{} {}", b.seq, b.kind)).collect();
+            let cells = f.cells_in(lang);
             t.row(vec![
                 word.to_string(),
                 f.date.to_string(),
-                f.code.to_string(),
+                cells[1].clone(),
                 f.subjects.join(" "),
                 by.join("; "),
                 f.message.clone(),
@@ -287,14 +317,24 @@ fn changes(data: &Path, scope: Scope, from: u64, calendar: &Calendar, format: Fo
     if format == Format::Csv {
         t.write_csv(&mut out)?;
     } else {
-        writeln!(
-            out,
-            "findings since log position {from} (records {}..={}): {} raised, {} resolved",
-            from + 1,
-            changes.to_seq,
-            changes.raised.len(),
-            changes.resolved.len()
-        )?;
+        match lang {
+            Lang::En => writeln!(
+                out,
+                "findings since log position {from} (records {}..={}): {} raised, {} resolved",
+                from + 1,
+                changes.to_seq,
+                changes.raised.len(),
+                changes.resolved.len()
+            )?,
+            Lang::ZhCn => writeln!(
+                out,
+                "自账本位置 {from} 以来的问题线索（第{}至{}条记录）：新出现{}条，已消失{}条",
+                from + 1,
+                changes.to_seq,
+                changes.raised.len(),
+                changes.resolved.len()
+            )?,
+        }
         t.write_aligned(&mut out)?;
     }
     Ok(())

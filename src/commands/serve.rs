@@ -1,4 +1,4 @@
-//! `pledger serve`: the HTTP API of contract section 5 and the console.
+//! `pledger serve`: the HTTP API of format section 5 and the console.
 //!
 //! Prints `listening on http://ADDR` as its first line on stdout once the
 //! socket is bound (with `--addr 127.0.0.1:0` that is how a caller learns
@@ -77,13 +77,16 @@ pub fn run(data: &Path, args: ServeArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::Input(format!("cannot listen on {}: {e}", args.addr)))?;
         let local = listener.local_addr()?;
+        // SIGTERM is handled from here on: a supervisor that saw the
+        // "listening" line may stop the server at any moment after it.
+        let shutdown = pledger_server::shutdown_signal();
         {
             let mut out = std::io::stdout().lock();
             writeln!(out, "listening on http://{local}")?;
             out.flush()?;
         }
         tracing::info!(%local, records = state.ledger().len(), public_reads = args.public_reads, "serving");
-        pledger_server::serve(state, listener, pledger_server::shutdown_signal())
+        pledger_server::serve(state, listener, shutdown)
             .await
             .map_err(|e| Failure::Input(format!("the server stopped: {e}")))
     })

@@ -1,4 +1,4 @@
-//! `pledger sign --key FILE IN`: sign events offline (contract section 5),
+//! `pledger sign --key FILE IN`: sign events offline (format section 5),
 //! so an organisation signs on its own machine and only the signed lines
 //! travel. `pledger sign --new-key FILE` creates the key. The rules and
 //! the exact signed bytes are in docs/signatures.md.

@@ -42,10 +42,15 @@ impl Out {
     }
 }
 
-/// A `pledger` command with a clean environment (no inherited $PLEDGER_DATA).
+/// A `pledger` command with a clean environment: no inherited
+/// $PLEDGER_DATA, and no locale, so it writes English whatever the
+/// machine's language (a test sets `LANG` or `--lang` to ask for Chinese).
 pub fn cmd() -> Command {
     let mut c = Command::new(BIN);
     c.env_remove("PLEDGER_DATA");
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        c.env_remove(var);
+    }
     c
 }
 

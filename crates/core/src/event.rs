@@ -168,7 +168,7 @@ fn typed<T: DeserializeOwned>(data: &Value) -> Result<T, Rejection> {
             Rejection::new(
                 RejectionKind::UnknownField,
                 field,
-                format!("unknown field {name:?}; check the spelling against the contract (section 2)"),
+                format!("unknown field {name:?}; check the spelling against docs/format.md section 2"),
             )
         } else if let Some(rest) = inner.strip_prefix("missing field `") {
             let name = rest.split('`').next().unwrap_or("");
@@ -389,6 +389,12 @@ mod tests {
             assert_eq!(EventType::from_name(t.as_str()), Some(*t));
         }
         assert_eq!(EventType::ALL.len(), 23);
+    }
+
+    #[test]
+    fn an_amount_too_large_is_a_bad_amount() {
+        let r = Event::parse(&disb(json!("1234567890123456789"))).unwrap_err();
+        assert_eq!((r.code, r.field.as_str()), ("bad_amount", "data.amount"), "{r}");
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl Amount {
         }
         if int.len() > MAX_AMOUNT_INT_DIGITS {
             return Err(format!(
-                "{s:?} is too large; at most {MAX_AMOUNT_INT_DIGITS} integer digits"
+                "{s:?} is too large for an amount; at most {MAX_AMOUNT_INT_DIGITS} integer digits of yuan"
             ));
         }
         let frac_fen = match frac {

@@ -330,6 +330,7 @@ fn an_auditor_alone_records_only_what_the_table_allows_an_auditor() {
             T::CommitmentBreached,
             T::CommitmentWaived,
             T::IncentiveClawedBack,
+            T::ProjectStageReported,
             T::EventVoided,
         ]
     );

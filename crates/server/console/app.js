@@ -1,4 +1,4 @@
-// The auditor's console: a single-page app over pledger's HTTP API (contract
+// The auditor's console: a single-page app over pledger's HTTP API (docs/format.md
 // section 5). Plain modules, no framework, no build step, nothing fetched
 // from anywhere but the ledger's own server.
 //
@@ -7,7 +7,7 @@
 
 import { t, detectLanguage, setLanguage, language, isZh } from './i18n.js';
 import { el } from './format.js';
-import { HttpError, TOKEN_KEY, stored, store, parseRoute, scope, href, setQuery, field, clearTables, setRenderer } from './ui.js';
+import { HttpError, token as currentToken, setToken, whoami, parseRoute, scope, href, setQuery, field, clearTables, setRenderer } from './ui.js';
 import { findingsPage } from './page-findings.js';
 import { changesPage } from './page-changes.js';
 import { targetsPage } from './page-targets.js';
@@ -18,9 +18,10 @@ import { fundsPage, tracePage } from './page-funds.js';
 import { incentivesPage } from './page-incentives.js';
 import { recordsPage, recordPage } from './page-records.js';
 import { claimPage } from './page-claim.js';
+import { recordFormPage } from './page-record.js';
 
 // The pages of the header's navigation, in its order.
-const PAGES = ['findings', 'changes', 'targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'records'];
+const PAGES = ['findings', 'changes', 'targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'records', 'record'];
 
 const ROUTES = {
   findings: findingsPage,
@@ -34,6 +35,7 @@ const ROUTES = {
   records: (route) => (route.parts[1] !== undefined ? recordPage(route) : recordsPage(route)),
   trace: tracePage,
   claims: claimPage,
+  record: recordFormPage,
 };
 
 const NAV_OF = { trace: 'funds', claims: 'targets' };
@@ -48,7 +50,7 @@ function header(route) {
     title: t('as_of_hint'),
     onchange: () => setQuery({ as_of: asOf.value || null, at_seq: null }),
   });
-  const token = stored(TOKEN_KEY);
+  const token = currentToken();
   return el(
     'div',
     { class: 'bar' },
@@ -65,21 +67,7 @@ function header(route) {
       { class: 'controls' },
       el('label', { class: 'as-of', title: t('as_of_hint') }, el('span', {}, t('as_of')), asOf),
       s.as_of || s.at_seq ? el('button', { type: 'button', onclick: () => setQuery({ as_of: null, at_seq: null }) }, t('as_of_today')) : null,
-      token
-        ? el(
-            'button',
-            {
-              type: 'button',
-              class: 'token',
-              title: t('token_set'),
-              onclick: () => {
-                store(TOKEN_KEY, null);
-                render();
-              },
-            },
-            '🔑 ' + t('token_forget'),
-          )
-        : null,
+      token ? signedInButton() : null,
       el(
         'button',
         {
@@ -99,9 +87,39 @@ function header(route) {
   );
 }
 
+// The header's token button: who the token speaks for, and forgetting it.
+function signedInButton() {
+  const who = el('span', { class: 'who' });
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      class: 'token',
+      id: 'sign-out',
+      title: t('token_set'),
+      onclick: () => {
+        setToken(null);
+        render();
+      },
+    },
+    '🔑',
+    who,
+    el('span', { class: 'sign-out' }, t('sign_out')),
+  );
+  whoami()
+    .then((me) => {
+      if (!me) return;
+      who.textContent = me.name || me.entity;
+      who.dataset.entity = me.entity;
+      button.title = `${t('token_forget')}: ${me.name ? me.name + ' ' : ''}(${me.entity}; ${me.roles.join(', ')})`;
+    })
+    .catch(() => {});
+  return button;
+}
+
 function tokenPrompt(err) {
   const input = el('input', { type: 'password', id: 'token-input', autocomplete: 'off', spellcheck: false });
-  const had = !!stored(TOKEN_KEY);
+  const had = !!currentToken();
   return el(
     'div',
     { class: 'page token-prompt', dataset: { tokenPrompt: '1' } },
@@ -114,7 +132,7 @@ function tokenPrompt(err) {
         class: 'filters',
         onsubmit: (e) => {
           e.preventDefault();
-          store(TOKEN_KEY, input.value.trim() || null);
+          setToken(input.value.trim() || null);
           render();
         },
       },
@@ -133,6 +151,7 @@ async function render() {
   body.dataset.state = 'loading';
   body.dataset.route = location.hash;
   body.dataset.lang = language();
+  body.classList.toggle('has-token', !!currentToken());
   document.title = `${t('nav_' + (NAV_OF[route.page] || route.page))} · pledger`;
   clearTables();
   document.getElementById('top').replaceChildren(header(route));

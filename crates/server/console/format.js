@@ -56,6 +56,50 @@ export function formatAmount(s, { compact = false } = {}) {
   return { text: sign + text, title: sign + exact + (isZh() ? ' 元' : ' yuan') };
 }
 
+const MAX_INTEGER_DIGITS = 30; // the ledger allows 18: beyond this the input is not an amount at all
+
+/**
+ * An amount as typed into a form: yuan ("600000", "600000.50", "600,000"),
+ * 万 or 亿 ("60万", "1.2亿", "60万元"), full-width digits allowed. Returns
+ * `{fen, yuan}` — BigInt fen and the decimal string of yuan with two
+ * decimals that is sent ("600000.00") — or `{error}`: 'empty', 'syntax'
+ * or 'fen' (finer than one fen). Never a float. The ledger's own limit
+ * (18 integer digits) is left to the ledger, which names the field.
+ */
+export function parseAmountInput(text) {
+  let s = String(text ?? '')
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\uFF0E\u3002]/g, '.')
+    .replace(/[\uFF0C]/g, ',')
+    .replace(/\s+/g, '');
+  if (s === '') return { error: 'empty' };
+  let unit = 100n; // fen per unit typed
+  const m = /^(.*?)(万元|万|亿元|亿|元)$/.exec(s);
+  if (m) {
+    s = m[1];
+    unit = m[2].startsWith('万') ? 1000000n : m[2].startsWith('亿') ? 10000000000n : 100n;
+  }
+  // Thousands separators only where they group digits in threes.
+  if (s.includes(',')) {
+    if (!/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(s)) return { error: 'syntax' };
+    s = s.replace(/,/g, '');
+  }
+  const d = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!d || d[1].length > MAX_INTEGER_DIGITS) return { error: 'syntax' };
+  const frac = d[2] ?? '';
+  const scale = 10n ** BigInt(frac.length);
+  const num = BigInt(d[1] + frac) * unit;
+  if (num % scale !== 0n) return { error: 'fen' };
+  const fen = num / scale;
+  return { fen, yuan: (fen / 100n).toString() + '.' + (fen % 100n).toString().padStart(2, '0') };
+}
+
+/** Exact yuan with thousands separators: 60000000n fen → "600,000.00". */
+export function groupedYuan(fen) {
+  const abs = fen < 0n ? -fen : fen;
+  return (fen < 0n ? '-' : '') + group3((abs / 100n).toString()) + '.' + (abs % 100n).toString().padStart(2, '0');
+}
+
 /** A target's value or threshold with its unit. */
 export function formatValue(value, unit) {
   if (value === null || value === undefined) return { text: '—', title: '' };

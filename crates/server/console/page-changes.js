@@ -1,7 +1,7 @@
 // Since the last audit (format 3.9): the findings raised and resolved
 // since a log position the auditor keeps in this browser.
 
-import { t } from './i18n.js';
+import { t, language } from './i18n.js';
 import { el } from './format.js';
 import { api, stored, store, scope, setQuery, dataTable, section, pageHead, seqLink, field, fileScope, entityNames, nameOf, party, subjectHref } from './ui.js';
 import { findingCodes } from './finding-codes.js';
@@ -40,7 +40,7 @@ export async function changesPage(route) {
     return el('div', { class: 'page changes' }, head, form, el('p', { class: 'shown-note' }, t('changes_none_kept', last)));
   }
   const [data, ents, known] = await Promise.all([
-    api('/v1/findings/changes', { from_seq: given, as_of: scope(route).as_of }),
+    api('/v1/findings/changes', { from_seq: given, as_of: scope(route).as_of, lang: language() }),
     entityNames({}),
     findingCodes(),
   ]);

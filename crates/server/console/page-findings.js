@@ -2,13 +2,13 @@
 // finding, filtered by code, entity or word and date, newest or most
 // serious first.
 
-import { t } from './i18n.js';
+import { t, language } from './i18n.js';
 import { el } from './format.js';
 import { api, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
-  const [data, ents, known] = await Promise.all([api('/v1/findings', scope(route)), entityNames(scope(route)), findingCodes()]);
+  const [data, ents, known] = await Promise.all([api('/v1/findings', { ...scope(route), lang: language() }), entityNames(scope(route)), findingCodes()]);
   const severity = known.severity;
   const codeLabel = known.label;
   const all = data.findings;

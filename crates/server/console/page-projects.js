@@ -5,7 +5,7 @@
 // a counting target shows the projects behind its number (used by the
 // targets and claim pages too).
 
-import { t, label } from './i18n.js';
+import { t, label, language } from './i18n.js';
 import { el, amountNode, parseFen, valueNode } from './format.js';
 import { api, enc, scope, href, setQuery, dataTable, plainTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName } from './ui.js';
 import { findingCodes } from './finding-codes.js';
@@ -373,7 +373,7 @@ export async function projectPage(route) {
   const [p, ents, findings, known] = await Promise.all([
     api(`/v1/projects/${enc(id)}`, s),
     entityNames(s),
-    api('/v1/findings', s).catch(() => ({ findings: [] })),
+    api('/v1/findings', { ...s, lang: language() }).catch(() => ({ findings: [] })),
     findingCodes().catch(() => null),
   ]);
   const about = (findings.findings ?? []).filter((f) => f.subjects.includes(p.project_id));

@@ -127,7 +127,8 @@ export function pinForm(onchange) {
   );
 }
 
-function eventFields(event) {
+/** An event's envelope and data as a list of fields (amounts readable, ids linked). */
+export function eventFields(event) {
   const rows = [
     ['type', el('code', {}, event.type)],
     ['id', el('code', {}, event.id ?? '')],

@@ -21,6 +21,38 @@ export class HttpError extends Error {
 export const TOKEN_KEY = 'pledger.token';
 export const PIN_KEY = 'pledger.pinned-key';
 
+// The API token lives in sessionStorage: this tab only, gone when it is
+// closed (a recorder's token can append in its entity's name). A token an
+// older console left in localStorage is dropped.
+try {
+  localStorage.removeItem(TOKEN_KEY);
+} catch (_) {
+  /* storage unavailable */
+}
+
+let memoryToken = null;
+
+/** The token this tab signed in with, or null. */
+export function token() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch (_) {
+    return memoryToken;
+  }
+}
+
+/** Keeps (or, with null, forgets) the token for this tab. */
+export function setToken(value) {
+  whoamiCache = null;
+  memoryToken = value;
+  try {
+    if (value === null) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, value);
+  } catch (_) {
+    /* storage unavailable: the token lives for this page only */
+  }
+}
+
 export function stored(key) {
   try {
     return localStorage.getItem(key);
@@ -38,13 +70,11 @@ export function store(key, value) {
   }
 }
 
-export async function api(path, params = {}) {
-  const url = new URL(path, location.origin);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
-  const headers = { accept: 'application/json' };
-  const token = stored(TOKEN_KEY);
-  if (token) headers.authorization = 'Bearer ' + token;
-  const res = await fetch(url, { headers });
+async function request(url, init, tokenOverride) {
+  const headers = { accept: 'application/json', ...(init.headers || {}) };
+  const tok = tokenOverride ?? token();
+  if (tok) headers.authorization = 'Bearer ' + tok;
+  const res = await fetch(url, { ...init, headers });
   const text = await res.text();
   let body = null;
   try {
@@ -54,7 +84,38 @@ export async function api(path, params = {}) {
   }
   if (!res.ok) throw new HttpError(res.status, body, text);
   if (body === null) throw new HttpError(res.status, null, 'not JSON');
-  return body;
+  return { status: res.status, body };
+}
+
+export async function api(path, params = {}, tokenOverride) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  return (await request(url, {}, tokenOverride)).body;
+}
+
+/** POSTs `body` as JSON; `{status, body}` on success, HttpError (with `field`) otherwise. */
+export function post(path, body) {
+  return request(new URL(path, location.origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+// Who the token speaks for (GET /v1/whoami), asked once per token.
+let whoamiCache = null;
+
+/** The signed-in entity (`/v1/whoami`), or null without a token. */
+export function whoami() {
+  if (!token()) return Promise.resolve(null);
+  if (!whoamiCache) {
+    const p = api('/v1/whoami');
+    whoamiCache = p;
+    p.catch(() => {
+      if (whoamiCache === p) whoamiCache = null;
+    });
+  }
+  return whoamiCache;
 }
 
 /** Runs `f` over `items`, at most `n` at a time, results in order. */

@@ -1,5 +1,5 @@
 // "Verify here": everything the console checks in the browser, from the
-// contract alone (sections 1.2 and 1.3) — the record's hash (JCS + BLAKE3),
+// format alone (docs/format.md 1.2 and 1.3) — the record's hash (JCS + BLAKE3),
 // its inclusion proof (RFC 9162 2.1.3.2 with BLAKE3), and the checkpoint's
 // C2SP signed note (Ed25519 through WebCrypto).
 
@@ -37,7 +37,7 @@ function concat(...parts) {
   return out;
 }
 
-/** Contract 1.2: BLAKE3("pledger/record/v1\n" || JCS(record without "hash")), hex. */
+/** Format 1.2: BLAKE3("pledger/record/v1\n" || JCS(record without "hash")), hex. */
 export function recordHash(record) {
   const body = {};
   for (const k of Object.keys(record)) if (k !== 'hash') body[k] = record[k];

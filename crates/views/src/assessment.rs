@@ -30,6 +30,7 @@
 
 use crate::calendar::add_days;
 use crate::facts::{Facts, SanctionFact, TaskFact};
+use crate::messages::{facts, Fact, RefKind, Vocab};
 use crate::targets::{self, TargetStatus};
 use crate::{decimal_text, Finding, FindingCode, TableRow};
 use pledger_core::event::SanctionKind;
@@ -692,19 +693,17 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         let js: Vec<&Judgement> = run.iter().map(|&i| &a.judgements[i]).collect();
         let Some(last) = js.last() else { continue };
         let date = last.decided_on.unwrap_or(now);
-        let listed: Vec<String> = js
+        let listed: Vec<Fact> = js
             .iter()
             .map(|j| {
-                format!(
-                    "{} ({}..{}, {} of {} points, pass {}{})",
-                    j.task_id(),
-                    j.fact.data.period.from,
-                    j.fact.data.period.to,
-                    decimal_text(j.score),
-                    decimal_text(j.max_score),
-                    decimal_text(j.fact.data.pass_score.0),
-                    if j.vetoed { ", vetoed" } else { "" }
-                )
+                Fact::Group(facts! {
+                    task: Fact::id(RefKind::Task, j.task_id()),
+                    period: Fact::period(&j.fact.data.period),
+                    score: j.score,
+                    max_score: j.max_score,
+                    pass_score: j.fact.data.pass_score,
+                    vetoed: j.vetoed,
+                })
             })
             .collect();
         let mut seqs: Vec<u64> = js
@@ -715,19 +714,17 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         seqs.dedup();
         let mut subjects = vec![assignee.to_string()];
         subjects.extend(js.iter().map(|j| j.task_id().to_string()));
-        out.push(Finding {
-            code: FindingCode::ConsecutiveFailures,
-            message: format!(
-                "{}{} failed {} yearly tasks in a row: {}.",
-                assignee,
-                name_of(facts, assignee).map_or_else(String::new, |n| format!(" ({n})")),
-                js.len(),
-                listed.join("; ")
-            ),
+        out.push(Finding::new(
+            FindingCode::ConsecutiveFailures,
+            facts! {
+                assignee: Fact::entity(facts, assignee),
+                failed: js.len(),
+                tasks: listed,
+            },
             subjects,
             seqs,
             date,
-        });
+        ));
     }
     for (i, j) in a.judgements.iter().enumerate() {
         for due in a.due(i) {
@@ -738,59 +735,48 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             if now <= due.due_by() {
                 continue;
             }
-            let why = match due.because {
-                DueBecause::OnFail => "its rules require on failure".to_string(),
-                DueBecause::OnConsecutiveFail => format!(
-                    "its rules require after {} failed tasks in a row (this is failure {} in a row)",
-                    j.fact
-                        .data
-                        .consequences
-                        .as_ref()
-                        .and_then(|c| c.on_consecutive_fail.as_ref())
-                        .map_or(0, |r| r.count),
-                    a.run_at[i]
-                ),
-            };
-            let what = match late {
-                Some(s) => format!(
-                    "it was imposed only on {} (sanction {}, record {}), after the deadline of {}",
-                    s.at.day,
-                    s.data.sanction_id,
-                    s.at.seq,
-                    due.due_by()
-                ),
-                None => format!(
-                    "no sanction of that kind naming the task was recorded by {}",
-                    due.due_by()
-                ),
-            };
+            let consecutive = due.because == DueBecause::OnConsecutiveFail;
+            let rule_count = j
+                .fact
+                .data
+                .consequences
+                .as_ref()
+                .and_then(|c| c.on_consecutive_fail.as_ref())
+                .map_or(0, |r| r.count);
             let mut seqs: Vec<u64> = std::iter::once(j.fact.at.seq)
                 .chain(j.deciding_seqs.iter().copied())
                 .chain(late.map(|s| s.at.seq))
                 .collect();
             seqs.sort_unstable();
             seqs.dedup();
-            out.push(Finding {
-                code: FindingCode::SanctionNotImposed,
-                message: format!(
-                    "Task {} of {} was failed{} on {}; the consequence '{}' {} was due within {} days, but {}.",
-                    j.task_id(),
-                    j.assignee(),
-                    if j.vetoed { " (one-vote veto)" } else { "" },
-                    due.decided_on,
-                    due.kind.as_str(),
-                    why,
-                    DAYS_TO_IMPOSE,
-                    what
-                ),
-                subjects: vec![
+            out.push(Finding::new(
+                FindingCode::SanctionNotImposed,
+                facts! {
+                    task: Fact::id(RefKind::Task, j.task_id()),
+                    assignee: Fact::entity(facts, j.assignee()),
+                    vetoed: j.vetoed,
+                    decided_on: due.decided_on,
+                    kind: Fact::word(Vocab::SanctionKind, due.kind.as_str()),
+                    because: Fact::word(
+                        Vocab::Because,
+                        if consecutive { "on_consecutive_fail" } else { "on_fail" },
+                    ),
+                    rule_count?: consecutive.then_some(rule_count),
+                    run?: consecutive.then_some(a.run_at[i]),
+                    days: DAYS_TO_IMPOSE,
+                    due_by: due.due_by(),
+                    late_sanction?: late.map(|s| Fact::id(RefKind::Sanction, s.data.sanction_id.as_str())),
+                    imposed_on?: late.map(|s| s.at.day),
+                    late_record?: late.map(|s| s.at.seq),
+                },
+                vec![
                     j.task_id().to_string(),
                     j.assignee().to_string(),
                     due.kind.as_str().to_string(),
                 ],
                 seqs,
-                date: add_days(due.decided_on, DAYS_TO_IMPOSE + 1),
-            });
+                add_days(due.decided_on, DAYS_TO_IMPOSE + 1),
+            ));
         }
     }
     for s in facts.sanctions.values().filter(|s| in_force(facts, s.at, now)) {
@@ -807,24 +793,27 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             .collect();
         seqs.sort_unstable();
         seqs.dedup();
-        out.push(Finding {
-            code: FindingCode::SanctionWithoutBasis,
-            message: format!(
-                "Sanction {} ('{}') was imposed on {} on {} under task {}, but that task had passed on that date ({} of {} points, pass {}, decided {}); a consequence needs a failed task.",
-                s.data.sanction_id,
-                s.data.kind.as_str(),
-                s.data.subject,
-                s.at.day,
-                task,
-                decimal_text(then.score),
-                decimal_text(then.max_score),
-                decimal_text(then.fact.data.pass_score.0),
-                then.decided_on.map_or_else(|| "-".to_string(), |d| d.to_string())
-            ),
-            subjects: vec![s.data.sanction_id.to_string(), task.to_string(), s.data.subject.to_string()],
+        out.push(Finding::new(
+            FindingCode::SanctionWithoutBasis,
+            facts! {
+                sanction: Fact::id(RefKind::Sanction, s.data.sanction_id.as_str()),
+                kind: Fact::word(Vocab::SanctionKind, s.data.kind.as_str()),
+                subject: Fact::entity(facts, s.data.subject.as_str()),
+                date: s.at.day,
+                task: Fact::id(RefKind::Task, task.as_str()),
+                score: then.score,
+                max_score: then.max_score,
+                pass_score: then.fact.data.pass_score,
+                decided_on?: then.decided_on,
+            },
+            vec![
+                s.data.sanction_id.to_string(),
+                task.to_string(),
+                s.data.subject.to_string(),
+            ],
             seqs,
-            date: s.at.day,
-        });
+            s.at.day,
+        ));
     }
 }
 

@@ -56,6 +56,15 @@ pub struct Changes {
     pub resolved: Vec<Changed>,
 }
 
+impl Changes {
+    /// Makes every finding's `message` its sentence in `lang`.
+    pub fn localize(&mut self, lang: crate::Lang) {
+        for c in self.raised.iter_mut().chain(self.resolved.iter_mut()) {
+            c.finding.localize(lang);
+        }
+    }
+}
+
 type Identity<'a> = (FindingCode, &'a [String], Day);
 
 fn identity(f: &Finding) -> Identity<'_> {
@@ -330,6 +339,7 @@ mod tests {
             subjects: vec![subject.to_string()],
             seqs: seqs.to_vec(),
             date: Day::parse(date).expect("date"),
+            facts: crate::FactSet::default(),
         }
     }
 

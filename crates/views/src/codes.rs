@@ -1,9 +1,9 @@
-//! The finding codes of contract 3.5, typed: one list ([`FindingCode::ALL`])
+//! The finding codes of format 3.5, typed: one list ([`FindingCode::ALL`])
 //! that the views, the server's `/v1/finding-codes`, the tests and the demo
 //! all loop over.
 //!
 //! Each code is one row of the table in [`finding_codes!`]: its wire string
-//! (unchanged from the contract), severity, the format version that
+//! (unchanged from the format), severity, the format version that
 //! introduced it, and its labels. A variant cannot be added without all of
 //! them, so nothing that describes codes can fall behind the list.
 
@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 
-/// A language the labels are written in.
+/// A language the labels and the findings' sentences are written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// English.
@@ -31,6 +31,89 @@ impl Lang {
             Lang::ZhCn => "zh-CN",
         }
     }
+
+    /// The language of a BCP 47 tag or a POSIX locale name, whatever its
+    /// case: `zh`, `zh-CN`, `zh-Hans`, `zh_CN.UTF-8` are Chinese (the one
+    /// Chinese pledger writes is Simplified); `en`, `en-GB`, `en_US.UTF-8`
+    /// English; anything else none.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        let primary = tag.split(['-', '_', '.', '@']).next().unwrap_or_default();
+        match primary {
+            "zh" => Some(Lang::ZhCn),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language a command line speaks by default: that of the first
+    /// of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set and not empty
+    /// (the POSIX order), given here as values; Chinese for a `zh` locale,
+    /// else English (`C`, `POSIX` and every other language).
+    pub fn from_locale(lc_all: Option<&str>, lc_messages: Option<&str>, lang: Option<&str>) -> Lang {
+        let locale = [lc_all, lc_messages, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.trim().is_empty());
+        match locale.and_then(Lang::from_tag) {
+            Some(Lang::ZhCn) => Lang::ZhCn,
+            _ => Lang::En,
+        }
+    }
+
+    /// The language an HTTP `Accept-Language` header prefers among those
+    /// pledger writes (RFC 9110 12.5.4: the highest `q`, the first listed
+    /// on a tie; `q=0` refuses), or `None` when it accepts neither.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, u16)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let Some(lang) = parts.next().and_then(Lang::from_tag) else {
+                continue;
+            };
+            let mut q = 1000;
+            for p in parts {
+                if let Some(v) = p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")) {
+                    q = parse_q(v.trim()).unwrap_or(0);
+                }
+            }
+            if q > 0 && best.is_none_or(|(_, b)| q > b) {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(l, _)| l)
+    }
+}
+
+/// A quality value (`1`, `0.8`, `0.125`) in thousandths.
+fn parse_q(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: u16 = match int {
+        "0" => 0,
+        "1" => 1000,
+        _ => return None,
+    };
+    let thousandths: u16 = format!("{frac:0<3}").parse().ok()?;
+    let q = whole + thousandths;
+    (q <= 1000).then_some(q)
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    /// `en` or `zh-CN` (also `zh`, `zh_CN.UTF-8` and the like).
+    fn from_str(s: &str) -> Result<Lang, String> {
+        Lang::from_tag(s).ok_or_else(|| format!("{s:?} is not a language pledger writes; use zh-CN or en"))
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
 }
 
 /// How serious a finding is: 3 serious (money wrongly moved or owed),
@@ -47,7 +130,7 @@ macro_rules! finding_codes {
         $variant:ident = $code:literal, severity $severity:expr, version $version:literal,
             en $en:literal, zh $zh:literal;
     )*) => {
-        /// A code of contract 3.5 (and pledger's own additions). Serialises
+        /// A code of format 3.5 (and pledger's own additions). Serialises
         /// as its wire string, e.g. `"overdraft"`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum FindingCode {
@@ -55,7 +138,7 @@ macro_rules! finding_codes {
         }
 
         impl FindingCode {
-            /// Every code, in the order of the contract's table.
+            /// Every code, in the order of the format's table.
             pub const ALL: &'static [FindingCode] = &[$(FindingCode::$variant),*];
 
             /// The wire string, as in the JSON of every report.

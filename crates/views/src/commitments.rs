@@ -93,10 +93,11 @@
 
 use crate::calendar::{add_days, Calendar};
 use crate::facts::{CommitmentFact, CommitmentStep, CommitmentStepKind, DisbursementFact, Facts};
+use crate::messages::{facts, Fact, FactSet, RefKind, Vocab};
 use crate::targets::{self, TargetStatus};
-use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
+use crate::{no_evidence, Finding, FindingCode, TableRow};
 use pledger_core::event::{Comparator, Condition, DisbursementKind, Due};
-use pledger_core::money::Amount;
+use pledger_core::money::{Amount, Quantity};
 use pledger_core::when::Day;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -274,12 +275,12 @@ pub fn findings_with(facts: &Facts, now: Day, calendar: &Calendar, out: &mut Vec
     for c in in_scope(facts, now) {
         let j = judge(facts, c, now, calendar);
         let p = pay.get(c.data.commitment_id.as_str()).unwrap_or(&none);
-        overdue(&j, now, out);
-        disputed(&j, out);
-        without_payment(&j, p, out);
+        overdue(facts, &j, now, out);
+        disputed(facts, &j, out);
+        without_payment(facts, &j, p, out);
         before_conditions(facts, &j, out);
-        overpaid(&j, p, out);
-        missing_evidence(&j, out);
+        overpaid(facts, &j, p, out);
+        missing_evidence(facts, &j, out);
         clawback(facts, &j, p, now, out);
     }
 }
@@ -352,20 +353,16 @@ impl Judged<'_> {
         self.fact.data.commitment_id.as_str()
     }
 
-    /// "commitment c-1 (city-gov to ent-a)"
-    fn name(&self) -> String {
-        format!(
-            "commitment {} ({} to {})",
-            self.id(),
-            self.fact.data.promisor.as_str(),
-            self.fact.data.beneficiary.as_str()
-        )
-    }
-
-    /// The same, to start a sentence.
-    fn title(&self) -> String {
-        let name = self.name();
-        format!("C{}", &name[1..])
+    /// The facts naming it in a finding: the commitment, its promisor and
+    /// its beneficiary, then `more`.
+    fn facts(&self, facts: &Facts, more: FactSet) -> FactSet {
+        let mut set = facts! {
+            commitment: Fact::id(RefKind::Commitment, self.id()),
+            promisor: Fact::entity(facts, self.fact.data.promisor.as_str()),
+            beneficiary: Fact::entity(facts, self.fact.data.beneficiary.as_str()),
+        };
+        set.0.extend(more.0);
+        set
     }
 
     fn fulfilments(&self) -> impl Iterator<Item = (&CommitmentStep, Option<Amount>, bool)> {
@@ -547,29 +544,32 @@ fn seqs(mut v: Vec<u64>) -> Vec<u64> {
     v
 }
 
-fn overdue(j: &Judged<'_>, now: Day, out: &mut Vec<Finding>) {
+fn overdue(facts: &Facts, j: &Judged<'_>, now: Day, out: &mut Vec<Finding>) {
     let (CommitmentStatus::Overdue, Some(due)) = (j.status, j.due) else {
         return;
     };
     let late = (now.0 - due.0).whole_days();
-    let amount = j.fact.data.amount.map(|a| format!(" for {a} yuan")).unwrap_or_default();
     let mut s = vec![j.fact.at.seq];
     s.extend(&j.due_seqs);
-    out.push(Finding {
-        code: FindingCode::CommitmentOverdue,
-        message: format!(
-            "{} ({}{amount}) was due on {due} and is not fulfilled as of {now}: {late} day{} overdue.",
-            j.title(),
-            j.fact.data.kind.as_str(),
-            if late == 1 { "" } else { "s" }
+    out.push(Finding::new(
+        FindingCode::CommitmentOverdue,
+        j.facts(
+            facts,
+            facts! {
+                kind: Fact::word(Vocab::CommitmentKind, j.fact.data.kind.as_str()),
+                amount?: j.fact.data.amount,
+                due: due,
+                judged_on: now,
+                days_overdue: late.unsigned_abs(),
+            },
         ),
-        subjects: vec![j.id().to_owned()],
-        seqs: seqs(s),
-        date: add_days(due, 1),
-    });
+        vec![j.id().to_owned()],
+        seqs(s),
+        add_days(due, 1),
+    ));
 }
 
-fn disputed(j: &Judged<'_>, out: &mut Vec<Finding>) {
+fn disputed(facts: &Facts, j: &Judged<'_>, out: &mut Vec<Finding>) {
     let (Some(first), Some(last)) = (j.unresolved_disputes.first(), j.unresolved_disputes.last()) else {
         return;
     };
@@ -579,28 +579,24 @@ fn disputed(j: &Judged<'_>, out: &mut Vec<Finding>) {
     };
     let mut s = vec![j.fact.at.seq];
     s.extend(j.unresolved_disputes.iter().map(|d| d.at.seq));
-    let count = j.unresolved_disputes.len();
-    out.push(Finding {
-        code: FindingCode::CommitmentDisputed,
-        message: format!(
-            "{} is disputed by {} since {} ({}), with no fulfilment or waiver since{}: \"{reason}\".",
-            j.title(),
-            last.actor,
-            first.at.day,
-            if count == 1 {
-                "1 open dispute".to_owned()
-            } else {
-                format!("{count} open disputes")
+    out.push(Finding::new(
+        FindingCode::CommitmentDisputed,
+        j.facts(
+            facts,
+            facts! {
+                disputed_by: Fact::entity(facts, &last.actor),
+                since: first.at.day,
+                open_disputes: j.unresolved_disputes.len(),
+                reason: Fact::text(reason),
             },
-            if count == 1 { "" } else { "; latest reason" }
         ),
-        subjects: vec![j.id().to_owned()],
-        seqs: seqs(s),
-        date: first.at.day,
-    });
+        vec![j.id().to_owned()],
+        seqs(s),
+        first.at.day,
+    ));
 }
 
-fn without_payment(j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
+fn without_payment(facts: &Facts, j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
     let Some(amount) = j.fact.data.amount.filter(|a| !a.is_zero()) else {
         return;
     };
@@ -608,18 +604,19 @@ fn without_payment(j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
     if !p.paying.is_empty() {
         return;
     }
-    out.push(Finding {
-        code: FindingCode::FulfilledWithoutPayment,
-        message: format!(
-            "{} for {amount} yuan was marked fulfilled on {}, but no disbursement carrying commitment_id {} pays it.",
-            j.title(),
-            f.at.day,
-            j.id()
+    out.push(Finding::new(
+        FindingCode::FulfilledWithoutPayment,
+        j.facts(
+            facts,
+            facts! {
+                amount: amount,
+                fulfilled_on: f.at.day,
+            },
         ),
-        subjects: vec![j.id().to_owned()],
-        seqs: seqs(vec![j.fact.at.seq, f.at.seq]),
-        date: f.at.day,
-    });
+        vec![j.id().to_owned()],
+        seqs(vec![j.fact.at.seq, f.at.seq]),
+        f.at.day,
+    ));
 }
 
 fn before_conditions(facts: &Facts, j: &Judged<'_>, out: &mut Vec<Finding>) {
@@ -633,32 +630,39 @@ fn before_conditions(facts: &Facts, j: &Judged<'_>, out: &mut Vec<Finding>) {
     if unmet.is_empty() {
         return;
     }
-    let list = unmet
+    let list: Vec<Fact> = unmet
         .iter()
-        .map(|c| match &c.target_id {
-            Some(t) => format!("{} (target {} met)", c.condition_id.as_str(), t.as_str()),
-            None => format!("{} ({})", c.condition_id.as_str(), c.text.0),
+        .map(|c| {
+            Fact::Group(match &c.target_id {
+                Some(t) => facts! {
+                    condition: Fact::id(RefKind::Condition, c.condition_id.as_str()),
+                    target: Fact::id(RefKind::Target, t.as_str()),
+                },
+                None => facts! {
+                    condition: Fact::id(RefKind::Condition, c.condition_id.as_str()),
+                    text: Fact::text(c.text.0.as_str()),
+                },
+            })
         })
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect();
     let mut subjects = vec![j.id().to_owned()];
     subjects.extend(unmet.iter().filter_map(|c| c.target_id.as_ref().map(|t| t.to_string())));
-    out.push(Finding {
-        code: FindingCode::FulfilledBeforeConditions,
-        message: format!(
-            "{} was marked fulfilled on {} while {} {} not yet met: {list}.",
-            j.title(),
-            f.at.day,
-            if unmet.len() == 1 { "a condition" } else { "conditions" },
-            if unmet.len() == 1 { "was" } else { "were" },
+    out.push(Finding::new(
+        FindingCode::FulfilledBeforeConditions,
+        j.facts(
+            facts,
+            facts! {
+                fulfilled_on: f.at.day,
+                unmet: list,
+            },
         ),
         subjects,
-        seqs: seqs(vec![j.fact.at.seq, f.at.seq]),
-        date: f.at.day,
-    });
+        seqs(vec![j.fact.at.seq, f.at.seq]),
+        f.at.day,
+    ));
 }
 
-fn overpaid(j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
+fn overpaid(facts: &Facts, j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
     let Some(amount) = j.fact.data.amount else { return };
     let paid = p.paid();
     if paid <= amount {
@@ -676,53 +680,52 @@ fn overpaid(j: &Judged<'_>, p: &Payments<'_>, out: &mut Vec<Finding>) {
         }
     }
     let repaid = p.repaid();
-    let returned = if repaid.is_zero() {
-        String::new()
-    } else {
-        format!("; {repaid} yuan has been repaid against it")
-    };
-    let ids = ordered
+    let ids: Vec<Fact> = ordered
         .iter()
-        .map(|d| d.data.disbursement_id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+        .map(|d| Fact::id(RefKind::Disbursement, d.data.disbursement_id.as_str()))
+        .collect();
     let mut subjects = vec![j.id().to_owned()];
     subjects.extend(ordered.iter().map(|d| d.data.disbursement_id.to_string()));
     let mut s = vec![j.fact.at.seq];
     s.extend(ordered.iter().map(|d| d.at.seq));
-    out.push(Finding {
-        code: FindingCode::CommitmentOverpaid,
-        message: format!(
-            "{} is for {amount} yuan, but {} disbursement{} ({ids}) paid {paid} yuan against it: {} yuan too much{returned}.",
-            j.title(),
-            ordered.len(),
-            if ordered.len() == 1 { "" } else { "s" },
-            paid - amount
+    out.push(Finding::new(
+        FindingCode::CommitmentOverpaid,
+        j.facts(
+            facts,
+            facts! {
+                amount: amount,
+                disbursements: ids,
+                paid: paid,
+                over: paid - amount,
+                repaid?: (!repaid.is_zero()).then_some(repaid),
+            },
         ),
         subjects,
-        seqs: seqs(s),
+        seqs(s),
         date,
-    });
+    ));
 }
 
-fn missing_evidence(j: &Judged<'_>, out: &mut Vec<Finding>) {
+fn missing_evidence(facts: &Facts, j: &Judged<'_>, out: &mut Vec<Finding>) {
     for (f, _, has_evidence) in j.fulfilments() {
         if has_evidence {
             continue;
         }
-        out.push(Finding {
-            code: FindingCode::MissingEvidence,
-            message: format!(
-                "The fulfilment of {} recorded by {} on {} (record {}) names no evidence.",
-                j.name(),
-                f.actor,
-                f.at.day,
-                f.at.seq
+        out.push(Finding::new(
+            FindingCode::MissingEvidence,
+            j.facts(
+                facts,
+                facts! {
+                    record: Fact::word(Vocab::Record, "fulfilment"),
+                    recorded_by: Fact::entity(facts, &f.actor),
+                    date: f.at.day,
+                    seq: f.at.seq,
+                },
             ),
-            subjects: vec![j.id().to_owned()],
-            seqs: seqs(vec![j.fact.at.seq, f.at.seq]),
-            date: f.at.day,
-        });
+            vec![j.id().to_owned()],
+            seqs(vec![j.fact.at.seq, f.at.seq]),
+            f.at.day,
+        ));
     }
 }
 
@@ -730,7 +733,11 @@ fn missing_evidence(j: &Judged<'_>, out: &mut Vec<Finding>) {
 struct Shortfall {
     target_id: String,
     ratio: Decimal,
-    why: String,
+    comparator: Comparator,
+    threshold: Quantity,
+    unit: String,
+    /// The value verified, if any was.
+    verified: Option<Quantity>,
     seq: Option<u64>,
     day: Day,
 }
@@ -742,15 +749,8 @@ fn shortfall(facts: &Facts, target_id: &str, now: Day) -> Option<Shortfall> {
     }
     let obs = st.deciding.or(st.last_verification);
     let threshold = st.threshold.0;
-    let cmp = st.comparator.as_str();
-    let (ratio, why) = match obs {
-        None => (
-            Decimal::ONE,
-            format!(
-                "target {target_id} ({cmp} {}) was missed with no verified value",
-                st.threshold
-            ),
-        ),
+    let ratio = match obs {
+        None => Decimal::ONE,
         Some(o) => {
             let delivered = o.value.0;
             let raw = match st.comparator {
@@ -758,26 +758,22 @@ fn shortfall(facts: &Facts, target_id: &str, now: Day) -> Option<Shortfall> {
                 Comparator::AtLeast => threshold.checked_sub(delivered),
                 Comparator::AtMost => delivered.checked_sub(threshold),
             };
-            let ratio = match raw {
+            match raw {
                 Some(gap) if threshold > Decimal::ZERO => gap
                     .checked_div(threshold)
                     .unwrap_or(Decimal::ONE)
                     .clamp(Decimal::ZERO, Decimal::ONE),
                 _ => Decimal::ONE,
-            };
-            (
-                ratio,
-                format!(
-                    "target {target_id} was missed: verified {} against {cmp} {}",
-                    o.value, st.threshold
-                ),
-            )
+            }
         }
     };
     Some(Shortfall {
         target_id: target_id.to_owned(),
         ratio,
-        why,
+        comparator: st.comparator,
+        threshold: st.threshold,
+        unit: st.unit().to_owned(),
+        verified: obs.map(|o| o.value),
         seq: obs.map(|o| o.at.seq),
         day: obs.map_or(st.period.to, |o| o.at.day),
     })
@@ -812,16 +808,10 @@ fn clawback(facts: &Facts, j: &Judged<'_>, p: &Payments<'_>, now: Day, out: &mut
         return;
     };
     let with_amount = j.fulfilments().find(|(_, a, _)| a.is_some());
-    let (base, base_text) = match (with_amount, j.fact.data.amount) {
-        (Some((f, Some(a), _)), _) => (a, format!("fulfilled for {a} yuan on {}", f.at.day)),
-        (_, Some(a)) => (a, format!("fulfilled on {} (commitment amount {a} yuan)", first.at.day)),
-        _ => {
-            let paid = p.paid();
-            (
-                paid,
-                format!("fulfilled on {} ({paid} yuan paid against it)", first.at.day),
-            )
-        }
+    let (base, base_is, fulfilled_on) = match (with_amount, j.fact.data.amount) {
+        (Some((f, Some(a), _)), _) => (a, "fulfilled_amount", f.at.day),
+        (_, Some(a)) => (a, "commitment_amount", first.at.day),
+        _ => (p.paid(), "paid", first.at.day),
     };
     let base_is_paid = with_amount.is_none() && j.fact.data.amount.is_none();
     let gross = pro_rata(base, worst.ratio);
@@ -830,17 +820,7 @@ fn clawback(facts: &Facts, j: &Judged<'_>, p: &Payments<'_>, now: Day, out: &mut
         return;
     }
     let due_back = gross - repaid;
-    let percent = decimal_text((worst.ratio * Decimal::ONE_HUNDRED).round_dp(2));
-    let others = if missed.len() > 1 {
-        format!(" (the largest shortfall of {} missed clawback targets)", missed.len())
-    } else {
-        String::new()
-    };
-    let less = if repaid.is_zero() {
-        String::new()
-    } else {
-        format!(", less {repaid} yuan already repaid")
-    };
+    let percent = (worst.ratio * Decimal::ONE_HUNDRED).round_dp(2);
     let mut subjects = vec![j.id().to_owned()];
     subjects.extend(missed.iter().map(|m| m.target_id.clone()));
     let mut s = vec![j.fact.at.seq, first.at.seq];
@@ -852,16 +832,28 @@ fn clawback(facts: &Facts, j: &Judged<'_>, p: &Payments<'_>, now: Day, out: &mut
         s.extend(p.paying.iter().map(|d| d.at.seq));
     }
     s.extend(p.repayments.iter().map(|d| d.at.seq));
-    out.push(Finding {
-        code: FindingCode::ClawbackDue,
-        message: format!(
-            "{} was {base_text}, but {}{others}; shortfall {percent}% of {base} yuan is {gross} yuan{less}: {due_back} yuan is due back from {}.",
-            j.title(),
-            worst.why,
-            j.fact.data.beneficiary.as_str()
+    out.push(Finding::new(
+        FindingCode::ClawbackDue,
+        j.facts(
+            facts,
+            facts! {
+                base_is: Fact::word(Vocab::ClawbackBase, base_is),
+                base: base,
+                fulfilled_on: fulfilled_on,
+                missed_target: Fact::id(RefKind::Target, worst.target_id.as_str()),
+                comparator: Fact::word(Vocab::Comparator, worst.comparator.as_str()),
+                threshold: worst.threshold,
+                unit: Fact::word(Vocab::Unit, worst.unit.as_str()),
+                verified?: worst.verified,
+                missed_targets: missed.len(),
+                shortfall_percent: percent,
+                pro_rata: gross,
+                repaid?: (!repaid.is_zero()).then_some(repaid),
+                due_back: due_back,
+            },
         ),
         subjects,
-        seqs: seqs(s),
-        date: worst.day.max(first.at.day),
-    });
+        seqs(s),
+        worst.day.max(first.at.day),
+    ));
 }

@@ -75,6 +75,7 @@
 //!   with a `category` other than the earmark (compared exactly), or none.
 
 use crate::facts::{AccountFact, DisbursementFact, Facts};
+use crate::messages::{facts, Fact, RefKind, Vocab};
 use crate::{Finding, FindingCode, TableRow};
 use pledger_core::event::AccountKind;
 use pledger_core::money::Amount;
@@ -621,11 +622,13 @@ fn plus_days(day: Day, n: i64) -> Option<Day> {
 }
 
 /// `id (name)`, or just `id` when the account's opening is out of scope.
-fn describe(accounts: &BTreeMap<&str, &AccountFact>, id: &str) -> String {
-    match accounts.get(id) {
-        Some(a) => format!("{id} ({})", a.data.name.0),
-        None => id.to_string(),
-    }
+/// An account for a finding: its id and, when it is open, its name.
+fn account(accounts: &BTreeMap<&str, &AccountFact>, id: &str) -> Fact {
+    Fact::named(RefKind::Account, id, accounts.get(id).map(|a| a.data.name.0.clone()))
+}
+
+fn disbursement(d: &DisbursementFact) -> Fact {
+    Fact::id(RefKind::Disbursement, d.data.disbursement_id.as_str())
 }
 
 /// The fund findings of contract 3.5, judged at `now`.
@@ -650,7 +653,7 @@ fn fund_findings(facts: &Facts, now: Day, idle_balance: bool, out: &mut Vec<Find
         earmark_finding(&accounts, d, out);
     }
     if idle_balance {
-        idle_balance_findings(&accounts, &ordered, now, out);
+        idle_balance_findings(facts, &accounts, &ordered, now, out);
     }
 }
 
@@ -664,6 +667,7 @@ pub const IDLE_DAYS: i64 = 730;
 /// when it never paid out; dated the 731st day. Only disbursements dated
 /// on or before `now` count, so judging a past date looks back.
 fn idle_balance_findings(
+    facts: &Facts,
     accounts: &BTreeMap<&str, &AccountFact>,
     ordered: &[&DisbursementFact],
     now: Day,
@@ -698,31 +702,26 @@ fn idle_balance_findings(
         if now < idle_on {
             continue;
         }
-        let what = if f.last_out.is_some() {
-            "its last payment out"
-        } else {
-            "the first money in (it has never paid anything out)"
-        };
-        out.push(Finding {
-            code: FindingCode::IdleBalance,
-            message: format!(
-                "Account {} of {} holds {} yuan and has paid nothing out since {} ({}, record {}): more than {} days; money left idle for over two years (财政存量资金) is to be put to use or returned.",
-                describe(accounts, id),
-                account.data.holder,
-                f.balance,
-                since.at.day,
-                what,
-                since.at.seq,
-                IDLE_DAYS
-            ),
-            subjects: vec![id.to_string(), account.data.holder.to_string()],
-            seqs: {
+        let since_kind = if f.last_out.is_some() { "last_out" } else { "first_in" };
+        out.push(Finding::new(
+            FindingCode::IdleBalance,
+            facts! {
+                account: self::account(accounts, id),
+                holder: Fact::entity(facts, account.data.holder.as_str()),
+                balance: f.balance,
+                since: since.at.day,
+                since_kind: Fact::word(Vocab::IdleSince, since_kind),
+                since_record: since.at.seq,
+                days: IDLE_DAYS.unsigned_abs(),
+            },
+            vec![id.to_string(), account.data.holder.to_string()],
+            {
                 let mut s = vec![account.at.seq, since.at.seq];
                 s.sort_unstable();
                 s
             },
-            date: idle_on,
-        });
+            idle_on,
+        ));
     }
 }
 
@@ -746,23 +745,21 @@ fn balance_findings(accounts: &BTreeMap<&str, &AccountFact>, ordered: &[&Disburs
         match account.data.kind {
             AccountKind::Internal | AccountKind::External => {
                 if after < Amount::ZERO && overdrawn.insert(from) {
-                    out.push(Finding {
-                        code: FindingCode::Overdraft,
-                        message: format!(
-                            "Account {} went below zero on {}: disbursement {} paid {} yuan to {} when the \
-                             balance was {} yuan, leaving {} yuan.",
-                            describe(accounts, from),
-                            d.at.day,
-                            d.data.disbursement_id,
-                            amount,
-                            describe(accounts, to),
-                            before,
-                            after
-                        ),
-                        subjects: vec![from.to_string(), d.data.disbursement_id.to_string()],
-                        seqs: vec![d.at.seq],
-                        date: d.at.day,
-                    });
+                    out.push(Finding::new(
+                        FindingCode::Overdraft,
+                        facts! {
+                            account: self::account(accounts, from),
+                            date: d.at.day,
+                            disbursement: disbursement(d),
+                            amount: amount,
+                            to: self::account(accounts, to),
+                            balance_before: before,
+                            balance_after: after,
+                        },
+                        vec![from.to_string(), d.data.disbursement_id.to_string()],
+                        vec![d.at.seq],
+                        d.at.day,
+                    ));
                 }
             }
             AccountKind::Source => {
@@ -771,24 +768,22 @@ fn balance_findings(accounts: &BTreeMap<&str, &AccountFact>, ordered: &[&Disburs
                 let before = *sum;
                 *sum += amount;
                 if before <= ceiling && *sum > ceiling {
-                    out.push(Finding {
-                        code: FindingCode::OverCeiling,
-                        message: format!(
-                            "Source account {} has paid out {} yuan, {} yuan over its ceiling of {} yuan: \
-                             disbursement {} of {} yuan to {} on {} crossed it.",
-                            describe(accounts, from),
-                            *sum,
-                            *sum - ceiling,
-                            ceiling,
-                            d.data.disbursement_id,
-                            amount,
-                            describe(accounts, to),
-                            d.at.day
-                        ),
-                        subjects: vec![from.to_string(), d.data.disbursement_id.to_string()],
-                        seqs: vec![account.at.seq, d.at.seq],
-                        date: d.at.day,
-                    });
+                    out.push(Finding::new(
+                        FindingCode::OverCeiling,
+                        facts! {
+                            account: self::account(accounts, from),
+                            paid_out: *sum,
+                            over: *sum - ceiling,
+                            ceiling: ceiling,
+                            disbursement: disbursement(d),
+                            amount: amount,
+                            to: self::account(accounts, to),
+                            date: d.at.day,
+                        },
+                        vec![from.to_string(), d.data.disbursement_id.to_string()],
+                        vec![account.at.seq, d.at.seq],
+                        d.at.day,
+                    ));
                 }
             }
         }
@@ -819,30 +814,28 @@ fn allocation_findings(
             let a = &allocation.data;
             let mut all_seqs = vec![allocation.at.seq];
             all_seqs.extend(seqs.iter().copied());
-            out.push(Finding {
-                code: FindingCode::OverAllocation,
-                message: format!(
-                    "Disbursements against allocation {} ({} yuan from {} to {}) reached {} yuan, {} yuan over: \
-                     disbursement {} of {} yuan on {} crossed it.",
-                    allocation_id,
-                    limit,
-                    describe(accounts, a.from_account.as_str()),
-                    describe(accounts, a.to_account.as_str()),
-                    *sum,
-                    *sum - limit,
-                    d.data.disbursement_id,
-                    d.data.amount,
-                    d.at.day
-                ),
-                subjects: vec![
+            out.push(Finding::new(
+                FindingCode::OverAllocation,
+                facts! {
+                    allocation: Fact::id(RefKind::Allocation, allocation_id),
+                    allocated: limit,
+                    from: account(accounts, a.from_account.as_str()),
+                    to: account(accounts, a.to_account.as_str()),
+                    disbursed: *sum,
+                    over: *sum - limit,
+                    disbursement: disbursement(d),
+                    amount: d.data.amount,
+                    date: d.at.day,
+                },
+                vec![
                     a.from_account.to_string(),
                     a.to_account.to_string(),
                     allocation_id.to_string(),
                     d.data.disbursement_id.to_string(),
                 ],
-                seqs: all_seqs,
-                date: d.at.day,
-            });
+                all_seqs,
+                d.at.day,
+            ));
         }
     }
 }
@@ -869,28 +862,26 @@ fn unconfirmed_finding(
     if receipts.iter().any(|r| r.day <= deadline) {
         return;
     }
-    let late = match receipts.iter().map(|r| r.day).min() {
-        Some(first) => format!("; it was confirmed only on {first}, after the {CONFIRMATION_DAYS} days"),
-        None => format!("; it is still unconfirmed on {now}"),
-    };
+    let confirmed_on = receipts.iter().map(|r| r.day).min();
     let mut seqs = vec![d.at.seq];
     seqs.extend(receipts.iter().map(|r| r.seq));
-    out.push(Finding {
-        code: FindingCode::UnconfirmedDisbursement,
-        message: format!(
-            "Disbursement {} of {} yuan from {} to {} on {} was not confirmed as received by {} within \
-             {CONFIRMATION_DAYS} days (by {deadline}){late}.",
-            d.data.disbursement_id,
-            d.data.amount,
-            describe(accounts, d.data.from_account.as_str()),
-            describe(accounts, to),
-            d.at.day,
-            to,
-        ),
-        subjects: vec![to.to_string(), d.data.disbursement_id.to_string()],
+    out.push(Finding::new(
+        FindingCode::UnconfirmedDisbursement,
+        facts! {
+            disbursement: disbursement(d),
+            amount: d.data.amount,
+            from: account(accounts, d.data.from_account.as_str()),
+            to: account(accounts, to),
+            date: d.at.day,
+            days: CONFIRMATION_DAYS.unsigned_abs(),
+            deadline: deadline,
+            confirmed_on?: confirmed_on,
+            judged_on?: confirmed_on.is_none().then_some(now),
+        },
+        vec![to.to_string(), d.data.disbursement_id.to_string()],
         seqs,
-        date: plus_days(deadline, 1).unwrap_or(deadline),
-    });
+        plus_days(deadline, 1).unwrap_or(deadline),
+    ));
 }
 
 /// `earmark_breach` for one disbursement.
@@ -902,30 +893,25 @@ fn earmark_finding(accounts: &BTreeMap<&str, &AccountFact>, d: &DisbursementFact
     if category == Some(earmark.0.as_str()) {
         return;
     }
-    let spent_on = match category {
-        Some(c) => format!("for category \"{c}\""),
-        None => "with no category".to_string(),
-    };
-    out.push(Finding {
-        code: FindingCode::EarmarkBreach,
-        message: format!(
-            "Special-purpose account {}, earmarked for \"{}\", paid {} yuan to {} on {} {} (disbursement {}).",
-            describe(accounts, from),
-            earmark.0,
-            d.data.amount,
-            describe(accounts, d.data.to_account.as_str()),
-            d.at.day,
-            spent_on,
-            d.data.disbursement_id
-        ),
-        subjects: vec![
+    out.push(Finding::new(
+        FindingCode::EarmarkBreach,
+        facts! {
+            account: self::account(accounts, from),
+            earmark: Fact::text(earmark.0.as_str()),
+            amount: d.data.amount,
+            to: self::account(accounts, d.data.to_account.as_str()),
+            date: d.at.day,
+            category?: category.map(Fact::text),
+            disbursement: disbursement(d),
+        },
+        vec![
             from.to_string(),
             d.data.to_account.to_string(),
             d.data.disbursement_id.to_string(),
         ],
-        seqs: vec![account.at.seq, d.at.seq],
-        date: d.at.day,
-    });
+        vec![account.at.seq, d.at.seq],
+        d.at.day,
+    ));
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@
 
 use crate::assessment::{self, TaskStatus};
 use crate::facts::{At, Facts, PayoutFact, SchemeFact};
+use crate::messages::{facts, Fact, FactSet, RefKind, Vocab};
 use crate::targets::{self, TargetStatus};
 use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
 use pledger_core::money::Amount;
@@ -158,15 +159,6 @@ pub fn status_when_paid(facts: &Facts, p: &PayoutFact, now: Day) -> Option<Targe
 pub fn task_status_when_paid(facts: &Facts, p: &PayoutFact, now: Day) -> Option<TaskStatus> {
     let s = scheme(facts, p.data.scheme_id.as_str(), now)?;
     assessment::status_at(facts, s.data.task_id.as_ref()?.as_str(), p.at.day)
-}
-
-/// What a scheme rewards, for messages: "target T" or "yearly task K".
-fn rewarded(s: &SchemeFact) -> String {
-    match (&s.data.target_id, &s.data.task_id) {
-        (Some(t), _) => format!("target {t}"),
-        (None, Some(t)) => format!("yearly task {t}"),
-        (None, None) => "nothing named".to_string(),
-    }
 }
 
 /// The id of what a scheme rewards (a target or a task).
@@ -371,13 +363,24 @@ fn crossed(movements: &[(Day, u64, i128)], limit: Amount) -> Option<Day> {
     since.filter(|_| total > limit.fen())
 }
 
-fn clawback_note(facts: &Facts, p: &PayoutFact, now: Day) -> String {
-    let back = clawed_back(facts, p, now);
-    if back.is_zero() {
-        String::new()
-    } else {
-        format!(" ({back} yuan of it has since been clawed back)")
-    }
+/// What has been clawed back from a payout, when anything has.
+fn clawed_back_if_any(facts: &Facts, p: &PayoutFact, now: Day) -> Option<Amount> {
+    Some(clawed_back(facts, p, now)).filter(|back| !back.is_zero())
+}
+
+/// The facts naming a payout in a finding: the payout, its amount, payee,
+/// role, scheme, date and record, then `more`.
+fn payout_facts(facts: &Facts, p: &PayoutFact, more: FactSet) -> FactSet {
+    let mut set = facts! {
+        payout: Fact::id(RefKind::Payout, p.data.payout_id.as_str()),
+        amount: p.data.amount,
+        payee: Fact::entity(facts, p.data.payee.as_str()),
+        role: Fact::word(Vocab::Role, p.data.role.0.as_str()),
+        scheme: Fact::id(RefKind::Scheme, p.data.scheme_id.as_str()),
+        date: p.at.day,
+    };
+    set.0.extend(more.0);
+    set
 }
 
 /// Incentive findings judged at `now`:
@@ -412,20 +415,23 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
                 .map(|c| c.at.day)
                 .max()
                 .unwrap_or(p.at.day);
-            out.push(Finding {
-                code: FindingCode::ClawbackExceedsPayout,
-                message: format!(
-                    "Payout {} paid {} yuan to {}, but {} yuan has been clawed back from it, {} yuan more than was paid.",
-                    p.data.payout_id,
-                    p.data.amount,
-                    p.data.payee,
-                    back,
-                    back - p.data.amount
-                ),
-                subjects: vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string(), p.data.payee.to_string()],
+            out.push(Finding::new(
+                FindingCode::ClawbackExceedsPayout,
+                facts! {
+                    payout: Fact::id(RefKind::Payout, p.data.payout_id.as_str()),
+                    amount: p.data.amount,
+                    payee: Fact::entity(facts, p.data.payee.as_str()),
+                    clawed_back: back,
+                    over: back - p.data.amount,
+                },
+                vec![
+                    p.data.payout_id.to_string(),
+                    p.data.scheme_id.to_string(),
+                    p.data.payee.to_string(),
+                ],
                 seqs,
                 date,
-            });
+            ));
         }
         by_scheme.entry(p.data.scheme_id.as_str()).or_default().push(p);
         if on_task(facts, p.data.scheme_id.as_str()) {
@@ -434,16 +440,20 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             paid_without_met_target(facts, p, now, out);
         }
         if no_evidence(p.data.evidence.as_ref()) {
-            out.push(Finding {
-                code: FindingCode::MissingEvidence,
-                message: format!(
-                    "Reward payout {} of {} yuan to {} (role {}) under scheme {} on {} (record {}) cites no evidence.",
-                    p.data.payout_id, p.data.amount, p.data.payee, p.data.role.0, p.data.scheme_id, p.at.day, p.at.seq
+            out.push(Finding::new(
+                FindingCode::MissingEvidence,
+                payout_facts(
+                    facts,
+                    p,
+                    facts! {
+                        record: Fact::word(Vocab::Record, "payout"),
+                        seq: p.at.seq,
+                    },
                 ),
-                subjects: vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()],
-                seqs: vec![p.at.seq],
-                date: p.at.day,
-            });
+                vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()],
+                vec![p.at.seq],
+                p.at.day,
+            ));
         }
     }
     for (scheme_id, paid) in &by_scheme {
@@ -467,21 +477,26 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         let net_of = |ps: &[&PayoutFact]| -> Amount { ps.iter().map(|p| net(facts, p, now)).sum() };
         if let Some(date) = crossed(&movements(facts, paid, now), s.data.total) {
             let total_paid = net_of(paid);
-            out.push(Finding {
-                code: FindingCode::SchemeOverpaid,
-                message: format!(
-                    "Scheme {} ({}) has paid out {} yuan net of clawbacks in {} payouts, more than its total of {} by {} yuan.",
-                    scheme_id,
-                    rewarded(s),
-                    total_paid,
-                    paid.len(),
-                    s.data.total,
-                    total_paid - s.data.total
-                ),
-                subjects: vec![scheme_id.to_string(), rewarded_id(s).to_string()],
-                seqs: seqs_of(paid),
+            out.push(Finding::new(
+                FindingCode::SchemeOverpaid,
+                facts! {
+                    scheme: Fact::id(RefKind::Scheme, *scheme_id),
+                    target?: s.data.target_id.as_ref().map(|t| Fact::id(RefKind::Target, t.as_str())),
+                    task?: s
+                        .data
+                        .task_id
+                        .as_ref()
+                        .filter(|_| s.data.target_id.is_none())
+                        .map(|t| Fact::id(RefKind::Task, t.as_str())),
+                    paid: total_paid,
+                    payouts: paid.len(),
+                    total: s.data.total,
+                    over: total_paid - s.data.total,
+                },
+                vec![scheme_id.to_string(), rewarded_id(s).to_string()],
+                seqs_of(paid),
                 date,
-            });
+            ));
         }
         let roles = scheme_roles(s);
         let mut by_role: BTreeMap<&str, Vec<&PayoutFact>> = BTreeMap::new();
@@ -495,28 +510,25 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
                 continue;
             };
             let role_paid = net_of(&ps);
-            let limit = match percent {
-                Some(p) => format!("its share of {} yuan ({}% of {})", share, decimal_text(p), s.data.total),
-                None => "its share of 0.00 yuan (the role is not in the scheme)".to_string(),
-            };
-            let mut payees: Vec<String> = ps.iter().map(|p| p.data.payee.to_string()).collect();
+            let mut payees: Vec<&str> = ps.iter().map(|p| p.data.payee.as_str()).collect();
             payees.sort_unstable();
             payees.dedup();
-            out.push(Finding {
-                code: FindingCode::ShareExceeded,
-                message: format!(
-                    "Role {} under scheme {} has been paid {} yuan net of clawbacks ({}), above {} by {} yuan.",
-                    role,
-                    scheme_id,
-                    role_paid,
-                    payees.join(", "),
-                    limit,
-                    role_paid - share
-                ),
-                subjects: vec![scheme_id.to_string(), role.to_string()],
-                seqs: seqs_of(&ps),
+            out.push(Finding::new(
+                FindingCode::ShareExceeded,
+                facts! {
+                    role: Fact::word(Vocab::Role, role),
+                    scheme: Fact::id(RefKind::Scheme, *scheme_id),
+                    paid: role_paid,
+                    payees: payees.iter().map(|p| Fact::entity(facts, p)).collect::<Vec<_>>(),
+                    share: share,
+                    percent?: percent,
+                    total?: percent.map(|_| s.data.total),
+                    over: role_paid - share,
+                },
+                vec![scheme_id.to_string(), role.to_string()],
+                seqs_of(&ps),
                 date,
-            });
+            ));
         }
     }
 }
@@ -531,14 +543,7 @@ fn paid_without_met_target(facts: &Facts, p: &PayoutFact, now: Day, out: &mut Ve
         return;
     }
     let target_id = sch.and_then(|s| s.data.target_id.as_ref());
-    let (target, why) = match (sch, target_id, status) {
-        (Some(s), Some(t), Some(st)) => (
-            Some((s, t)),
-            format!("its target {} was '{}', not met, on that date", t, st.as_str()),
-        ),
-        (Some(s), Some(t), None) => (Some((s, t)), format!("its target {t} was not in force on that date")),
-        _ => (None, "the scheme is no longer in force".to_string()),
-    };
+    let target = sch.zip(target_id);
     let mut subjects = vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()];
     let mut seqs = vec![p.at.seq];
     if let Some((s, t)) = target {
@@ -552,24 +557,24 @@ fn paid_without_met_target(facts: &Facts, p: &PayoutFact, now: Day, out: &mut Ve
     subjects.push(p.data.payee.to_string());
     seqs.sort_unstable();
     seqs.dedup();
-    out.push(Finding {
-        code: FindingCode::PaidWithoutMetTarget,
-        message: format!(
-            "Reward payout {} of {} yuan to {} (role {}) under scheme {} was paid on {} (record {}), but {}{}; rewards are paid only for a met target.",
-            p.data.payout_id,
-            p.data.amount,
-            p.data.payee,
-            p.data.role.0,
-            p.data.scheme_id,
-            p.at.day,
-            p.at.seq,
-            why,
-            clawback_note(facts, p, now)
+    out.push(Finding::new(
+        FindingCode::PaidWithoutMetTarget,
+        payout_facts(
+            facts,
+            p,
+            facts! {
+                record: p.at.seq,
+                target?: target.map(|(_, t)| Fact::id(RefKind::Target, t.as_str())),
+                target_status?: target
+                    .and(status)
+                    .map(|st| Fact::word(Vocab::TargetStatus, st.as_str())),
+                clawed_back?: clawed_back_if_any(facts, p, now),
+            },
         ),
         subjects,
         seqs,
-        date: p.at.day,
-    });
+        p.at.day,
+    ));
 }
 
 /// `reward_for_failed_task` (format 3.5, version 2): a payout under a task
@@ -582,19 +587,7 @@ fn reward_for_failed_task(facts: &Facts, p: &PayoutFact, now: Day, out: &mut Vec
     if then.as_ref().is_some_and(|j| j.status == TaskStatus::Passed) {
         return;
     }
-    let why = match (task_id, &then) {
-        (Some(t), Some(j)) => format!(
-            "its yearly task {} had not passed on that date: it was '{}'{} with {} of {} points (pass {})",
-            t,
-            j.status.as_str(),
-            if j.vetoed { " by one-vote veto" } else { "" },
-            crate::decimal_text(j.score),
-            crate::decimal_text(j.max_score),
-            crate::decimal_text(j.fact.data.pass_score.0)
-        ),
-        (Some(t), None) => format!("its yearly task {t} was not in force on that date"),
-        _ => "the scheme is no longer in force".to_string(),
-    };
+    let judged = then.as_ref().filter(|_| task_id.is_some());
     let mut subjects = vec![p.data.payout_id.to_string(), p.data.scheme_id.to_string()];
     let mut seqs = vec![p.at.seq];
     if let Some(s) = sch {
@@ -610,22 +603,24 @@ fn reward_for_failed_task(facts: &Facts, p: &PayoutFact, now: Day, out: &mut Vec
     subjects.push(p.data.payee.to_string());
     seqs.sort_unstable();
     seqs.dedup();
-    out.push(Finding {
-        code: FindingCode::RewardForFailedTask,
-        message: format!(
-            "Reward payout {} of {} yuan to {} (role {}) under scheme {} was paid on {} (record {}), but {}{}; a task's reward is paid only once the task has passed.",
-            p.data.payout_id,
-            p.data.amount,
-            p.data.payee,
-            p.data.role.0,
-            p.data.scheme_id,
-            p.at.day,
-            p.at.seq,
-            why,
-            clawback_note(facts, p, now)
+    out.push(Finding::new(
+        FindingCode::RewardForFailedTask,
+        payout_facts(
+            facts,
+            p,
+            facts! {
+                record: p.at.seq,
+                task?: task_id.map(|t| Fact::id(RefKind::Task, t.as_str())),
+                task_status?: judged.map(|j| Fact::word(Vocab::TaskStatus, j.status.as_str())),
+                vetoed?: judged.map(|j| j.vetoed),
+                score?: judged.map(|j| j.score),
+                max_score?: judged.map(|j| j.max_score),
+                pass_score?: judged.map(|j| j.fact.data.pass_score),
+                clawed_back?: clawed_back_if_any(facts, p, now),
+            },
         ),
         subjects,
         seqs,
-        date: p.at.day,
-    });
+        p.at.day,
+    ));
 }

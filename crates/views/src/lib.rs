@@ -9,7 +9,7 @@
 //!   [`load_cached`] starts from a snapshot and reads only the log's tail.
 //! - [`snapshot`]: persisted unscoped facts (a cache checked against the
 //!   log, never trusted).
-//! - [`targets`]: contract 3.1 — standing, trajectory, runs of misses.
+//! - [`targets`]: format 3.1 — standing, trajectory, runs of misses.
 //! - [`funds`]: 3.2 — balances, allocations, traces down and up.
 //! - [`commitments`]: 3.3 — statuses and computed due dates.
 //! - [`calendar`]: working days and the holiday calendar.
@@ -21,7 +21,8 @@
 //! - [`findings`]: 3.5 — every discrepancy, from all of the above.
 //! - [`changes`]: 3.9 — findings raised and resolved since a log position.
 //! - [`codes`]: the finding codes ([`FindingCode::ALL`]), with their
-//!   severities and labels.
+//!   severities and labels, and the languages ([`Lang`]).
+//! - [`messages`]: a finding's facts and its sentence in each language.
 //!
 //! Views are functions of (facts, now): nothing that depends on "today" is
 //! stored, so the same facts answer for any date, and a rebuild from the
@@ -37,6 +38,7 @@ pub mod findings;
 pub mod funds;
 pub mod incentives;
 pub mod load;
+pub mod messages;
 pub mod projects;
 pub mod snapshot;
 pub mod targets;
@@ -47,13 +49,16 @@ use serde::Serialize;
 pub use codes::{FindingCode, Lang};
 pub use facts::Facts;
 pub use load::{load, load_cached, load_position, CacheSource, CacheUse, Scope, ViewError};
+pub use messages::{Fact, FactSet};
 
-/// One discrepancy (contract 3.5).
+/// One discrepancy (format 3.5). Made with [`Finding::new`], which renders
+/// `message` from `facts`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// A code of contract 3.5, e.g. `overdraft`; serialised as its string.
+    /// A code of format 3.5, e.g. `overdraft`; serialised as its string.
     pub code: FindingCode,
-    /// A plain sentence a finance officer understands.
+    /// A plain sentence a finance officer understands: English, or the
+    /// language asked for ([`Finding::localize`]).
     pub message: String,
     /// The ids the finding is about (accounts, targets, commitments ...).
     pub subjects: Vec<String>,
@@ -61,17 +66,41 @@ pub struct Finding {
     pub seqs: Vec<u64>,
     /// The business date the discrepancy arose (for sorting, newest first).
     pub date: Day,
+    /// What the sentence is made of: amounts, dates, ids with their
+    /// names, counts ([`messages`]).
+    pub facts: FactSet,
 }
 
 /// A row of a report as a table: the header and the cells in order.
 pub trait TableRow {
     fn header() -> &'static [&'static str];
     fn cells(&self) -> Vec<String>;
+
+    /// The header in `lang` ([`messages::heading`]).
+    fn header_in(lang: Lang) -> Vec<&'static str> {
+        Self::header().iter().map(|h| messages::heading(h, lang)).collect()
+    }
+
+    /// The cells for a reader of `lang`: as [`TableRow::cells`] unless
+    /// the row says otherwise.
+    fn cells_in(&self, _lang: Lang) -> Vec<String> {
+        self.cells()
+    }
 }
 
 impl TableRow for Finding {
     fn header() -> &'static [&'static str] {
         &["date", "code", "subjects", "seqs", "message"]
+    }
+
+    /// In Chinese the code column gives the code's label with the code in
+    /// brackets (`账户透支（overdraft）`).
+    fn cells_in(&self, lang: Lang) -> Vec<String> {
+        let mut cells = self.cells();
+        if lang != Lang::En {
+            cells[1] = format!("{}（{}）", self.code.label(lang), self.code.as_str());
+        }
+        cells
     }
 
     fn cells(&self) -> Vec<String> {

@@ -45,6 +45,7 @@
 //! investor named by thousands of rows are copied once, not per row.
 
 use crate::facts::{At, Facts, Observation, ProjectFact, StageReport, TargetFact};
+use crate::messages::{facts, Fact, FactSet, RefKind, Vocab};
 use crate::targets;
 use crate::{Finding, FindingCode, TableRow};
 use pledger_core::event::{CountStage, Counts, Period, ProjectStage};
@@ -223,25 +224,34 @@ pub enum NotQualifying {
 }
 
 impl NotQualifying {
-    fn explain(self, stage: Stage, period: &Period) -> String {
+    /// Why, as a finding's facts: the reason's code and what it rests on
+    /// (the counted `stage`, the stage then, the first date reached, the
+    /// target's period, the money in place against the minimum).
+    fn facts(self, stage: Stage, period: &Period) -> FactSet {
+        let stage = Fact::word(Vocab::Stage, stage.as_str());
+        let reason = Fact::word(Vocab::NotQualifying, self.code());
         match self {
-            NotQualifying::NotYetSigned => "it had not even been signed by then".to_string(),
-            NotQualifying::NotReached(then) => format!(
-                "it was only '{}' then, not yet '{}'",
-                then.as_str(),
-                stage.as_str()
-            ),
-            NotQualifying::OutsidePeriod(first) => format!(
-                "it first reached '{}' on {}, outside the target's period {} to {} (a project counts as new in one period only)",
-                stage.as_str(),
-                first,
-                period.from,
-                period.to
-            ),
-            NotQualifying::Halted(then) => format!("it was '{}' then, and such a project never counts", then.as_str()),
-            NotQualifying::Short { in_place, min } => format!(
-                "only {in_place} yuan was in place then, less than the target's minimum of {min} yuan"
-            ),
+            NotQualifying::NotYetSigned => facts! { reason: reason },
+            NotQualifying::NotReached(then) => facts! {
+                reason: reason,
+                stage_then: Fact::word(Vocab::Stage, then.as_str()),
+                stage: stage,
+            },
+            NotQualifying::OutsidePeriod(first) => facts! {
+                reason: reason,
+                stage: stage,
+                first_reached: first,
+                period: Fact::period(period),
+            },
+            NotQualifying::Halted(then) => facts! {
+                reason: reason,
+                stage_then: Fact::word(Vocab::Stage, then.as_str()),
+            },
+            NotQualifying::Short { in_place, min } => facts! {
+                reason: reason,
+                in_place: in_place,
+                min_investment: min,
+            },
         }
     }
 
@@ -589,10 +599,6 @@ pub struct ProjectsReport {
     pub projects: Vec<ProjectRow>,
 }
 
-fn name_of(facts: &Facts, id: &str) -> Option<String> {
-    facts.entities.get(id).map(|e| e.data.name.0.clone())
-}
-
 /// One year after `d`, on the same calendar date (29 February: the 28th).
 pub fn a_year_after(d: Day) -> Day {
     let year = d.0.year() + 1;
@@ -873,41 +879,49 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
         let Err(why) = verdict else { continue };
         not_qualifying(facts, l, r, why, out);
     }
-    count_mismatch(&judged.records, out);
+    count_mismatch(facts, &judged.records, out);
     double_counted(facts, &judged, out);
     for r in &judged.registers {
         let p = r.fact;
         let (Some((since, two)), Some(land)) = (idle(r, now), p.data.land.as_ref()) else {
             continue;
         };
-        out.push(Finding {
-            code: FindingCode::LandIdle,
-            message: format!(
-                "Project {}{} of {} was granted parcel {} ({} mu) with construction to start by {}; no start was reported as of a year later, so the land has been idle since {}{}.",
-                p.data.project_id,
-                name_of(facts, p.data.project_id.as_str()).map_or_else(String::new, |n| format!(" ({n})")),
-                p.data.investor,
-                land.parcel_id,
-                land.area_mu,
-                land.agreed_start,
-                since,
-                if two {
-                    format!(
-                        "; two years have passed with no start (by {}), so the land may be taken back without compensation",
-                        a_year_after(a_year_after(land.agreed_start))
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-            subjects: vec![
+        out.push(Finding::new(
+            FindingCode::LandIdle,
+            facts! {
+                project: Fact::project(facts, p.data.project_id.as_str()),
+                investor: Fact::entity(facts, p.data.investor.as_str()),
+                parcel: Fact::id(RefKind::Parcel, land.parcel_id.as_str()),
+                area_mu: land.area_mu,
+                agreed_start: land.agreed_start,
+                idle_since: since,
+                reclaimable_after?: two.then(|| a_year_after(a_year_after(land.agreed_start))),
+            },
+            vec![
                 p.data.project_id.to_string(),
                 land.parcel_id.to_string(),
                 p.data.host.to_string(),
             ],
-            seqs: std::iter::once(p.at.seq).chain(r.reports.iter().map(|x| x.at.seq)).collect(),
-            date: since,
-        });
+            std::iter::once(p.at.seq)
+                .chain(r.reports.iter().map(|x| x.at.seq))
+                .collect(),
+            since,
+        ));
+    }
+}
+
+/// The facts naming a claim or verification (`record`) of a counting
+/// target in a finding.
+fn record_facts(facts: &Facts, t: &TargetFact, o: &Observation, record: &'static str) -> FactSet {
+    facts! {
+        record: Fact::word(Vocab::Record, record),
+        target: Fact::id(RefKind::Target, t.data.target_id.as_str()),
+        assignee: Fact::entity(facts, t.data.assignee.as_str()),
+        metric: Fact::word(Vocab::Metric, t.data.metric.0.as_str()),
+        recorded_by: Fact::entity(facts, &o.actor),
+        date: o.at.day,
+        seq: o.at.seq,
+        as_of: o.as_of,
     }
 }
 
@@ -922,35 +936,30 @@ fn not_qualifying(facts: &Facts, l: &Listing, r: Option<&Register>, why: NotQual
     }
     seqs.sort_unstable();
     seqs.dedup();
-    out.push(Finding {
-        code: FindingCode::CountedNotQualifying,
-        message: format!(
-            "The {} of target {} ({}, {}) recorded by {} on {} (record {}) counts project {}{} as of {}, but {}.",
-            if l.verification { "verification" } else { "claim" },
-            l.target.data.target_id,
-            l.target.data.assignee,
-            l.target.data.metric.0,
-            l.record.actor,
-            l.record.at.day,
-            l.record.at.seq,
-            l.project_id,
-            name_of(facts, l.project_id).map_or_else(String::new, |n| format!(" ({n})")),
-            l.record.as_of,
-            why.explain(stage, &l.period)
-        ),
-        subjects: vec![
+    let mut f = record_facts(
+        facts,
+        l.target,
+        l.record,
+        if l.verification { "verification" } else { "claim" },
+    );
+    f.push("project", Fact::project(facts, l.project_id));
+    f.0.extend(why.facts(stage, &l.period).0);
+    out.push(Finding::new(
+        FindingCode::CountedNotQualifying,
+        f,
+        vec![
             l.target.data.target_id.to_string(),
             l.project_id.to_string(),
             l.target.data.assignee.to_string(),
         ],
         seqs,
-        date: l.record.at.day,
-    });
+        l.record.at.day,
+    ));
 }
 
 /// `count_mismatch`: a counting target's record whose value is not the
 /// number of projects it lists.
-fn count_mismatch(records: &[CountingRecord], out: &mut Vec<Finding>) {
+fn count_mismatch(facts: &Facts, records: &[CountingRecord], out: &mut Vec<Finding>) {
     for c in records {
         let (t, o) = (c.target, c.record);
         let what = if c.verification { "verification" } else { "claim" };
@@ -958,25 +967,16 @@ fn count_mismatch(records: &[CountingRecord], out: &mut Vec<Finding>) {
         if o.value.0 == rust_decimal::Decimal::from(listed) {
             continue;
         }
-        out.push(Finding {
-            code: FindingCode::CountMismatch,
-            message: format!(
-                "The {what} of target {} ({}, {}) recorded by {} on {} (record {}) gives {} as of {} but lists {} project{}; a count is the number of projects it names.",
-                t.data.target_id,
-                t.data.assignee,
-                t.data.metric.0,
-                o.actor,
-                o.at.day,
-                o.at.seq,
-                o.value,
-                o.as_of,
-                listed,
-                if listed == 1 { "" } else { "s" }
-            ),
-            subjects: vec![t.data.target_id.to_string(), t.data.assignee.to_string()],
-            seqs: vec![o.at.seq],
-            date: o.at.day,
-        });
+        let mut f = record_facts(facts, t, o, what);
+        f.push("value", o.value);
+        f.push("listed", listed);
+        out.push(Finding::new(
+            FindingCode::CountMismatch,
+            f,
+            vec![t.data.target_id.to_string(), t.data.assignee.to_string()],
+            vec![o.at.seq],
+            o.at.day,
+        ));
     }
 }
 
@@ -1001,30 +1001,28 @@ fn double_counted(facts: &Facts, judged: &Judged, out: &mut Vec<Finding>) {
                 if ta.metric != tb.metric || ta.assignee == tb.assignee || !overlap {
                     continue;
                 }
-                out.push(Finding {
-                    code: FindingCode::ProjectDoubleCounted,
-                    message: format!(
-                        "Project {}{} is counted by two units for {}: by {} under target {} (first on {}, record {}) and by {} under target {} (first on {}, record {}); a project is counted once.",
-                        project,
-                        name_of(facts, project).map_or_else(String::new, |n| format!(" ({n})")),
-                        ta.metric.0,
-                        ta.assignee,
-                        ta.target_id,
-                        a_day,
-                        a_seq,
-                        tb.assignee,
-                        tb.target_id,
-                        b_day,
-                        b_seq
-                    ),
-                    subjects: vec![project.to_string(), ta.target_id.to_string(), tb.target_id.to_string()],
-                    seqs: {
+                out.push(Finding::new(
+                    FindingCode::ProjectDoubleCounted,
+                    facts! {
+                        project: Fact::project(facts, project),
+                        metric: Fact::word(Vocab::Metric, ta.metric.0.as_str()),
+                        first_assignee: Fact::entity(facts, ta.assignee.as_str()),
+                        first_target: Fact::id(RefKind::Target, ta.target_id.as_str()),
+                        first_listed_on: *a_day,
+                        first_record: *a_seq,
+                        second_assignee: Fact::entity(facts, tb.assignee.as_str()),
+                        second_target: Fact::id(RefKind::Target, tb.target_id.as_str()),
+                        second_listed_on: *b_day,
+                        second_record: *b_seq,
+                    },
+                    vec![project.to_string(), ta.target_id.to_string(), tb.target_id.to_string()],
+                    {
                         let mut s = vec![*a_seq, *b_seq];
                         s.sort_unstable();
                         s
                     },
-                    date: (*a_day).max(*b_day),
-                });
+                    (*a_day).max(*b_day),
+                ));
             }
         }
     }

@@ -26,6 +26,7 @@
 //!   open or unverified period neither extends nor breaks a run.
 
 use crate::facts::{Facts, Observation, Revision, TargetFact};
+use crate::messages::{facts, Fact, FactSet, RefKind, Vocab};
 use crate::{decimal_text, no_evidence, Finding, FindingCode, TableRow};
 use pledger_core::event::{Comparator, Period};
 use pledger_core::money::Quantity;
@@ -589,6 +590,18 @@ fn describe_period(p: &Period) -> String {
     format!("{} to {}", p.from, p.to)
 }
 
+/// The facts that describe a target in a finding: its id, metric,
+/// comparator, threshold and unit.
+fn target_facts(s: &TargetStanding) -> FactSet {
+    facts! {
+        target: Fact::id(RefKind::Target, s.target_id()),
+        metric: Fact::word(Vocab::Metric, s.metric()),
+        comparator: Fact::word(Vocab::Comparator, s.comparator.as_str()),
+        threshold: s.threshold,
+        unit: Fact::word(Vocab::Unit, s.unit()),
+    }
+}
+
 /// Target findings judged at `now`:
 ///
 /// - `overstated_claim`: the latest verification found a worse value than
@@ -605,47 +618,46 @@ fn describe_period(p: &Period) -> String {
 pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
     let all = standings(facts, now);
     for s in &all {
-        overstated_claim(s, out);
-        revised_after_period(s, out);
+        overstated_claim(facts, s, out);
+        revised_after_period(facts, s, out);
         for v in &s.verifications {
             if no_evidence(v.evidence.as_ref()) {
-                out.push(Finding {
-                    code: FindingCode::MissingEvidence,
-                    message: format!(
-                        "Verification of target {} ({} {} {} {}) recorded by {} on {} (record {}) found {} as of {} but cites no evidence.",
-                        s.target_id(),
-                        s.metric(),
-                        s.comparator.as_str(),
-                        s.threshold,
-                        s.unit(),
-                        v.actor,
-                        v.at.day,
-                        v.at.seq,
-                        v.value,
-                        v.as_of
-                    ),
-                    subjects: vec![s.target_id().to_string(), s.assignee().to_string()],
-                    seqs: vec![v.at.seq],
+                let mut f = target_facts(s);
+                f.0.extend(
+                    facts! {
+                    record: Fact::word(Vocab::Record, "verification"),
+                    recorded_by: Fact::entity(facts, &v.actor),
                     date: v.at.day,
-                });
+                    seq: v.at.seq,
+                    value: v.value,
+                    as_of: v.as_of,
+                    }
+                    .0,
+                );
+                out.push(Finding::new(
+                    FindingCode::MissingEvidence,
+                    f,
+                    vec![s.target_id().to_string(), s.assignee().to_string()],
+                    vec![v.at.seq],
+                    v.at.day,
+                ));
             }
         }
     }
     for run in runs_of_misses(&all, true).into_iter().filter(|r| r.missed.len() >= 2) {
         let ids: Vec<String> = run.missed.iter().map(|s| s.target_id().to_string()).collect();
-        let periods: Vec<String> = run
+        let missed: Vec<Fact> = run
             .missed
             .iter()
             .map(|s| {
-                let v = s.deciding.map_or_else(String::new, |v| v.value.to_string());
-                format!(
-                    "{} ({}, verified {} against {} {})",
-                    s.target_id(),
-                    describe_period(&s.period),
-                    v,
-                    s.comparator.as_str(),
-                    s.threshold
-                )
+                Fact::Group(facts! {
+                    target: Fact::id(RefKind::Target, s.target_id()),
+                    period: Fact::period(&s.period),
+                    verified?: s.deciding.map(|v| v.value),
+                    comparator: Fact::word(Vocab::Comparator, s.comparator.as_str()),
+                    threshold: s.threshold,
+                    unit: Fact::word(Vocab::Unit, s.unit()),
+                })
             })
             .collect();
         let mut seqs: Vec<u64> = run.missed.iter().filter_map(|s| s.deciding.map(|v| v.at.seq)).collect();
@@ -658,23 +670,22 @@ pub fn findings(facts: &Facts, now: Day, out: &mut Vec<Finding>) {
             .unwrap_or(now);
         let mut subjects = vec![run.assignee.clone(), run.metric.clone()];
         subjects.extend(ids);
-        out.push(Finding {
-            code: FindingCode::ConsecutiveMisses,
-            message: format!(
-                "{} missed its {} target {} periods in a row: {}.",
-                run.assignee,
-                run.metric,
-                run.missed.len(),
-                periods.join("; ")
-            ),
+        out.push(Finding::new(
+            FindingCode::ConsecutiveMisses,
+            facts! {
+                assignee: Fact::entity(facts, &run.assignee),
+                metric: Fact::word(Vocab::Metric, run.metric.as_str()),
+                periods: run.missed.len(),
+                missed: missed,
+            },
             subjects,
             seqs,
             date,
-        });
+        ));
     }
 }
 
-fn overstated_claim(s: &TargetStanding, out: &mut Vec<Finding>) {
+fn overstated_claim(facts: &Facts, s: &TargetStanding, out: &mut Vec<Finding>) {
     let Some(v) = s.last_verification else { return };
     let claim = s
         .claims
@@ -687,59 +698,54 @@ fn overstated_claim(s: &TargetStanding, out: &mut Vec<Finding>) {
         return;
     }
     let gap = (c.value.0 - v.value.0).abs();
-    out.push(Finding {
-        code: FindingCode::OverstatedClaim,
-        message: format!(
-            "{} claimed {} for target {} ({} {} {} {}) as of {} (record {}), but the verification as of {} found {} (record {}): the claim overstates by {}.",
-            s.assignee(),
-            c.value,
-            s.target_id(),
-            s.metric(),
-            s.comparator.as_str(),
-            s.threshold,
-            s.unit(),
-            c.as_of,
-            c.at.seq,
-            v.as_of,
-            v.value,
-            v.at.seq,
-            decimal_text(gap)
-        ),
-        subjects: vec![s.target_id().to_string(), s.assignee().to_string()],
-        seqs: vec![c.at.seq, v.at.seq],
-        date: c.at.day.max(v.at.day),
-    });
+    let mut f = target_facts(s);
+    f.0.extend(
+        facts! {
+        assignee: Fact::entity(facts, s.assignee()),
+        claimed: c.value,
+        claim_as_of: c.as_of,
+        claim_record: c.at.seq,
+        verified_as_of: v.as_of,
+        verified: v.value,
+        verification_record: v.at.seq,
+        gap: gap,
+        }
+        .0,
+    );
+    out.push(Finding::new(
+        FindingCode::OverstatedClaim,
+        f,
+        vec![s.target_id().to_string(), s.assignee().to_string()],
+        vec![c.at.seq, v.at.seq],
+        c.at.day.max(v.at.day),
+    ));
 }
 
-fn revised_after_period(s: &TargetStanding, out: &mut Vec<Finding>) {
+fn revised_after_period(facts: &Facts, s: &TargetStanding, out: &mut Vec<Finding>) {
     let mut threshold = s.fact.data.threshold;
     let mut period = s.fact.data.period.clone();
     for r in &s.revisions {
         if r.at.day > period.to {
-            let mut changes = Vec::new();
-            if let Some(t) = r.threshold {
-                changes.push(format!("threshold {} → {}", threshold, t));
-            }
-            if let Some(p) = &r.period {
-                changes.push(format!("period {} → {}", describe_period(&period), describe_period(p)));
-            }
-            out.push(Finding {
-                code: FindingCode::TargetRevisedAfterPeriod,
-                message: format!(
-                    "Target {} of {} ({}) was revised on {} (record {}), after its period ended on {}: {}. Reason given: {:?}.",
-                    s.target_id(),
-                    s.assignee(),
-                    s.metric(),
-                    r.at.day,
-                    r.at.seq,
-                    period.to,
-                    changes.join(", "),
-                    r.reason
-                ),
-                subjects: vec![s.target_id().to_string(), s.assignee().to_string()],
-                seqs: vec![s.fact.at.seq, r.at.seq],
-                date: r.at.day,
-            });
+            out.push(Finding::new(
+                FindingCode::TargetRevisedAfterPeriod,
+                facts! {
+                    target: Fact::id(RefKind::Target, s.target_id()),
+                    assignee: Fact::entity(facts, s.assignee()),
+                    metric: Fact::word(Vocab::Metric, s.metric()),
+                    unit: Fact::word(Vocab::Unit, s.unit()),
+                    date: r.at.day,
+                    record: r.at.seq,
+                    period_end: period.to,
+                    threshold_from?: r.threshold.map(|_| threshold),
+                    threshold_to?: r.threshold,
+                    period_from?: r.period.as_ref().map(|_| Fact::period(&period)),
+                    period_to?: r.period.as_ref().map(Fact::period),
+                    reason: Fact::text(r.reason.as_str()),
+                },
+                vec![s.target_id().to_string(), s.assignee().to_string()],
+                vec![s.fact.at.seq, r.at.seq],
+                r.at.day,
+            ));
         }
         if let Some(t) = r.threshold {
             threshold = t;

@@ -4,6 +4,7 @@
 
 use pledger_core::when::Day;
 use pledger_views::facts::from_json;
+use pledger_views::messages::{render_checked, zh_amount, Fact, FactSet};
 use pledger_views::{findings, FindingCode, Lang};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -932,5 +933,180 @@ fn missing_evidence_is_absent_or_empty_wherever_evidence_is_recorded() {
                 "{place} with evidence {evidence:?}"
             );
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Every code in both languages.
+
+/// The parties of the cases, registered with Chinese names (as a city's
+/// ledger has them), and the project `plant` under its own id.
+fn registrations() -> Vec<Value> {
+    [
+        ("city", "government", "常德市人民政府"),
+        ("city-gov", "government", "常德市人民政府办公室"),
+        ("city-finance", "department", "常德市财政局"),
+        ("auditor", "auditor", "常德市审计局"),
+        ("zone", "park", "常德经济技术开发区"),
+        ("park-a", "park", "津市市工业园"),
+        ("park-b", "park", "澧县经济开发区"),
+        ("ent-a", "enterprise", "常德华鑫机械制造有限公司"),
+        ("a-person", "person", "张建国"),
+        ("b-person", "person", "李红梅"),
+        ("plant", "project", "华鑫新厂房项目"),
+    ]
+    .into_iter()
+    .map(|(id, kind, name)| {
+        ev(
+            "entity.registered",
+            "city",
+            "2025-01-01",
+            json!({"entity_id": id, "kind": kind, "name": name}),
+        )
+    })
+    .collect()
+}
+
+/// Every amount and every named id among `facts`, nested ones included.
+fn amounts_and_names(facts: &FactSet, amounts: &mut Vec<String>, names: &mut Vec<String>) {
+    fn walk(f: &Fact, amounts: &mut Vec<String>, names: &mut Vec<String>) {
+        match f {
+            Fact::Amount(a) => amounts.push(zh_amount(*a)),
+            Fact::Ref(r) => {
+                if let Some(n) = &r.name {
+                    names.push(format!("{n}（{}）", r.id));
+                }
+            }
+            Fact::List(items) => items.iter().for_each(|x| walk(x, amounts, names)),
+            Fact::Group(g) => g.0.iter().for_each(|(_, x)| walk(x, amounts, names)),
+            _ => {}
+        }
+    }
+    facts.0.iter().for_each(|(_, f)| walk(f, amounts, names));
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Each case's findings render in English and Chinese from their facts,
+/// with no fact missing and none left out; the English sentence is the
+/// finding's `message`; the Chinese one is Chinese, writes every amount
+/// in 元/万元/亿元 and every registered party as 名称（id）.
+#[test]
+fn every_code_renders_in_both_languages_from_its_facts() {
+    let now = Day::parse(NOW).unwrap();
+    let mut rendered = BTreeSet::new();
+    for c in cases() {
+        // After the case's events, so the seqs its voids name stay its own.
+        let mut events = c.events.clone();
+        events.extend(registrations());
+        let facts = from_json(&events, None).expect("the case's events are valid");
+        let all = findings::all(&facts, now);
+        assert!(
+            all.iter().any(|f| f.code == c.code),
+            "{}: {} no longer raises it",
+            c.code,
+            c.what
+        );
+        for f in &all {
+            let en = render_checked(f.code, &f.facts, Lang::En)
+                .unwrap_or_else(|e| panic!("{}: {}: English: {e:?}", f.code, c.what));
+            assert_eq!(en, f.message, "{}: the message is the English sentence", f.code);
+            let zh = render_checked(f.code, &f.facts, Lang::ZhCn)
+                .unwrap_or_else(|e| panic!("{}: {}: Chinese: {e:?}", f.code, c.what));
+            assert_eq!(zh, f.message_in(Lang::ZhCn));
+            assert!(has_cjk(&zh), "{}: not Chinese: {zh}", f.code);
+            assert!(!zh.contains("yuan") && !zh.contains('?'), "{}: {zh}", f.code);
+            let (mut amounts, mut names) = (Vec::new(), Vec::new());
+            amounts_and_names(&f.facts, &mut amounts, &mut names);
+            for a in &amounts {
+                assert!(a.ends_with('元'), "{a}");
+                assert!(
+                    zh.contains(a.as_str()),
+                    "{}: {zh} does not write the amount {a}",
+                    f.code
+                );
+            }
+            for n in &names {
+                assert!(zh.contains(n.as_str()), "{}: {zh} does not name {n}", f.code);
+            }
+            assert!(
+                !names.is_empty() || f.code == FindingCode::SchemeOverpaid,
+                "{}: names no registered party: {zh}",
+                f.code
+            );
+            rendered.insert(f.code);
+        }
+    }
+    let missing: Vec<_> = FindingCode::ALL.iter().filter(|c| !rendered.contains(c)).collect();
+    assert!(missing.is_empty(), "never rendered: {missing:?}");
+}
+
+/// A few sentences in full, so a change of wording is a visible change.
+#[test]
+fn chinese_sentences_read_as_an_auditor_writes_them() {
+    let now = Day::parse(NOW).unwrap();
+    let find = |code: FindingCode| {
+        let c = cases().into_iter().find(|c| c.code == code).unwrap();
+        let mut events = c.events;
+        events.extend(registrations());
+        let facts = from_json(&events, None).unwrap();
+        let all = findings::all(&facts, now);
+        let codes: Vec<_> = all.iter().map(|f| f.code).collect();
+        all.into_iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("{code}: only {codes:?}"))
+    };
+    assert_eq!(
+        find(FindingCode::IdleBalance).message_in(Lang::ZhCn),
+        "常德市人民政府（city）的zone account（zone）余额300万元，自2025年3月3日（首笔资金拨入，此后从未拨出，第4条记录）起超过730天未拨出资金；结转两年以上的财政存量资金应统筹盘活或收回。"
+    );
+    assert_eq!(
+        find(FindingCode::ConsecutiveMisses).message_in(Lang::ZhCn),
+        "津市市工业园（park-a）连续2期未完成“新引进1000万元以上项目”目标：t25（2025年度，核实值3个，目标值不低于5个）；t26（2026年度，核实值2个，目标值不低于5个）。"
+    );
+    assert_eq!(
+        find(FindingCode::CommitmentOverdue).message_in(Lang::ZhCn),
+        "常德市人民政府办公室（city-gov）对常德华鑫机械制造有限公司（ent-a）的承诺c（补助）应于2026年3月31日前兑现，截至2027年6月30日仍未兑现，已逾期456天。"
+    );
+}
+
+#[test]
+fn languages_are_read_from_tags_locales_and_accept_language() {
+    for (tag, lang) in [
+        ("en", Some(Lang::En)),
+        ("EN-gb", Some(Lang::En)),
+        ("zh", Some(Lang::ZhCn)),
+        ("zh-CN", Some(Lang::ZhCn)),
+        ("zh-Hans-CN", Some(Lang::ZhCn)),
+        ("zh_CN.UTF-8", Some(Lang::ZhCn)),
+        ("fr", None),
+        ("", None),
+    ] {
+        assert_eq!(Lang::from_tag(tag), lang, "{tag:?}");
+    }
+    assert_eq!("zh-CN".parse::<Lang>(), Ok(Lang::ZhCn));
+    assert!("de".parse::<Lang>().is_err());
+    assert_eq!(Lang::from_locale(None, None, None), Lang::En);
+    assert_eq!(Lang::from_locale(None, None, Some("zh_CN.UTF-8")), Lang::ZhCn);
+    assert_eq!(Lang::from_locale(Some("C"), None, Some("zh_CN.UTF-8")), Lang::En);
+    assert_eq!(
+        Lang::from_locale(Some(""), Some("zh_TW.UTF-8"), Some("en_US.UTF-8")),
+        Lang::ZhCn
+    );
+    assert_eq!(Lang::from_locale(None, None, Some("C.UTF-8")), Lang::En);
+    for (header, lang) in [
+        ("zh-CN,zh;q=0.9,en;q=0.8", Some(Lang::ZhCn)),
+        ("en-US,en;q=0.9,zh-CN;q=0.8", Some(Lang::En)),
+        ("fr-FR, zh;q=0.5, en;q=0.4", Some(Lang::ZhCn)),
+        ("en;q=0.2, zh-CN;q=0.7", Some(Lang::ZhCn)),
+        ("zh;q=0, en", Some(Lang::En)),
+        ("zh;q=0", None),
+        ("fr, de", None),
+        ("*", None),
+        ("", None),
+    ] {
+        assert_eq!(Lang::from_accept_language(header), lang, "{header:?}");
     }
 }

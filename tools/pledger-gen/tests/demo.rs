@@ -5,9 +5,13 @@
 //!
 //! `every_finding_code_appears_at_2011_06_30` is the acceptance test against
 //! the real views; `the_yearly_tasks_are_judged_ranked_and_sanctioned_as_planted`
-//! holds the assessment report (format 3.7) to the scenario's yearly tasks. `plants_trigger_each_rule_as_the_contract_words_it` reads
-//! the rules of 3.5 directly from the contract text, independently of the
-//! views, so the plants can be checked while the views are being written.
+//! holds the assessment report (format 3.7) to the scenario's yearly tasks;
+//! `the_project_register_is_as_planted` the projects report (format 3.8) and
+//! the project and idle-money findings to the register's plants.
+//! `plants_trigger_each_rule_as_the_contract_words_it` reads the rules of
+//! 3.5 (and 2.2's qualification of a counted project) directly from the
+//! contract text, independently of the views, so the plants can be checked
+//! while the views are being written.
 
 use pledger_core::when::Day;
 use pledger_core::{Event, Journal, Registry};
@@ -259,6 +263,13 @@ fn civil(z: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The same calendar date a year on (29 February: the 28th).
+fn a_year_after(date: &str) -> String {
+    let y: i32 = date[..4].parse().unwrap();
+    let md = if &date[5..] == "02-29" { "02-28" } else { &date[5..] };
+    format!("{:04}-{md}", y + 1)
+}
+
 fn days(date: &str) -> i64 {
     let y: i64 = date[..4].parse().unwrap();
     let m: i64 = date[5..7].parse().unwrap();
@@ -424,8 +435,13 @@ impl<'a> Reading<'a> {
         let mut against: HashMap<&str, i128> = HashMap::new();
         let mut paying: HashMap<&str, i128> = HashMap::new();
         let mut repaid: HashMap<&str, i128> = HashMap::new();
+        // Per account: the first day money came in, the last day it paid out.
+        let mut first_in: HashMap<&str, &str> = HashMap::new();
+        let mut last_out: HashMap<&str, &str> = HashMap::new();
         for (day, d) in self.of("fund.disbursed") {
             let (from, to, amount) = (s(&d["from_account"]), s(&d["to_account"]), fen(&d["amount"]));
+            first_in.entry(to).or_insert(day);
+            last_out.insert(from, day);
             if accounts[from]["kind"] != "source" {
                 let b = balance.entry(from).or_default();
                 *b -= amount;
@@ -469,6 +485,130 @@ impl<'a> Reading<'a> {
         for (_, a) in self.of("fund.allocated") {
             if against.get(s(&a["allocation_id"])).copied().unwrap_or(0) > fen(&a["amount"]) {
                 add("over_allocation", s(&a["allocation_id"]));
+            }
+        }
+        // Money held in an internal account that paid nothing out for more
+        // than 730 days (from its last payment out, else its first money in).
+        for (id, a) in &accounts {
+            if a["kind"] != "internal" || balance.get(id).copied().unwrap_or(0) <= 0 {
+                continue;
+            }
+            if let Some(since) = last_out.get(id).or(first_in.get(id)) {
+                if days(now) - days(since) > 730 {
+                    add("idle_balance", id);
+                }
+            }
+        }
+
+        // Projects (format 2.2): every claim or verification of a counting
+        // target against the register as of its `as_of`; land not built on.
+        let signed: HashMap<&str, &Value> = self
+            .of("project.signed")
+            .map(|(_, d)| (s(&d["project_id"]), d))
+            .collect();
+        let mut reports: HashMap<&str, Vec<&Value>> = HashMap::new();
+        for (_, r) in self.of("project.stage_reported") {
+            reports.entry(s(&r["project_id"])).or_default().push(r);
+        }
+        for rs in reports.values_mut() {
+            rs.sort_by_key(|r| s(&r["as_of"]));
+        }
+        let rank = |stage: &str| match stage {
+            "signed" => Some(0),
+            "started" => Some(1),
+            "producing" => Some(2),
+            _ => None,
+        };
+        let qualifies = |p: &str, counts: &Value, (from, to): (&str, &str), d: &str| -> bool {
+            let Some(sig) = signed.get(p) else { return false };
+            if s(&sig["signed_on"]) > d {
+                return false;
+            }
+            let rs: &[&Value] = reports.get(p).map_or(&[], Vec::as_slice);
+            let want = rank(s(&counts["stage"])).unwrap();
+            let first = if want == 0 {
+                Some(s(&sig["signed_on"]))
+            } else {
+                rs.iter()
+                    .find(|r| rank(s(&r["stage"])).is_some_and(|o| o >= want))
+                    .map(|r| s(&r["as_of"]))
+            };
+            if !first.is_some_and(|f| f <= d && f >= from && f <= to) {
+                return false;
+            }
+            let then = rs
+                .iter()
+                .rev()
+                .find(|r| s(&r["as_of"]) <= d)
+                .map_or("signed", |r| s(&r["stage"]));
+            let in_place = rs
+                .iter()
+                .rev()
+                .filter(|r| s(&r["as_of"]) <= d)
+                .find_map(|r| r["investment_in_place"].as_str())
+                .map_or(0, |a| fen(&Value::from(a)));
+            rank(then).is_some()
+                && counts["min_investment"]
+                    .as_str()
+                    .map_or(true, |m| in_place >= fen(&Value::from(m)))
+        };
+        let mut listed: BTreeMap<&str, BTreeMap<&str, (&Value, String, String)>> = BTreeMap::new();
+        for (_, t) in self.of("target.assigned").filter(|(_, t)| !t["counts"].is_null()) {
+            let id = s(&t["target_id"]);
+            let (mut from, mut to) = (s(&t["period"]["from"]).to_string(), s(&t["period"]["to"]).to_string());
+            for (_, r) in self
+                .of("target.revised")
+                .filter(|(_, d)| d["target_id"] == id && !d["period"].is_null())
+            {
+                from = s(&r["period"]["from"]).to_string();
+                to = s(&r["period"]["to"]).to_string();
+            }
+            let records = self
+                .of("target.progress_reported")
+                .chain(self.of("target.verified"))
+                .filter(|(_, d)| d["target_id"] == id);
+            for (_, r) in records {
+                let list: Vec<&str> = r["projects"].as_array().into_iter().flatten().map(s).collect();
+                if qty(&r["value"]) != list.len() as i128 * 1000 {
+                    add("count_mismatch", id);
+                }
+                for p in list {
+                    if !qualifies(p, &t["counts"], (&from, &to), s(&r["as_of"])) {
+                        add("counted_not_qualifying", &format!("{id}/{p}"));
+                    }
+                    listed.entry(p).or_default().insert(id, (t, from.clone(), to.clone()));
+                }
+            }
+        }
+        for (p, targets) in &listed {
+            let list: Vec<_> = targets.values().collect();
+            for (i, (a, a_from, a_to)) in list.iter().enumerate() {
+                for (b, b_from, b_to) in &list[i + 1..] {
+                    if a["metric"] == b["metric"] && a["assignee"] != b["assignee"] && a_from <= b_to && b_from <= a_to
+                    {
+                        add("project_double_counted", p);
+                    }
+                }
+            }
+        }
+        for (p, sig) in &signed {
+            let Some(agreed) = sig["land"]["agreed_start"].as_str() else {
+                continue;
+            };
+            let started_by = |d: &str| {
+                reports
+                    .get(p)
+                    .into_iter()
+                    .flatten()
+                    .any(|r| matches!(s(&r["stage"]), "started" | "producing") && s(&r["as_of"]) <= d)
+            };
+            let one = a_year_after(agreed);
+            let two = a_year_after(&one);
+            if now > one.as_str() && !started_by(&one) {
+                add("land_idle", p);
+                if now > two.as_str() && !started_by(&two) {
+                    add("land_idle", &format!("{p}:reclaimable"));
+                }
             }
         }
 
@@ -801,6 +941,27 @@ fn plants_trigger_each_rule_as_the_contract_words_it() {
                 "pay-task-dingcheng-2009-5",
             ],
         );
+        // The project register (format 2.2): 临澧 counts its 2008 project
+        // again for 2009 and 桃源 a project only signed; the zone's 2010
+        // mid-year report gives 4 and names 3; 沅澧机电 counted by 鼎城
+        // and 武陵; 洞庭水产 started late, 宏达化纤 never (reclaimable).
+        only(
+            "counted_not_qualifying",
+            &["linli-2009-ge50m/prj-ll-yongxing2", "taoyuan-2010-ge50m/prj-ty-lvjian"],
+        );
+        only("count_mismatch", &["deshan-2010-ge50m"]);
+        only("project_double_counted", &["prj-dc-yuanli"]);
+        only(
+            "land_idle",
+            &["prj-js-hongda", "prj-js-hongda:reclaimable", "prj-lx-dongting"],
+        );
+        // 安乡's incubator fund, idle since April 2008; later every account
+        // falls idle, the ledger ending in 2011.
+        if now == "2011-06-30" {
+            only("idle_balance", &["anxiang-park-incubator"]);
+        } else {
+            assert!(set("idle_balance").contains("anxiang-park-incubator"));
+        }
         let overdue = set("commitment_overdue");
         for c in ["c-sd-04", "c-sub-08", "c-fd-hanshou"] {
             assert!(overdue.contains(c), "{c} overdue at {now}: {overdue:?}");
@@ -964,6 +1125,213 @@ fn the_yearly_tasks_are_judged_ranked_and_sanctioned_as_planted() {
         .all(|x| x.task_status_then == Some(S::Failed)));
 }
 
+// ----- (f) the project register, from the real projects view --------------------------
+
+#[test]
+fn the_project_register_is_as_planted() {
+    use pledger_views::projects::{report, Stage};
+
+    let events = demo_city();
+    let facts = pledger_views::facts::from_json(&events, None).expect("facts");
+    let now = Day::parse("2011-06-30").unwrap();
+    let r = report(&facts, now);
+    let rows: BTreeMap<&str, _> = r.projects.iter().map(|p| (p.project_id.as_str(), p)).collect();
+    assert_eq!(rows.len(), 58, "{:?}", rows.keys().collect::<Vec<_>>());
+    // The zone and every county park signed projects; each has its
+    // investor registered as an enterprise and its entity as a project.
+    let hosts: BTreeSet<&str> = r.projects.iter().map(|p| p.host.as_str()).collect();
+    assert_eq!(hosts.len(), 10, "{hosts:?}");
+    for p in &r.projects {
+        assert!(p.name.is_some() && p.investor_name.is_some(), "{}", p.project_id);
+    }
+
+    // The counting targets: the parks' ≥50m and the zone's ≥50m and ≥100m
+    // counts from 2008; each claim and verification lists projects of the
+    // register, as many as its value but for the one planted mismatch.
+    let counting: BTreeSet<&str> = by_type(&events, "target.assigned")
+        .filter(|e| !e["data"]["counts"].is_null())
+        .map(|e| s(&e["data"]["target_id"]))
+        .collect();
+    assert_eq!(counting.len(), 9 * 3 + 2 * 3);
+    for t in &counting {
+        assert!(
+            t.contains("-2008-") || t.contains("-2009-") || t.contains("-2010-"),
+            "{t}"
+        );
+        assert!(t.ends_with("-ge50m") || t.ends_with("-ge100m"), "{t}");
+    }
+    let mut listings = 0;
+    for e in by_type(&events, "target.progress_reported").chain(by_type(&events, "target.verified")) {
+        let d = &e["data"];
+        if !counting.contains(s(&d["target_id"])) {
+            assert!(d["projects"].is_null(), "{e}");
+            continue;
+        }
+        let list = d["projects"].as_array().unwrap_or_else(|| panic!("no list: {e}"));
+        for p in list {
+            assert!(
+                rows.contains_key(s(p)),
+                "{} lists {p}, not in the register",
+                d["target_id"]
+            );
+        }
+        listings += list.len();
+        let planted = d["target_id"] == "deshan-2010-ge50m" && d["as_of"] == "2010-06-30";
+        let value: usize = s(&d["value"]).parse().unwrap();
+        assert_eq!(value - usize::from(planted), list.len(), "{e}");
+    }
+    assert!(listings >= 100, "{listings} listings");
+
+    // Counted rows qualify, but for the planted ones.
+    let verdicts = |id: &str| -> Vec<(String, &'static str, bool, Option<&'static str>)> {
+        rows[id]
+            .counted_by
+            .iter()
+            .map(|c| (c.target_id.to_string(), c.record, c.qualifies, c.reason))
+            .collect()
+    };
+    let bad: Vec<(&str, String)> = r
+        .projects
+        .iter()
+        .flat_map(|p| {
+            p.counted_by
+                .iter()
+                .filter(|c| !c.qualifies)
+                .map(move |c| (p.project_id.as_str(), c.target_id.to_string()))
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            ("prj-ll-yongxing2", "linli-2009-ge50m".to_string()),
+            ("prj-ll-yongxing2", "linli-2009-ge50m".to_string()),
+            ("prj-ty-lvjian", "taoyuan-2010-ge50m".to_string()),
+            ("prj-ty-lvjian", "taoyuan-2010-ge50m".to_string()),
+        ]
+    );
+    let t = |x: &str| x.to_string();
+    assert_eq!(
+        verdicts("prj-ll-yongxing2"),
+        [
+            (t("linli-2008-ge50m"), "claim", true, None),
+            (t("linli-2008-ge50m"), "verification", true, None),
+            (t("linli-2009-ge50m"), "claim", false, Some("outside_period")),
+            (t("linli-2009-ge50m"), "verification", false, Some("outside_period")),
+        ]
+    );
+    assert_eq!(
+        verdicts("prj-ty-lvjian"),
+        [
+            (t("taoyuan-2010-ge50m"), "claim", false, Some("stage_not_reached")),
+            (
+                t("taoyuan-2010-ge50m"),
+                "verification",
+                false,
+                Some("stage_not_reached")
+            ),
+        ]
+    );
+    assert_eq!(rows["prj-ty-lvjian"].stage, Some(Stage::Signed));
+    let yuanli: BTreeSet<(String, &str)> = rows["prj-dc-yuanli"]
+        .counted_by
+        .iter()
+        .map(|c| (c.target_id.to_string(), c.assignee.as_str()))
+        .collect();
+    assert_eq!(
+        yuanli,
+        BTreeSet::from([
+            (t("dingcheng-2009-ge50m"), "dingcheng-park"),
+            (t("wuling-2009-ge50m"), "wuling-park"),
+        ])
+    );
+    assert!(rows["prj-dc-yuanli"].counted_by.iter().all(|c| c.qualifies));
+    // A stalled, a cancelled and a never-counted project are in the register too.
+    assert_eq!(rows["prj-dc-xinglong"].stage, Some(Stage::Stalled));
+    assert_eq!(rows["prj-hs-huaxia"].stage, Some(Stage::Cancelled));
+    assert!(rows["prj-huaxin-line"].counted_by.is_empty());
+
+    // Idle land: 洞庭水产 (started 17 months late) and 宏达化纤 (never, reclaimable).
+    let idle: Vec<(&str, String, bool)> = r
+        .projects
+        .iter()
+        .filter_map(|p| {
+            let l = p.land.as_ref()?;
+            Some((p.project_id.as_str(), l.idle_since?.to_string(), l.reclaimable))
+        })
+        .collect();
+    assert_eq!(
+        idle,
+        [
+            ("prj-js-hongda", t("2009-07-01"), true),
+            ("prj-lx-dongting", t("2010-11-01"), false),
+        ]
+    );
+
+    // The findings of version 2's project and idle-money rules, exactly.
+    let mut found: BTreeMap<FindingCode, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    for f in pledger_views::findings::all(&facts, now) {
+        found
+            .entry(f.code)
+            .or_default()
+            .push((f.date.to_string(), f.subjects.clone()));
+    }
+    let sorted = |code: FindingCode| {
+        let mut v = found.get(&code).cloned().unwrap_or_default();
+        v.sort();
+        v
+    };
+    let v = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    assert_eq!(
+        sorted(FindingCode::CountedNotQualifying),
+        [
+            (
+                t("2010-01-11"),
+                v(&["linli-2009-ge50m", "prj-ll-yongxing2", "linli-park"])
+            ),
+            (
+                t("2010-01-25"),
+                v(&["linli-2009-ge50m", "prj-ll-yongxing2", "linli-park"])
+            ),
+            (
+                t("2011-01-10"),
+                v(&["taoyuan-2010-ge50m", "prj-ty-lvjian", "taoyuan-park"])
+            ),
+            (
+                t("2011-01-25"),
+                v(&["taoyuan-2010-ge50m", "prj-ty-lvjian", "taoyuan-park"])
+            ),
+        ]
+    );
+    assert_eq!(
+        sorted(FindingCode::CountMismatch),
+        [(t("2010-07-12"), v(&["deshan-2010-ge50m", "deshan-zone"]))]
+    );
+    assert_eq!(
+        sorted(FindingCode::ProjectDoubleCounted),
+        [(
+            t("2010-01-11"),
+            v(&["prj-dc-yuanli", "dingcheng-2009-ge50m", "wuling-2009-ge50m"])
+        )]
+    );
+    assert_eq!(
+        sorted(FindingCode::LandIdle),
+        [
+            (t("2009-07-01"), v(&["prj-js-hongda", "CD2008-JS-01", "jinshi-park"])),
+            (t("2010-11-01"), v(&["prj-lx-dongting", "CD2009-LX-05", "lixian-park"])),
+        ]
+    );
+    let reclaim: Vec<bool> = pledger_views::findings::all(&facts, now)
+        .iter()
+        .filter(|f| f.code == FindingCode::LandIdle)
+        .map(|f| f.message.contains("taken back"))
+        .collect();
+    assert_eq!(reclaim.iter().filter(|x| **x).count(), 1, "one parcel is reclaimable");
+    assert_eq!(
+        sorted(FindingCode::IdleBalance),
+        [(t("2010-04-23"), v(&["anxiang-park-incubator", "anxiang-park"]))]
+    );
+}
+
 #[test]
 fn the_void_undoes_a_duplicate_by_its_own_recorder() {
     let events = demo_city();
@@ -973,4 +1341,34 @@ fn the_void_undoes_a_duplicate_by_its_own_recorder() {
     assert_eq!(target["type"], "fund.disbursed");
     assert_eq!(target["actor"], voids[0]["actor"]);
     assert_eq!(target["data"]["disbursement_id"], "disb-deshan-2008-1-dup");
+}
+
+/// Every finding of the demo, at its date and years later, is written in
+/// English and in Chinese from its facts: no fact a template needs is
+/// missing, none is left out of a sentence, and the English one is the
+/// finding's `message`.
+#[test]
+fn every_finding_of_the_demo_is_written_in_english_and_chinese() {
+    use pledger_views::messages::render_checked;
+    use pledger_views::Lang;
+    let events = demo_city();
+    let facts = pledger_views::facts::from_json(&events, None).expect("facts");
+    for now in ["2011-06-30", "2031-01-01"] {
+        let all = pledger_views::findings::all(&facts, Day::parse(now).unwrap());
+        assert!(all.len() > 40, "{now}: {} findings", all.len());
+        for f in &all {
+            let en = render_checked(f.code, &f.facts, Lang::En).unwrap_or_else(|e| panic!("{now}: {e:?}"));
+            assert_eq!(en, f.message);
+            let zh = render_checked(f.code, &f.facts, Lang::ZhCn).unwrap_or_else(|e| panic!("{now}: {e:?}"));
+            assert!(
+                zh.contains('元')
+                    || !f
+                        .facts
+                        .0
+                        .iter()
+                        .any(|(_, v)| matches!(v, pledger_views::Fact::Amount(_))),
+                "{zh}"
+            );
+        }
+    }
 }

@@ -1,10 +1,12 @@
-//! Extractors shared by the routes, failing with the contract's error
-//! shape: the query string, the view scope read from it, one path id.
+//! Extractors shared by the routes, failing with the format's error
+//! shape: the query string, the view scope read from it, one path id, the
+//! language asked for.
 
 use crate::error::ApiError;
 use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
-use pledger_views::Scope;
+use pledger_views::{Lang, Scope};
 use std::collections::HashMap;
 
 /// The query string's parameters (unknown ones are ignored).
@@ -26,7 +28,7 @@ impl Params {
     }
 }
 
-/// `as_of` and `at_seq` (contract section 3), with the other parameters.
+/// `as_of` and `at_seq` (format section 3), with the other parameters.
 pub struct Scoped {
     pub scope: Scope,
     pub params: Params,
@@ -51,5 +53,34 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Path(id) = Path::<String>::from_request_parts(parts, state).await?;
         Ok(PathId(id))
+    }
+}
+
+/// The language findings are written in: `?lang=zh-CN|en` (400
+/// `bad_query` for another), else the language `Accept-Language` prefers
+/// among those pledger writes, else English.
+pub struct Language(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for Language {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Params(q) = Params::from_request_parts(parts, state).await?;
+        if let Some(tag) = q.get("lang") {
+            return Lang::from_tag(tag).map(Language).ok_or_else(|| {
+                ApiError::bad_query(
+                    "lang",
+                    format!("lang {tag:?} is not a language pledger writes; use zh-CN or en"),
+                )
+            });
+        }
+        let accepted = parts
+            .headers
+            .get_all(ACCEPT_LANGUAGE)
+            .iter()
+            .filter_map(|h| h.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(Language(Lang::from_accept_language(&accepted).unwrap_or(Lang::En)))
     }
 }

@@ -9,6 +9,7 @@ pub mod proofs;
 pub mod stream;
 pub mod tokens;
 pub mod views;
+pub mod whoami;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,6 +32,8 @@ pub enum Access {
     Open,
     /// Any valid token, or anyone with `--public-reads`.
     Read,
+    /// Any valid token, even with `--public-reads` (the token is the question).
+    Token,
     /// A token whose entity is every event's actor.
     Write,
     /// An admin token.
@@ -41,6 +44,7 @@ pub enum Access {
 pub enum In {
     Path,
     Query,
+    Header,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -72,6 +76,30 @@ const fn path(name: &'static str, kind: &'static str, description: &'static str)
         description,
     }
 }
+
+const fn header(name: &'static str, description: &'static str) -> Param {
+    Param {
+        name,
+        location: In::Header,
+        required: false,
+        kind: "string",
+        description,
+    }
+}
+
+/// The language of findings' sentences (docs/views.md): `lang`, else
+/// `Accept-Language`.
+const LANGUAGE: [Param; 2] = [
+    query(
+        "lang",
+        "string",
+        "Language of the findings' sentences: zh-CN or en (default: from Accept-Language, else en).",
+    ),
+    header(
+        "Accept-Language",
+        "Used when lang is not given: zh… gives zh-CN, en… en (the highest q of the two); else en.",
+    ),
+];
 
 const AS_OF: Param = query(
     "as_of",
@@ -250,9 +278,9 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/findings",
-            summary: "Every discrepancy with its code, records and a plain sentence (3.5).",
+            summary: "Every discrepancy with its code, records, facts and a plain sentence in the language asked for (3.5).",
             access: Access::Read,
-            params: SCOPE.to_vec(),
+            params: [SCOPE.as_slice(), LANGUAGE.as_slice()].concat(),
             responses: &READ_ERRORS_OK,
             handler: || get(views::findings),
         },
@@ -271,6 +299,8 @@ pub fn table() -> Vec<Route> {
                     )
                 },
                 AS_OF,
+                LANGUAGE[0],
+                LANGUAGE[1],
             ],
             responses: &READ_ERRORS_OK,
             handler: || get(views::finding_changes),
@@ -353,6 +383,15 @@ pub fn table() -> Vec<Route> {
             params: SCOPE.to_vec(),
             responses: &READ_ERRORS_OK,
             handler: || get(views::entities),
+        },
+        Route {
+            method: "get",
+            path: "/v1/whoami",
+            summary: "Who the token speaks for: {\"entity\", \"kind\", \"name\", \"parent\", \"roles\", \"has_public_key\", \"public_key\", \"event_types\"} (the types its roles let it append; beyond the published format).",
+            access: Access::Token,
+            params: vec![],
+            responses: &[(200, "the token's entity and roles"), (401, "no valid token")],
+            handler: || get(whoami::whoami),
         },
         Route {
             method: "post",
@@ -578,7 +617,7 @@ pub fn openapi() -> Value {
             .map(|p| {
                 json!({
                     "name": p.name,
-                    "in": match p.location { In::Path => "path", In::Query => "query" },
+                    "in": match p.location { In::Path => "path", In::Query => "query", In::Header => "header" },
                     "required": p.required,
                     "description": p.description,
                     "schema": {"type": p.kind},
@@ -605,7 +644,7 @@ pub fn openapi() -> Value {
         match r.access {
             Access::Open => op["security"] = json!([]),
             Access::Read => op["security"] = json!([{"bearer": []}, {}]),
-            Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
+            Access::Token | Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
         }
         if r.path == "/v1/events" && r.method == "post" {
             op["requestBody"] = json!({

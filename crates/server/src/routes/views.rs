@@ -2,7 +2,7 @@
 //! `pledger report ... --format json` prints, with `judged_at` and the
 //! scope they answer for.
 
-use super::extract::{PathId, Scoped};
+use super::extract::{Language, PathId, Scoped};
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -216,16 +216,26 @@ pub async fn project(
     .await
 }
 
+/// The answer varies with `Accept-Language` (the findings' sentences).
+fn vary_by_language(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("accept-language"));
+    r
+}
+
 pub async fn findings(
     State(state): State<AppState>,
     _r: Reader,
     Scoped { scope, .. }: Scoped,
+    Language(lang): Language,
 ) -> Result<Response, ApiError> {
-    view(&state, scope, |st, facts, now| {
-        let findings = pledger_views::findings::all_with(facts, now, &st.config().calendar);
+    view(&state, scope, move |st, facts, now| {
+        let mut findings = pledger_views::findings::all_with(facts, now, &st.config().calendar);
+        pledger_views::messages::localize(&mut findings, lang);
         Ok(json!({ "findings": to_value(findings)? }))
     })
     .await
+    .map(vary_by_language)
 }
 
 /// Format 3.9: findings raised and resolved since log position
@@ -234,6 +244,7 @@ pub async fn finding_changes(
     State(state): State<AppState>,
     _r: Reader,
     Scoped { scope, params }: Scoped,
+    Language(lang): Language,
 ) -> Result<Response, ApiError> {
     let from = params.number("from_seq")?.ok_or_else(|| {
         ApiError::bad_query(
@@ -281,10 +292,12 @@ pub async fn finding_changes(
         );
         // The live facts may have caught up past `len`: judge the same records.
         let head = st.ledger().len().max(len);
-        let changes = pledger_views::changes::changes(st.backend(), head, from, &before, &after)?;
+        let mut changes = pledger_views::changes::changes(st.backend(), head, from, &before, &after)?;
+        changes.localize(lang);
         to_value(changes)
     })
     .await
+    .map(vary_by_language)
 }
 
 /// Contract 3.6: the verdict, and each deciding record with its inclusion

@@ -74,6 +74,9 @@ impl Demo {
             books.balance += self.county_extra_inflows(i, c, y);
             self.county_works(i, c, yi, y, &mut books.balance);
         }
+        if k == "anxiang" {
+            self.anxiang_idle_fund();
+        }
         if books.paid_in >= 10_000 * WAN {
             let ev = format!("{}财政局“十一五”园区建设资金拨付情况报告", c.county);
             self.fulfil(day(2011, 1, 12), &county, &c_fd, Some(books.paid_in), Some(&ev));
@@ -213,6 +216,32 @@ impl Demo {
             Some(3),
         );
         credit
+    }
+
+    /// 安乡's special account for its small-enterprise incubator (中小企业
+    /// 创业基地): funded in April 2008 and never drawn on — 9m idle for over
+    /// two years while the park's infrastructure account is overdrawn.
+    fn anxiang_idle_fund(&mut self) {
+        let fund = "anxiang-park-incubator";
+        self.account(
+            day(2008, 4, 8),
+            "anxiang-county",
+            fund,
+            "anxiang-park",
+            "internal",
+            "安乡县工业园中小企业创业基地建设专项资金专户",
+            None,
+            Some("infrastructure"),
+        );
+        self.disburse(
+            day(2008, 4, 22),
+            "anxiang-county",
+            json!({"disbursement_id": "disb-anxiang-incubator-2008", "from_account": "anxiang-treasury",
+                   "to_account": fund, "purpose": "中小企业创业基地标准厂房建设专项资金",
+                   "category": "infrastructure", "voucher": "安财建〔2008〕16号"}),
+            900 * WAN,
+            Some(3),
+        );
     }
 
     /// Sent, never confirmed by the park.

@@ -41,6 +41,7 @@ impl Demo {
             data["evidence"] = self.evidence(e);
         }
         self.push(z, "incentive.paid", FIN, data);
+        self.rewards_paid.push((z, amount));
     }
 
     pub(super) fn incentives(&mut self) {

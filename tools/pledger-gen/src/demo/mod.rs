@@ -4,7 +4,8 @@
 //!
 //! The city government founds the ledger; its bureaus, auditors, the
 //! development zone (德山, 常德经济技术开发区) and nine county parks follow,
-//! with their leaders, enterprises, projects and contractors. Every year the
+//! with their leaders, enterprises, projects (and the register of those
+//! signed) and contractors. Every year the
 //! city assigns targets (new projects of ≥10m and ≥50m, sales growth ≥30%,
 //! tax growth ≥20% per county park; ≥5 projects of ≥50m and ≥1 of ≥100m for
 //! the zone; the bureaus' project quotas), sets 40/30/30 reward schemes, and
@@ -29,6 +30,21 @@
 //! from 2009 the county parks' 300k overall reward is a scheme on the
 //! task. Of the 80 tasks, 2 stay undecided (a headline target never
 //! verified), 2 are vetoed, 11 fail in all.
+//!
+//! The project register (format 2.2, module `projects`) holds 58 projects
+//! signed 2007–2010 by the zone (through its investment-promotion bureau,
+//! 招商合作局) and the nine parks — tobacco machinery and packaging,
+//! engineering machinery, textiles, food, paper, building materials, new
+//! materials, medicine, electronics — from 12m to 1.05bn yuan planned,
+//! most with a parcel (`CD2008-DS-01` …, 20 to 620 mu) and an agreed start,
+//! their starts, year-end money in place and production reported by the
+//! host or the investor; three stall (one never started), one is
+//! cancelled, one is only signed.
+//! From 2008 the parks' "≥50m" and the zone's "≥50m" and "≥100m" targets
+//! are counting targets (projects started in the year with that much in
+//! place): each claim and verification lists its projects, the number
+//! claimed being the number listed — the values, and so the yearly tasks,
+//! are those of the plan above.
 //!
 //! Discrepancies are planted so that every finding code of contract 3.5,
 //! and pledger's own `clawback_exceeds_payout`, shows when the findings are
@@ -59,6 +75,15 @@
 //! | `sanction_not_imposed` | 石门's 2010 failure: criticism and the reassignment of its park's director and deputy recorded (Mar 2011), its award disqualification never — it is paid its 2010 project reward, the scheme watching only the project count |
 //! | `sanction_without_basis` | the 2008 notice criticises 武陵 park for its sales growth (28.6%), though its task passed with 80 points (Mar 2009) |
 //! | `reward_for_failed_task` | 鼎城's 2009 task is vetoed by a fatal explosion (verified Jan 2010); its 300k task reward is paid anyway (Mar 2010) |
+//! | `idle_balance` | 安乡 park's incubator fund (`anxiang-park-incubator`, earmarked infrastructure): 9m in since Apr 2008, nothing paid out (idle from 2010-04-23) |
+//! | `counted_not_qualifying` | 临澧 lists its cement grinding station, started May 2008, again for 2009 (outside the period); 桃源 lists for 2010 a plant-extract project signed in Oct 2010 and never started; the audits take both lists over (claims and verifications, Jan 2010 and Jan 2011) |
+//! | `count_mismatch` | the zone's 2010 mid-year report gives 4 projects of ≥50m and names 3 (Jul 2010) |
+//! | `project_double_counted` | 沅澧机电's plant in 鼎城's park, counted for 2009 by 鼎城 and by 武陵, where the firm is registered (Jan 2010) |
+//! | `land_idle` | 澧县's 洞庭水产 starts on its 180 mu 17 months after the agreed start (idle from 2010-11-01); 津市's 宏达化纤 never starts on its 260 mu (idle from 2009-07-01, two years passed: may be taken back) |
+//!
+//! No other account lies idle at 2011-06-30: the zone pays its
+//! resettlement housing from its own budget each November, and the reward
+//! fund pays each year's rewards out (to the banks' payroll account).
 //!
 //! One erroneous disbursement (a duplicate 150m entry) is voided by its
 //! recorder the next day. Business dates fall on working days and never
@@ -70,6 +95,7 @@ mod county_money;
 mod data;
 mod incentives;
 mod other_money;
+mod projects;
 mod registry;
 mod targets;
 mod zone_money;
@@ -103,6 +129,8 @@ struct Demo {
     evs: Vec<Pending>,
     holders: HashMap<String, String>,
     rng: Rng,
+    /// Reward payouts from the city's reward fund: day, amount in fen.
+    rewards_paid: Vec<(i32, u64)>,
 }
 
 /// The Changde scenario, 2006–2010, as events in log order. Deterministic:
@@ -112,10 +140,12 @@ pub fn demo_city() -> Vec<Value> {
         evs: Vec::new(),
         holders: HashMap::new(),
         rng: Rng::new(0x0C4A_46DE_2006),
+        rewards_paid: Vec::new(),
     };
     // `finish` sorts stably by day: the order of these calls, and of the
     // events each writes, is the order of same-day events in the log.
     d.registry();
+    d.projects();
     d.plans_and_reports();
     d.assessment();
     d.zone_money();
@@ -123,6 +153,7 @@ pub fn demo_city() -> Vec<Value> {
     d.other_money();
     d.commitments();
     d.incentives();
+    d.reward_fund_payouts();
     d.finish()
 }
 
@@ -212,6 +243,20 @@ impl Demo {
             );
         }
         self.push(z, "target.assigned", actor, data);
+    }
+
+    /// Makes the target just assigned a counting target (format 2.2).
+    fn counting(&mut self, counts: Value) {
+        if let Some(p) = self.evs.last_mut() {
+            p.value["data"]["counts"] = counts;
+        }
+    }
+
+    /// Lists, on the claim or verification just recorded, the projects it counts.
+    fn listing(&mut self, projects: &[&str]) {
+        if let Some(p) = self.evs.last_mut() {
+            p.value["data"]["projects"] = json!(projects);
+        }
     }
 
     fn claim(&mut self, z: i32, actor: &str, target: &str, value: &str, as_of: i32, evidence: Option<&str>) {

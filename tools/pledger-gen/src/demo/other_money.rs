@@ -2,7 +2,13 @@
 
 use super::data::{BANK_ACCT, FIN, REWARD_FUND, SUPPORT_FUND, TREASURY, WAN};
 use super::{day, Demo};
+use crate::util::year_of;
 use serde_json::json;
+use std::collections::BTreeMap;
+
+/// The account through which the banks pay the rewards out to the people
+/// named (代发).
+const REWARD_PAYROLL: &str = "city-reward-payroll";
 
 /// Build-transfer works in 澧县, advanced by 中铁五局: id, date, amount in 万元, purpose.
 const LIXIAN_BT_WORKS: [(&str, i32, u64, &str); 2] = [
@@ -82,6 +88,39 @@ impl Demo {
                        "category": "reward", "allocation_id": a, "voucher": format!("常财行〔{y}〕6号")}),
                 800 * WAN,
                 Some(1),
+            );
+        }
+    }
+
+    /// The money of each year's reward payouts leaves the reward fund on
+    /// the day of the year's last payout, for the banks to pay out.
+    pub(super) fn reward_fund_payouts(&mut self) {
+        self.account(
+            day(2007, 3, 1),
+            FIN,
+            REWARD_PAYROLL,
+            FIN,
+            "external",
+            "园区考核奖励代发账户(由银行代发至个人)",
+            None,
+            None,
+        );
+        let mut years: BTreeMap<i32, (i32, u64)> = BTreeMap::new();
+        for &(z, fen) in &self.rewards_paid {
+            let e = years.entry(year_of(z)).or_insert((z, 0));
+            e.0 = e.0.max(z);
+            e.1 += fen;
+        }
+        for (y, (z, fen)) in years {
+            self.disburse(
+                z,
+                FIN,
+                json!({"disbursement_id": format!("disb-reward-paid-{y}"), "from_account": REWARD_FUND,
+                       "to_account": REWARD_PAYROLL, "kind": "expenditure", "category": "reward",
+                       "purpose": format!("{y}年兑现园区考核奖励(银行代发至个人)"),
+                       "voucher": format!("常财行〔{y}〕{}号", 15)}),
+                fen,
+                None,
             );
         }
     }

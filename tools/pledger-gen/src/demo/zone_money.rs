@@ -91,6 +91,9 @@ impl Demo {
         }
         *balance += 15_000 * WAN;
         self.zone_second_half(yi, y, balance);
+        if y >= 2008 {
+            self.zone_resettlement(yi, y);
+        }
         let ev = format!("常财建〔{y}〕88号 {y}年开发区基础设施建设资金拨付情况通报");
         self.fulfil(day(y, 12, 28), GOV, &c_fd, Some(30_000 * WAN), Some(&ev));
     }
@@ -196,6 +199,21 @@ impl Demo {
             None,
         );
         *balance -= pay;
+    }
+
+    /// From its own budget the zone pays, each November, the resettlement
+    /// housing of the villages its project land displaced (征地拆迁安置).
+    fn zone_resettlement(&mut self, yi: usize, y: i32) {
+        self.disburse(
+            day(y, 11, 18),
+            ZONE,
+            json!({"disbursement_id": format!("exp-deshan-resettle-{y}"), "from_account": ZONE_FINANCE,
+                   "to_account": "acct-ctr-tongli-build", "kind": "expenditure",
+                   "purpose": format!("德山开发区项目用地拆迁安置小区建设工程款({y}年度)"),
+                   "voucher": format!("德开财支〔{y}〕{}号", 120 + yi)}),
+            1_500 * WAN,
+            None,
+        );
     }
 
     /// Over the ceiling: a supplementary draw takes the city-level line to 645m.
