@@ -7,7 +7,7 @@
 
 import { t, detectLanguage, setLanguage, language, isZh } from './i18n.js';
 import { el } from './format.js';
-import { HttpError, token as currentToken, setToken, whoami, parseRoute, scope, href, setQuery, field, clearTables, setRenderer } from './ui.js';
+import { HttpError, token as currentToken, setToken, whoami, parseRoute, scope, href, setQuery, field, clearTables, setRenderer, loadFlags } from './ui.js';
 import { findingsPage } from './page-findings.js';
 import { changesPage } from './page-changes.js';
 import { targetsPage } from './page-targets.js';
@@ -39,6 +39,9 @@ const ROUTES = {
 };
 
 const NAV_OF = { trace: 'funds', claims: 'targets' };
+
+// The pages whose tables flag each row a finding names (ui.js loadFlags).
+const FLAGGED = new Set(['targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'trace']);
 
 function header(route) {
   const s = scope(route);
@@ -162,6 +165,7 @@ async function render() {
   let state = 'ready';
   try {
     if (!page) throw new HttpError(404, { error: { code: 'not_found', message: `no page ${route.page}` } });
+    if (FLAGGED.has(route.page)) await loadFlags(scope(route));
     node = await page(route);
   } catch (e) {
     if (e instanceof HttpError && e.status === 401) {

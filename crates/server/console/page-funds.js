@@ -71,6 +71,7 @@ export async function fundsPage(route) {
     ],
     accounts,
     {
+      flags: (a) => [a.account_id],
       rowData: (a) => ({ account: a.account_id, kind: a.kind }),
       rowClass: (a) => (a.kind !== 'source' && (parseFen(a.balance) ?? 0n) < 0n ? 'flag' : ''),
       file: () => fileScope('accounts'),
@@ -105,7 +106,7 @@ export async function fundsPage(route) {
       money('left', 'col_left'),
     ],
     [...data.allocations].sort((a, b) => a.allocation_id.localeCompare(b.allocation_id)),
-    { rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), file: () => fileScope('allocations') },
+    { flags: (x) => [x.allocation_id], rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), file: () => fileScope('allocations') },
   );
 
   return el(
@@ -143,7 +144,7 @@ export async function tracePage(route) {
       { label: t('col_amount'), key: 'amount', cell: (f) => amountNode(f.amount), csv: (f) => f.amount, cls: 'num' },
     ],
     data.flows,
-    { file: () => fileScope(`trace-${id}-${direction}`) },
+    { flags: (f) => [f.account_id], file: () => fileScope(`trace-${id}-${direction}`) },
   );
   return el(
     'div',

@@ -71,6 +71,7 @@ export async function incentivesPage(route) {
     ],
     schemes,
     {
+      flags: (x) => [x.scheme_id],
       rowData: (x) => ({ scheme: x.scheme_id }),
       rowClass: (x) => (schemeFlag(x) ? 'flag' : ''),
       file: () => fileScope('schemes'),
@@ -99,6 +100,7 @@ export async function incentivesPage(route) {
     ],
     [],
     {
+      flags: (p) => [p.payout_id],
       rowData: (p) => ({ payout: p.payout_id, targetMet: String(p.target_met) }),
       rowClass: (p) => (p.target_met ? '' : 'flag unearned'),
       file: () => fileScope('payouts'),

@@ -299,6 +299,7 @@ export async function projectsPage(route) {
     ],
     [],
     {
+      flags: (p) => [p.project_id],
       rowData: (p) => ({ project: p.project_id, host: p.host, stage: p.stage ?? '', inPlace: p.investment_in_place, idle: String(idle(p)) }),
       rowClass: (p) => 'task-row project-row' + (idle(p) ? ' land-idle-row' : '') + (p.land?.reclaimable ? ' reclaimable-row' : ''),
       onRow: (p, tr) => {

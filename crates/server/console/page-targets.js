@@ -164,6 +164,8 @@ export async function targetsPage(route) {
     ],
     [],
     {
+      flags: (x) => [x.target_id],
+      flagsIn: 'target_id',
       group: (x) => ({ key: x.assignee, label: party(ents, x.assignee, true) }),
       rowData: (x) => (x.counts ? { target: x.target_id, status: x.status, counting: x.counts.stage } : { target: x.target_id, status: x.status }),
       rowClass: (x) => 'tone-row-' + tone(x) + (x.counts ? ' task-row counting' : ''),
@@ -210,6 +212,12 @@ export async function targetsPage(route) {
       { label: t('col_metric'), key: 'metric', cell: (r) => label('metric', r.metric), csv: (r) => r.metric },
       { label: t('col_run'), key: 'consecutive_missed', cell: (r) => String(r.consecutive_missed), csv: (r) => r.consecutive_missed, cls: 'num' },
       {
+        label: t('col_run_state'),
+        key: 'current',
+        cell: (r) => el('span', { class: 'badge run-' + (r.current ? 'current' : 'ended') }, t(r.current ? 'run_current' : 'run_ended')),
+        csv: (r) => (r.current ? 'current' : 'ended'),
+      },
+      {
         label: t('col_targets'),
         key: 'target_ids',
         cell: (r) => r.target_ids.map((id) => [el('a', { href: href(['claims', id], {}, false), class: 'id' }, id), ' ']),
@@ -217,8 +225,18 @@ export async function targetsPage(route) {
       },
       { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (r) => rawName(ents, r.assignee) },
     ],
-    [...data.miss_runs].sort((a, b) => b.consecutive_missed - a.consecutive_missed || a.assignee.localeCompare(b.assignee)),
-    { rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''), file: () => fileScope('miss-runs') },
+    // The current run of each unit and metric, and every earlier run of two
+    // or more that a met period ended: together the runs the findings
+    // report as consecutive misses, and the runs of one still going.
+    [...data.miss_runs.map((r) => ({ ...r, current: true })), ...(data.past_miss_runs ?? []).map((r) => ({ ...r, current: false }))].sort(
+      (a, b) => b.consecutive_missed - a.consecutive_missed || a.assignee.localeCompare(b.assignee) || a.target_ids[0].localeCompare(b.target_ids[0]),
+    ),
+    {
+      flags: (r) => r.target_ids,
+      rowData: (r) => ({ run: r.target_ids.join(' '), current: String(r.current) }),
+      rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''),
+      file: () => fileScope('miss-runs'),
+    },
   );
 
   const trajOptions = ['achieved', 'on_track', 'needs_acceleration', 'limited', 'deteriorating'].filter((s) => trajCounts.has(s));

@@ -3,8 +3,9 @@
 // badges, links, form fields) and the registered entities' names. The
 // pages are the page-*.js modules; app.js is the shell that routes to them.
 
-import { t, label } from './i18n.js';
+import { t, label, language } from './i18n.js';
 import { el, toCSV, download } from './format.js';
+import { findingCodes } from './finding-codes.js';
 
 // ---------------------------------------------------------------- the API
 
@@ -231,6 +232,7 @@ function csvButton(name, fileBase) {
  * file, onRow(row, tr) once each row is in the table.
  */
 export function dataTable(name, columns, rows, opts = {}) {
+  if (opts.flags) columns = withFlags(columns, opts.flags);
   const shown = columns.filter((c) => c.screen !== false);
   const body = el('tbody');
   const count = el('span', { class: 'row-count' });
@@ -256,6 +258,7 @@ export function dataTable(name, columns, rows, opts = {}) {
       const tr = el('tr', { class: opts.rowClass ? opts.rowClass(r) : '' });
       if (opts.rowData) Object.assign(tr.dataset, opts.rowData(r));
       for (const c of shown) tr.append(el('td', { class: c.cls || '' }, c.cell(r)));
+      if (opts.flags) markFlagged(tr, opts.flags(r), Math.max(0, shown.findIndex((c) => c.key === opts.flagsIn)));
       body.append(tr);
       if (opts.onRow) opts.onRow(r, tr);
     }
@@ -417,3 +420,103 @@ export function subjectHref(ents, id) {
 /** Does the entity's id or name contain `needle` (lower case)? */
 export const partyMatches = (ents, id, needle) =>
   String(id ?? '').toLowerCase().includes(needle) || rawName(ents, id).toLowerCase().includes(needle);
+
+// ---------------------------------------------------------------- findings on rows
+
+// Every row a finding names carries the finding: the shell loads the
+// findings of the scope (in the reader's language) before each page, and a
+// table given `opts.flags(row) → [ids]` shows in the row's identifying
+// cell (`opts.flagsIn`, a column key; else the first) a badge per finding
+// code naming one of those ids, linking to those findings. A status shown green (met, kept, passed) on a flagged row
+// turns to the finding's colour and names it ("按期兑现 · 超额兑付"): a
+// green badge must never stand beside a finding that contradicts it.
+let flagState = { bySubject: new Map(), label: (c) => c, severity: () => 2 };
+
+/** Loads the findings of scope `s` for the tables' row flags (the shell, before each page). */
+export async function loadFlags(s) {
+  try {
+    const [data, codes] = await Promise.all([api('/v1/findings', { ...s, lang: language() }), findingCodes()]);
+    const bySubject = new Map();
+    for (const f of data.findings ?? []) {
+      for (const id of new Set(f.subjects)) {
+        if (!bySubject.has(id)) bySubject.set(id, []);
+        bySubject.get(id).push(f);
+      }
+    }
+    flagState = { bySubject, label: codes.label, severity: codes.severity };
+  } catch (_) {
+    // Without the findings (no token yet, an old server) rows show no flags;
+    // the page itself reports what went wrong.
+    flagState = { bySubject: new Map(), label: (c) => c, severity: () => 2 };
+  }
+}
+
+/** The findings naming any of `ids`, each once, most serious first. */
+export function findingsOf(ids) {
+  const seen = new Set();
+  const out = [];
+  for (const id of ids) {
+    for (const f of flagState.bySubject.get(id) ?? []) {
+      if (!seen.has(f)) {
+        seen.add(f);
+        out.push(f);
+      }
+    }
+  }
+  return out.sort((a, b) => flagState.severity(b.code) - flagState.severity(a.code) || a.code.localeCompare(b.code));
+}
+
+/** Badges, one per code, for the findings naming `ids`; each links to them on the findings page. */
+export function findingFlags(ids) {
+  const found = findingsOf(ids.filter(Boolean));
+  const byCode = new Map();
+  for (const f of found) {
+    if (!byCode.has(f.code)) byCode.set(f.code, []);
+    byCode.get(f.code).push(f);
+  }
+  if (byCode.size === 0) return null;
+  const subject = ids.find((id) => found.some((f) => f.subjects.includes(id)));
+  return el(
+    'span',
+    { class: 'flags' },
+    [...byCode].map(([code, fs]) =>
+      el(
+        'a',
+        {
+          class: 'flag sev-' + flagState.severity(code),
+          href: href(['findings'], { code, entity: subject }),
+          title: fs.map((f) => f.message).join('\n'),
+          dataset: { findingCode: code, count: String(fs.length) },
+        },
+        '⚑ ' + flagState.label(code) + (fs.length > 1 ? ' ×' + fs.length : ''),
+      ),
+    ),
+  );
+}
+
+// The findings column of the CSV (last, so the columns before keep their
+// places); on screen the flags sit in the row's identifying cell.
+function withFlags(columns, ids) {
+  return [
+    ...columns,
+    { label: t('col_flags'), key: 'findings', screen: false, csv: (r) => [...new Set(findingsOf(ids(r)).map((f) => f.code))].join(' ') },
+  ];
+}
+
+// The statuses the console paints green.
+const GREEN = /(^| )(status-(met|kept|passed)|task_status-passed|consequence-imposed|trajectory-(achieved|on_track))( |$)/;
+
+function markFlagged(tr, ids, cell) {
+  const found = findingsOf(ids.filter(Boolean));
+  tr.dataset.flagIds = ids.filter(Boolean).join(' ');
+  if (found.length === 0) return;
+  tr.classList.add('flagged');
+  tr.children[cell]?.append(findingFlags(ids));
+  tr.dataset.findings = [...new Set(found.map((f) => f.code))].join(' ');
+  const worst = found[0];
+  for (const b of tr.querySelectorAll('.badge')) {
+    if (!GREEN.test(b.className) || b.closest('.flags')) continue;
+    b.classList.add('flag-amended', 'sev-' + flagState.severity(worst.code));
+    b.append(' · ' + flagState.label(worst.code));
+  }
+}

@@ -413,12 +413,17 @@ pub struct MissRun {
     pub target_ids: Vec<String>,
 }
 
-/// `{"targets": [...], "miss_runs": [...]}`.
+/// `{"targets": [...], "miss_runs": [...], "past_miss_runs": [...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TargetsReport {
     pub targets: Vec<TargetRow>,
-    /// Only runs of one miss or more, by assignee then metric.
+    /// The current run per assignee and metric (ending at the latest
+    /// decided period), runs of one miss or more, by assignee then metric.
     pub miss_runs: Vec<MissRun>,
+    /// Runs of two misses or more that a later `met` ended: with the
+    /// current runs of two or more, exactly the runs `consecutive_misses`
+    /// reports, so a table of runs agrees with the findings.
+    pub past_miss_runs: Vec<MissRun>,
 }
 
 fn standings(facts: &Facts, now: Day) -> Vec<TargetStanding<'_>> {
@@ -509,16 +514,24 @@ fn runs_of_misses<'s, 'a>(all: &'s [TargetStanding<'a>], every: bool) -> Vec<Run
 pub fn report(facts: &Facts, now: Day) -> TargetsReport {
     let all = standings(facts, now);
     let targets = all.iter().map(|s| row(s, now)).collect();
-    let miss_runs = miss_runs(&all)
+    let json = |r: Run| MissRun {
+        consecutive_missed: r.missed.len(),
+        target_ids: r.missed.iter().map(|s| s.target_id().to_string()).collect(),
+        assignee: r.assignee,
+        metric: r.metric,
+    };
+    let miss_runs: Vec<MissRun> = miss_runs(&all).into_iter().map(json).collect();
+    let past_miss_runs = runs_of_misses(&all, true)
         .into_iter()
-        .map(|r| MissRun {
-            consecutive_missed: r.missed.len(),
-            target_ids: r.missed.iter().map(|s| s.target_id().to_string()).collect(),
-            assignee: r.assignee,
-            metric: r.metric,
-        })
+        .filter(|r| r.missed.len() >= 2)
+        .map(json)
+        .filter(|r| !miss_runs.contains(r))
         .collect();
-    TargetsReport { targets, miss_runs }
+    TargetsReport {
+        targets,
+        miss_runs,
+        past_miss_runs,
+    }
 }
 
 fn observed_cell(o: &Option<ObservedValue>) -> String {

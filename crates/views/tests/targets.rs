@@ -489,6 +489,45 @@ fn a_met_period_breaks_the_run() {
         with_code(&findings(&events, "2008-06-01"), FindingCode::ConsecutiveMisses).len(),
         1
     );
+    // The ended run is in the report too, so a table of runs shows what
+    // the findings report.
+    assert_eq!(r.past_miss_runs.len(), 1);
+    assert_eq!(r.past_miss_runs[0].target_ids, ["t2006", "t2007"]);
+}
+
+#[test]
+fn the_runs_in_the_report_are_the_runs_the_findings_report() {
+    // 2006–2007 missed, 2008 met, 2009 missed, 2010 met, and 2011–2013
+    // missed: the current run of three.
+    let events = years(&[
+        Some("2"),
+        Some("1"),
+        Some("9"),
+        Some("3"),
+        Some("8"),
+        Some("1"),
+        Some("2"),
+        Some("3"),
+    ]);
+    let now = "2014-06-01";
+    let r = targets::report(&facts(&events), d(now));
+    let mut from_report: Vec<Vec<String>> = r
+        .miss_runs
+        .iter()
+        .chain(&r.past_miss_runs)
+        .filter(|m| m.consecutive_missed >= 2)
+        .map(|m| m.target_ids.clone())
+        .collect();
+    from_report.sort();
+    let mut from_findings: Vec<Vec<String>> = with_code(&findings(&events, now), FindingCode::ConsecutiveMisses)
+        .iter()
+        .map(|f| f.subjects[2..].to_vec())
+        .collect();
+    from_findings.sort();
+    assert_eq!(from_report.len(), 2, "{from_report:?}");
+    assert_eq!(from_report, from_findings);
+    // The single miss of 2009 is no finding and no past run.
+    assert!(r.past_miss_runs.iter().all(|m| m.consecutive_missed >= 2));
 }
 
 #[test]

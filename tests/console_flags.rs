@@ -1,0 +1,201 @@
+//! Every finding is visible on the page of each thing it names (issue 17):
+//! on the demo city, in Chinese, every row of the targets, assessment,
+//! projects, commitments, funds and incentives tables that a finding names
+//! carries a flag with that finding's code, linking to it; no row carries a
+//! flag no finding gives it; and a status shown green on a flagged row names
+//! the finding beside it (按期兑现 · …).
+//!
+//! The oracle is the command line's `pledger report findings --format json`
+//! on the same ledger and day. Needs a headless Chromium like the other
+//! console tests (`PLEDGER_SKIP_BROWSER=1` skips it).
+
+mod browser;
+
+use browser::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The pages with flagged tables, and the id each row is flagged by.
+const PAGES: &[&str] = &[
+    "#/targets",
+    "#/assessment",
+    "#/projects",
+    "#/commitments",
+    "#/funds",
+    "#/incentives",
+];
+
+/// Per row id on a page: the finding codes its flags show.
+fn rows_of(b: &mut Browser) -> Vec<(Vec<String>, BTreeSet<String>, Vec<String>)> {
+    let v = b.eval(
+        "[...document.querySelectorAll('tr[data-flag-ids]')].map((tr) => ({
+            ids: tr.dataset.flagIds.split(' ').filter(Boolean),
+            codes: [...tr.querySelectorAll('.flags a.flag')].map((a) => a.dataset.findingCode),
+            amended: [...tr.querySelectorAll('.badge.flag-amended')].map((x) => x.textContent),
+        }))",
+    );
+    v.as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            let strings = |k: &str| -> Vec<String> {
+                r[k].as_array()
+                    .expect("list")
+                    .iter()
+                    .map(|x| x.as_str().unwrap_or_default().to_string())
+                    .collect()
+            };
+            (
+                strings("ids"),
+                strings("codes").into_iter().collect(),
+                strings("amended"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_finding_is_flagged_on_the_rows_it_names() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("ledger");
+    pledger(&data, &["demo"]);
+    let findings: Value = pledger_json(&data, &["report", "findings", "--format", "json", "--lang", "zh-CN"]);
+    let findings = findings["findings"].as_array().expect("findings").clone();
+    assert!(findings.len() > 20, "the demo plants findings");
+
+    let server = Server::start(&data, true);
+    let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
+
+    // Row id → (page, codes flagged on it); and every row as shown.
+    let mut flagged: BTreeMap<String, Vec<(&str, BTreeSet<String>)>> = BTreeMap::new();
+    let mut rows: Vec<(&str, Vec<String>, BTreeSet<String>)> = Vec::new();
+    let mut amended: Vec<String> = Vec::new();
+    for page in PAGES {
+        b.open(&server.base, page);
+        for (ids, codes, am) in rows_of(&mut b) {
+            for id in &ids {
+                flagged.entry(id.clone()).or_default().push((page, codes.clone()));
+            }
+            amended.extend(am);
+            rows.push((page, ids, codes));
+        }
+    }
+    b.assert_no_errors("flagged pages");
+    assert!(
+        flagged.len() > 100,
+        "the pages' rows carry their ids ({} found)",
+        flagged.len()
+    );
+
+    let about = |f: &Value, id: &str| f["subjects"].as_array().is_some_and(|s| s.iter().any(|x| x == id));
+    // Every finding: each subject that is a row somewhere shows its code
+    // there, and at least one of its subjects is a row.
+    for f in &findings {
+        let code = f["code"].as_str().expect("code");
+        let subjects: Vec<&str> = f["subjects"]
+            .as_array()
+            .expect("subjects")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let on_rows: Vec<&str> = subjects.iter().copied().filter(|s| flagged.contains_key(*s)).collect();
+        assert!(
+            !on_rows.is_empty(),
+            "finding {code} about {subjects:?} is on no page's row: {}",
+            f["message"]
+        );
+        for s in on_rows {
+            for (page, codes) in &flagged[s] {
+                assert!(
+                    codes.contains(code),
+                    "{page}: the row of {s} does not flag {code} ({codes:?})"
+                );
+            }
+        }
+    }
+    // And no row shows a flag that no finding about one of its ids gives it.
+    for (page, ids, codes) in &rows {
+        for c in codes {
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f["code"] == c.as_str() && ids.iter().any(|id| about(f, id))),
+                "{page}: the row of {ids:?} flags {c}, which no finding about it raises"
+            );
+        }
+    }
+    assert!(rows.iter().any(|(_, _, c)| c.is_empty()), "clean rows carry no flag");
+
+    // The targets page's table of runs shows every run the findings report
+    // as consecutive misses (津市 2008–2009 among them), labelled.
+    b.open(&server.base, "#/targets");
+    let runs = b.eval(
+        "[...document.querySelectorAll('table[data-table=\"miss-runs\"] tr[data-run]')].map((tr) => tr.dataset.run)",
+    );
+    let runs: BTreeSet<String> = runs
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter_map(|r| r.as_str().map(str::to_string))
+        .collect();
+    let mut reported = 0;
+    for f in findings.iter().filter(|f| f["code"] == "consecutive_misses") {
+        let subjects: Vec<&str> = f["subjects"]
+            .as_array()
+            .expect("subjects")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let run = subjects[2..].join(" ");
+        assert!(
+            runs.contains(&run),
+            "the runs table lacks {run}, which the findings report ({runs:?})"
+        );
+        reported += 1;
+    }
+    assert!(reported >= 2, "the demo plants runs of misses");
+    assert!(
+        runs.iter().any(|r| r.contains("jinshi-2008")),
+        "津市 2008–2009: {runs:?}"
+    );
+
+    // The planted overpaid commitments no longer read as a plain green
+    // 按期兑现: the status names the finding.
+    b.open(&server.base, "#/commitments");
+    b.screenshot("flags-commitments-zh");
+    let c01 = b.eval(
+        "(() => { const tr = document.querySelector(\"tr[data-commitment='c-sub-01']\");
+                  return tr ? { flags: [...tr.querySelectorAll('a.flag')].map((a) => a.textContent),
+                                status: [...tr.querySelectorAll('.badge')].map((x) => x.textContent) } : null; })()",
+    );
+    let status = c01["status"].to_string();
+    eprintln!(
+        "c-sub-01: {c01}; {} rows, {} amended statuses",
+        rows.len(),
+        amended.len()
+    );
+    let flags = c01["flags"].to_string();
+    assert!(
+        flags.contains("重复或超额兑付") || flags.contains("超额"),
+        "c-sub-01's flags: {flags}"
+    );
+    assert!(
+        !amended.is_empty(),
+        "some green status on a flagged row names its finding"
+    );
+    if status.contains("按期兑现") {
+        assert!(status.contains(" · "), "c-sub-01's status names its finding: {status}");
+    }
+    // A flag links to the findings page filtered to that code and subject.
+    let href = b.eval("document.querySelector(\"tr[data-commitment='c-sub-01'] a.flag\").getAttribute('href')");
+    let href = href.as_str().expect("a flag's link").to_string();
+    assert!(
+        href.starts_with("#/findings?") && href.contains("code=") && href.contains("entity=c-sub-01"),
+        "{href}"
+    );
+    b.open(&server.base, &href);
+    let shown = b.eval("Number(document.querySelector('.shown-note').dataset.shown)");
+    assert!(shown.as_u64().unwrap_or(0) >= 1, "the flag's link shows its findings");
+    b.assert_no_errors("a flag's link");
+}
