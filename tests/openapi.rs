@@ -6,11 +6,12 @@
 //! their declared parameters, unique operationIds, resolvable `$ref`s,
 //! responses keyed by status with descriptions, valid parameter locations,
 //! security schemes that exist). The second calls every GET route of a
-//! real server on the demo ledger and checks each answer — status, content
-//! type, the `Pledger-Log-Position` header where declared, and the body —
-//! against the response the document declares, with a small JSON Schema
-//! checker (the keywords the document uses; any other keyword fails the
-//! test rather than being skipped).
+//! real server on the demo ledger, then the writes (an append and its
+//! repeat and refusals, issuing and revoking a token), and checks each
+//! answer — status, content type, the `Pledger-Log-Position` header where
+//! declared, and the body — against the response the document declares,
+//! with a small JSON Schema checker (the keywords the document uses; any
+//! other keyword fails the test rather than being skipped).
 
 mod common;
 #[path = "common/server.rs"]
@@ -35,14 +36,23 @@ struct Answer {
 }
 
 fn call(agent: &ureq::Agent, url: &str, token: Option<&str>) -> Answer {
-    let mut req = agent.get(url);
+    send(agent, "GET", url, token, None)
+}
+
+/// A request with any method, and a JSON body when given.
+fn send(agent: &ureq::Agent, method: &str, url: &str, token: Option<&str>, body: Option<&Value>) -> Answer {
+    let mut req = agent.request(method, url);
     if let Some(t) = token {
         req = req.set("Authorization", &format!("Bearer {t}"));
     }
-    let resp = match req.call() {
+    let sent = match body {
+        Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
+        None => req.call(),
+    };
+    let resp = match sent {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("GET {url}: {e}"),
+        Err(e) => panic!("{method} {url}: {e}"),
     };
     let status = resp.status();
     let content_type = resp.header("content-type").unwrap_or("").to_string();
@@ -56,7 +66,7 @@ fn call(agent: &ureq::Agent, url: &str, token: Option<&str>) -> Answer {
         let mut s = String::new();
         resp.into_reader()
             .read_to_string(&mut s)
-            .unwrap_or_else(|e| panic!("GET {url}: reading the body: {e}"));
+            .unwrap_or_else(|e| panic!("{method} {url}: reading the body: {e}"));
         s
     };
     Answer {
@@ -508,7 +518,20 @@ fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str, bad: &mut Vec<Stri
 /// Checks one answer against what the document declares for `path` (as
 /// the document spells it) and `status`.
 fn check_answer(doc: &Value, path: &str, url: &str, answer: &Answer, status: u16, bad: &mut Vec<String>) {
-    let at = format!("GET {url}");
+    check_answer_of(doc, "get", path, url, answer, status, bad)
+}
+
+/// As [`check_answer`], for any method.
+fn check_answer_of(
+    doc: &Value,
+    method: &str,
+    path: &str,
+    url: &str,
+    answer: &Answer,
+    status: u16,
+    bad: &mut Vec<String>,
+) {
+    let at = format!("{} {url}", method.to_uppercase());
     if answer.status != status {
         bad.push(format!(
             "{at}: status {} (expected {status}): {}",
@@ -516,7 +539,7 @@ fn check_answer(doc: &Value, path: &str, url: &str, answer: &Answer, status: u16
         ));
         return;
     }
-    let declared = &doc["paths"][path]["get"]["responses"][status.to_string()];
+    let declared = &doc["paths"][path][method]["responses"][status.to_string()];
     if !declared.is_object() {
         bad.push(format!("{at}: status {status} is not documented"));
         return;
@@ -555,7 +578,7 @@ fn check_answer(doc: &Value, path: &str, url: &str, answer: &Answer, status: u16
 }
 
 #[test]
-fn every_get_route_answers_as_the_document_says() {
+fn every_route_answers_as_the_document_says() {
     let l = demo_ledger();
     let data = &l.data;
     let mut c = common::cmd();
@@ -684,6 +707,54 @@ fn every_get_route_answers_as_the_document_says() {
         };
         check_answer(&doc, doc_path, &url, &answer, status, &mut bad);
     }
+    // The writes, last (they move the log): an append, its idempotent
+    // repeat, refusals, and the admin's token routes.
+    let recorder = server::token(data, "changde-gov", "recorder");
+    let event = serde_json::json!({
+        "type": "account.opened", "id": "openapi-check-account", "actor": "changde-gov",
+        "occurred_at": TODAY,
+        "data": {"account_id": "acct-openapi-check", "holder": "changde-gov", "name": "OpenAPI check", "kind": "internal"}
+    });
+    let mut bad_event = event.clone();
+    bad_event["data"]["colour"] = serde_json::json!("red");
+    let mut not_mine = event.clone();
+    not_mine["actor"] = serde_json::json!("city-audit");
+    for (body, token, status) in [
+        (event.clone(), Some(recorder.as_str()), 201),
+        (event, Some(recorder.as_str()), 200),
+        (bad_event, Some(recorder.as_str()), 422),
+        (not_mine, Some(recorder.as_str()), 403),
+        (serde_json::json!([]), None, 401),
+    ] {
+        let answer = send(&a, "POST", &s.url("/v1/events"), token, Some(&body));
+        check_answer_of(&doc, "post", "/v1/events", "/v1/events", &answer, status, &mut bad);
+    }
+    let issued = send(
+        &a,
+        "POST",
+        &s.url("/v1/tokens"),
+        Some(&admin),
+        Some(&serde_json::json!({"entity": "changde-gov", "roles": ["reader"]})),
+    );
+    check_answer_of(&doc, "post", "/v1/tokens", "/v1/tokens", &issued, 201, &mut bad);
+    let id = serde_json::from_str::<Value>(&issued.body).unwrap_or(Value::Null)["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let url = format!("/v1/tokens/{id}");
+    let revoked = send(&a, "DELETE", &s.url(&url), Some(&admin), None);
+    check_answer_of(&doc, "delete", "/v1/tokens/{id}", &url, &revoked, 200, &mut bad);
+    let again = send(&a, "DELETE", &s.url("/v1/tokens/no-such-token"), Some(&admin), None);
+    check_answer_of(
+        &doc,
+        "delete",
+        "/v1/tokens/{id}",
+        "/v1/tokens/no-such-token",
+        &again,
+        404,
+        &mut bad,
+    );
+
     assert!(called > 40, "only {called} calls");
     // The checker finds disagreements: a findings answer is not a target,
     // a string is not an integer, a missing member is missing.
