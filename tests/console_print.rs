@@ -5,13 +5,14 @@
 //! one row per finding, and the footer's checkpoint and log position
 //! against `pledger checkpoint` and `GET /v1/checkpoint`.
 //!
-//! Chromium compresses the PDF's text streams (Flate) and writes its text
-//! as glyph ids; no inflate crate is in the offline registry, so the
-//! report's words are checked in the DOM under print media, and the PDF
-//! for being a PDF of at least one page. Needs Chromium as
-//! tests/console.rs does (tests/browser/mod.rs).
+//! Chromium compresses the PDF's streams (Flate) and writes its text as
+//! glyph ids; tests/pdf/mod.rs inflates them and maps the glyphs back
+//! through the fonts' ToUnicode CMaps, so the PDF's own text is checked
+//! too: every sentence in it, and the footer on every page. Needs
+//! Chromium as tests/console.rs does (tests/browser/mod.rs).
 
 mod browser;
+mod pdf;
 
 use browser::*;
 use serde_json::{json, Value};
@@ -105,6 +106,30 @@ fn the_findings_report_prints() {
     let target = screenshots_dir().parent().expect("target").join("console-print");
     std::fs::create_dir_all(&target).expect("create target/console-print");
     std::fs::write(target.join("findings-en.pdf"), &pdf).expect("write the PDF");
+
+    // The PDF's text: each page ends with the footer (a repeated table
+    // footer), and every finding's sentence is printed.
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let texts: Vec<String> = pdf::pages_text(&pdf).iter().map(|t| squeeze(t)).collect();
+    assert_eq!(texts.len(), pages, "page objects and pages in the Pages tree");
+    let footer = squeeze(&format!(
+        "Checkpoint: tree size {}, root {} · built on log position {}",
+        checkpoint["size"],
+        checkpoint["root"].as_str().expect("root"),
+        records - 1
+    ));
+    for (i, t) in texts.iter().enumerate() {
+        assert!(
+            t.contains(&footer),
+            "page {} of the PDF lacks the footer {footer:?}: {t}",
+            i + 1
+        );
+    }
+    let all_text = texts.concat();
+    assert!(all_text.contains(&squeeze("Findings report")));
+    for m in messages(&findings) {
+        assert!(all_text.contains(&squeeze(&m)), "the PDF lacks the sentence {m:?}");
+    }
 
     // What was printed: the page as print media shows it.
     b.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
