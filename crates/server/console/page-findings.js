@@ -4,11 +4,22 @@
 
 import { t, language } from './i18n.js';
 import { el } from './format.js';
-import { api, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref } from './ui.js';
+import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
-  const [data, ents, known] = await Promise.all([api('/v1/findings', { ...scope(route), lang: language() }), entityNames(scope(route)), findingCodes()]);
+  const [answer, ents, known, checkpoint] = await Promise.all([
+    apiWithHeaders('/v1/findings', { ...scope(route), lang: language() }),
+    entityNames(scope(route)),
+    findingCodes(),
+    // Only the printed report's footer needs it: a ledger with no signed
+    // checkpoint yet (404) still shows and prints its findings.
+    api('/v1/checkpoint').catch(() => null),
+  ]);
+  const data = answer.body;
+  // The seq of the last record the findings were built from (the server's
+  // Pledger-Log-Position), so the printout says what it stands on.
+  const position = answer.headers.get('pledger-log-position');
   const severity = known.severity;
   const codeLabel = known.label;
   const all = data.findings;
@@ -96,9 +107,12 @@ export async function findingsPage(route) {
     setQuery({ code: state.code, entity: state.entity, from: state.from, to: state.to, sort: state.sort === 'newest' ? '' : state.sort }, true);
     refresh();
   };
+  const printed = el('section', { class: 'print-report' });
   const refresh = () => {
     const rows = visible();
     table.update(rows);
+    printed.replaceChildren(...printReport({ data, rows, total: all.length, ents, severity, codeLabel, checkpoint, position, scope: scope(route) }));
+    printed.dataset.count = String(rows.length);
     shownNote.textContent = rows.length === all.length ? t('findings_count', all.length) : t('findings_shown', rows.length, all.length);
     shownNote.dataset.shown = String(rows.length);
     chips.replaceChildren(
@@ -144,8 +158,85 @@ export async function findingsPage(route) {
       field(t('filter_to'), inputs.to),
       field(t('sort'), inputs.sort),
       el('button', { type: 'button', onclick: () => apply({ code: '', entity: '', from: '', to: '' }) }, t('clear_filters')),
+      el('button', { type: 'button', class: 'print-button', title: t('print_hint'), onclick: () => window.print() }, t('print')),
     ),
     shownNote,
     table.node,
+    printed,
   );
+}
+
+/**
+ * The printed findings report (docs/console.md, "Printing"): hidden on
+ * screen, the only thing printed from this page (app.css, `@media print`).
+ * A header with the ledger, the date judged at and the scope; one row per
+ * finding shown (as filtered and ordered on screen) with its unit, severity,
+ * kind, sentence and records; a footer with the checkpoint and the log
+ * position the report was built on, repeated on every printed page (a
+ * table footer), so a loose page still says what it stands on.
+ */
+function printReport({ data, rows, total, ents, severity, codeLabel, checkpoint, position, scope: s }) {
+  const head = el(
+    'header',
+    { class: 'print-head' },
+    el('h1', {}, t('print_title')),
+    el('p', { class: 'print-ledger' }, t('print_ledger', checkpoint?.origin || '—')),
+    el(
+      'p',
+      { class: 'print-judged', dataset: { judgedAt: data.judged_at || '' } },
+      [t('judged_at', data.judged_at || '—'), s.as_of ? t('print_as_of', s.as_of) : null, s.at_seq ? t('at_seq_note', s.at_seq) : null].filter(Boolean).join(' · '),
+    ),
+    el('p', { class: 'print-count' }, rows.length === total ? t('findings_count', total) : t('print_filtered', rows.length, total)),
+    el('p', { class: 'print-date' }, t('print_printed', new Date().toISOString().slice(0, 10))),
+  );
+  const unit = (id) => {
+    const name = nameOf(ents, id);
+    return el('div', { class: 'print-unit' }, name ? [name, ' ', el('small', {}, `(${id})`)] : id);
+  };
+  const body = rows.map((f, i) =>
+    el(
+      'tr',
+      { class: 'print-finding sevrow-' + severity(f.code), dataset: { code: f.code } },
+      el('td', { class: 'num' }, String(i + 1)),
+      el('td', { class: 'nowrap' }, f.date),
+      el('td', { class: 'print-sev' }, t('sev_' + severity(f.code))),
+      el('td', {}, f.subjects.map(unit)),
+      el('td', {}, codeLabel(f.code)),
+      el('td', { class: 'print-message' }, f.message),
+      el('td', { class: 'print-seqs' }, f.seqs.map((n) => '#' + n).join(' ')),
+    ),
+  );
+  if (!rows.length) body.push(el('tr', {}, el('td', { colspan: 7 }, t('print_none'))));
+  const size = checkpoint ? Number(checkpoint.size) : null;
+  const last = position === null || position === undefined ? null : Number(position);
+  const foot = [
+    checkpoint ? t('print_checkpoint', checkpoint.size, checkpoint.root) : t('print_no_checkpoint'),
+    last === null ? t('print_no_position') : t('print_position', last),
+    // The checkpoint signs the first `size` records; findings built on more
+    // rest partly on records no checkpoint covers yet — said, not hidden.
+    size !== null && last !== null && last + 1 > size ? t('print_beyond_checkpoint', last + 1 - size) : null,
+  ].filter(Boolean);
+  const footer = el(
+    'td',
+    {
+      colspan: 7,
+      class: 'print-foot',
+      dataset: { checkpointSize: checkpoint ? String(checkpoint.size) : '', checkpointRoot: checkpoint ? checkpoint.root : '', logPosition: last === null ? '' : String(last) },
+    },
+    foot.join(' · '),
+  );
+  return [
+    head,
+    el(
+      'table',
+      { class: 'print-table' },
+      el(
+        'thead',
+        {},
+        el('tr', {}, ['#', t('col_date'), t('col_severity'), t('col_subjects'), t('col_code'), t('col_message'), t('col_records')].map((h) => el('th', { scope: 'col' }, h))),
+      ),
+      el('tbody', {}, body),
+      el('tfoot', {}, el('tr', {}, footer)),
+    ),
+  ];
 }

@@ -85,13 +85,21 @@ async function request(url, init, tokenOverride) {
   }
   if (!res.ok) throw new HttpError(res.status, body, text);
   if (body === null) throw new HttpError(res.status, null, 'not JSON');
-  return { status: res.status, body };
+  return { status: res.status, body, headers: res.headers };
 }
 
 export async function api(path, params = {}, tokenOverride) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
   return (await request(url, {}, tokenOverride)).body;
+}
+
+/** As `api`, with the answer's headers too: `{body, headers}` (a view's `Pledger-Log-Position`). */
+export async function apiWithHeaders(path, params = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  const { body, headers } = await request(url, {});
+  return { body, headers };
 }
 
 /** POSTs `body` as JSON; `{status, body}` on success, HttpError (with `field`) otherwise. */

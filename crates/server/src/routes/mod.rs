@@ -6,6 +6,7 @@ pub mod events;
 pub mod extract;
 pub mod ops;
 pub mod proofs;
+pub mod schemas;
 pub mod stream;
 pub mod tokens;
 pub mod views;
@@ -607,70 +608,129 @@ fn shaped(resp: Response) -> Response {
     shaped
 }
 
-/// `/openapi.json`, from [`table`].
-pub fn openapi() -> Value {
-    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-    for r in table() {
-        let params: Vec<Value> = r
-            .params
+/// The paths a route stands for in `/openapi.json`. OpenAPI templates
+/// name one path segment each (`{name}`); the router's catch-all
+/// `{*file}` has no OpenAPI spelling, so the console's assets are listed
+/// as the concrete paths they are (the embedded files are a fixed list),
+/// each with its content type. Every other path is its own template.
+fn documented_paths(r: &Route) -> Vec<(String, Option<&'static str>)> {
+    if r.path == "/console/{*file}" {
+        return crate::console::FILES
             .iter()
-            .map(|p| {
-                json!({
-                    "name": p.name,
-                    "in": match p.location { In::Path => "path", In::Query => "query", In::Header => "header" },
-                    "required": p.required,
-                    "description": p.description,
-                    "schema": {"type": p.kind},
-                })
-            })
+            .map(|(name, ctype, _)| (format!("/console/{name}"), Some(*ctype)))
             .collect();
-        let responses: Map<String, Value> = r
-            .responses
-            .iter()
-            .map(|(code, what)| {
-                let mut resp = json!({ "description": what });
-                if *code >= 400 {
-                    resp["content"] = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
-                }
-                (code.to_string(), resp)
-            })
-            .collect();
-        let mut op = json!({
-            "summary": r.summary,
-            "operationId": format!("{}{}", r.method, r.path.replace(['/', '{', '}', '*', '.'], "_")),
-            "parameters": params,
-            "responses": responses,
-        });
-        match r.access {
-            Access::Open => op["security"] = json!([]),
-            Access::Read => op["security"] = json!([{"bearer": []}, {}]),
-            Access::Token | Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
-        }
-        if r.path == "/v1/events" && r.method == "post" {
-            op["requestBody"] = json!({
-                "required": true,
-                "content": {"application/json": {"schema": {"oneOf": [
-                    {"$ref": "#/components/schemas/Event"},
-                    {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
-                ]}}}
-            });
-        }
-        if r.path == "/v1/tokens" && r.method == "post" {
-            op["requestBody"] = json!({
-                "required": true,
-                "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "required": ["entity", "roles"],
-                    "properties": {
-                        "entity": {"type": "string"},
-                        "roles": {"type": "array", "items": {"enum": ["recorder", "auditor", "reader", "admin"]}}
-                    },
-                    "additionalProperties": false
-                }}}
-            });
-        }
-        paths.entry(r.path).or_default().insert(r.method.to_string(), op);
     }
+    vec![(r.path.to_string(), None)]
+}
+
+/// An operationId from the method and the concrete path: letters, digits
+/// and `_` only, as client generators turn it into a function name
+/// (`get_v1_events_seq`, `get_console_app_js`).
+fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for part in path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        id.push('_');
+        id.push_str(part);
+    }
+    if path == "/" {
+        id.push_str("_index");
+    }
+    id
+}
+
+/// `/openapi.json`, from [`table`]: OpenAPI 3.1, every answer with its
+/// content type and schema (`schemas.rs`), errors as the `Error` schema.
+pub fn openapi() -> Value {
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for r in table() {
+        for (doc_path, asset_type) in documented_paths(&r) {
+            let params: Vec<Value> = r
+                .params
+                .iter()
+                // A concrete asset path has no parameter left.
+                .filter(|p| !(asset_type.is_some() && matches!(p.location, In::Path)))
+                .map(|p| {
+                    json!({
+                        "name": p.name,
+                        "in": match p.location { In::Path => "path", In::Query => "query", In::Header => "header" },
+                        "required": p.required,
+                        "description": p.description,
+                        "schema": {"type": p.kind},
+                    })
+                })
+                .collect();
+            let success = schemas::success(r.method, r.path, asset_type);
+            let responses: Map<String, Value> = r
+                .responses
+                .iter()
+                .map(|(code, what)| {
+                    let mut resp = json!({ "description": what });
+                    if *code >= 400 {
+                        resp["content"] =
+                            json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+                    } else if let Some(answer) = &success {
+                        resp["content"] = json!({ answer.content_type: {"schema": answer.schema.clone()} });
+                        if answer.log_position {
+                            resp["headers"] = json!({
+                                "Pledger-Log-Position": {"$ref": "#/components/headers/LogPosition"}
+                            });
+                        }
+                    }
+                    (code.to_string(), resp)
+                })
+                .collect();
+            let mut op = json!({
+                "summary": r.summary,
+                "operationId": operation_id(r.method, &doc_path),
+                "parameters": params,
+                "responses": responses,
+            });
+            match r.access {
+                Access::Open => op["security"] = json!([]),
+                Access::Read => op["security"] = json!([{"bearer": []}, {}]),
+                Access::Token | Access::Write | Access::Admin => op["security"] = json!([{"bearer": []}]),
+            }
+            if r.path == "/v1/events" && r.method == "post" {
+                op["requestBody"] = json!({
+                    "required": true,
+                    "content": {"application/json": {"schema": {"oneOf": [
+                        {"$ref": "#/components/schemas/Event"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}
+                    ]}}}
+                });
+            }
+            if r.path == "/v1/tokens" && r.method == "post" {
+                op["requestBody"] = json!({
+                    "required": true,
+                    "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["entity", "roles"],
+                        "properties": {
+                            "entity": {"type": "string"},
+                            "roles": {"type": "array", "items": {"enum": ["recorder", "auditor", "reader", "admin"]}}
+                        },
+                        "additionalProperties": false
+                    }}}
+                });
+            }
+            paths.entry(doc_path).or_default().insert(r.method.to_string(), op);
+        }
+    }
+    let mut components = schemas::components();
+    components.insert(
+        "securitySchemes".into(),
+        json!({"bearer": {"type": "http", "scheme": "bearer"}}),
+    );
+    components.insert(
+        "headers".into(),
+        json!({"LogPosition": {
+            "description": "The seq of the last record the view's facts include: the log position the answer was built on (absent on an empty log).",
+            "schema": {"type": "integer", "minimum": 0}
+        }}),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -679,37 +739,7 @@ pub fn openapi() -> Value {
             "description": "A hash-chained, Merkle-proven ledger of what was promised about industrial parks, and whether it was delivered. Reads without a token only when the server runs with --public-reads.",
         },
         "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {"error": {
-                        "type": "object",
-                        "required": ["code", "message", "field"],
-                        "properties": {
-                            "code": {"type": "string"},
-                            "message": {"type": "string"},
-                            "field": {"type": "string"}
-                        }
-                    }}
-                },
-                "Event": {
-                    "type": "object",
-                    "required": ["type", "actor", "occurred_at", "data"],
-                    "properties": {
-                        "type": {"type": "string"},
-                        "id": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
-                        "actor": {"type": "string"},
-                        "occurred_at": {"type": "string"},
-                        "data": {"type": "object"},
-                        "signature": {"type": "string", "description": "base64 Ed25519 signature over the JCS of the event without this field (docs/signatures.md)"}
-                    },
-                    "additionalProperties": false
-                }
-            }
-        }
+        "components": components,
     })
 }
 
@@ -758,12 +788,13 @@ mod tests {
         let app = router(state(&dir.path().join("data")));
         let doc = openapi();
         for r in table() {
-            assert!(
-                doc["paths"][r.path][r.method].is_object(),
-                "{} {} is not in /openapi.json",
-                r.method,
-                r.path
-            );
+            for (path, _) in documented_paths(&r) {
+                assert!(
+                    doc["paths"][path.as_str()][r.method].is_object(),
+                    "{} {path} is not in /openapi.json",
+                    r.method,
+                );
+            }
             let uri = r
                 .path
                 .replace("{seq}", "0")

@@ -16,6 +16,10 @@ use pledger_views::funds::Direction;
 use pledger_views::{Facts, FindingCode, Lang, Scope};
 use serde_json::{json, Value};
 
+/// The header naming the log position a view was built on: the seq of the
+/// last record its facts include (docs/http.md).
+pub const LOG_POSITION: header::HeaderName = header::HeaderName::from_static("pledger-log-position");
+
 /// Builds a view off the async runtime: unscoped from the live facts
 /// (caught up first), scoped by rebuilding from the log. The answer says
 /// the date it was judged at and the scope it answers for.
@@ -41,11 +45,14 @@ where
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let now = st.judged_at(scope);
-        let mut value = if scope == Scope::default() {
-            st.live().read(st.ledger(), |facts| f(&st, facts, now))??
+        // The number of records the facts were built from goes with the
+        // answer: a printed report names the log position it stands on.
+        let (records, mut value) = if scope == Scope::default() {
+            st.live()
+                .read(st.ledger(), |facts| f(&st, facts, now).map(|v| (facts.records_seen, v)))??
         } else {
             let facts = pledger_views::load(st.backend(), st.ledger().len(), scope)?;
-            f(&st, &facts, now)?
+            (facts.records_seen, f(&st, &facts, now)?)
         };
         if let Some(obj) = value.as_object_mut().filter(|_| dated) {
             obj.insert("judged_at".into(), json!(now.to_string()));
@@ -57,7 +64,15 @@ where
             }
         }
         let bytes = serde_json::to_vec(&value).map_err(|e| ApiError::internal(e.to_string()))?;
-        Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+        let mut response = ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+        // Not in the body: the body is what `pledger report --format json`
+        // prints, byte for byte. An empty log has no position.
+        if let Some(last) = records.checked_sub(1) {
+            response
+                .headers_mut()
+                .insert(LOG_POSITION, axum::http::HeaderValue::from(last));
+        }
+        Ok(response)
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?
