@@ -41,6 +41,16 @@ fn call(agent: &ureq::Agent, url: &str, token: Option<&str>) -> Answer {
 
 /// A request with any method, and a JSON body when given.
 fn send(agent: &ureq::Agent, method: &str, url: &str, token: Option<&str>, body: Option<&Value>) -> Answer {
+    // A write goes on a connection of its own: after a refusal the server
+    // may close a kept-alive connection, and a client must not resend a
+    // write on a pooled connection it finds closed (ureq does not).
+    let fresh;
+    let agent = if method == "GET" {
+        agent
+    } else {
+        fresh = ureq::AgentBuilder::new().build();
+        &fresh
+    };
     let mut req = agent.request(method, url);
     if let Some(t) = token {
         req = req.set("Authorization", &format!("Bearer {t}"));

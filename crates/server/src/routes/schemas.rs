@@ -109,15 +109,8 @@ pub fn success(method: &str, path: &str, asset_type: Option<&'static str>) -> Op
         ("get", "/v1/events/{seq}") => json_answer(named("Record")),
         ("get", "/v1/targets") => view(dated(&[
             ("targets", array(named("Target"))),
-            (
-                "miss_runs",
-                array(object(&[
-                    ("assignee", string()),
-                    ("metric", string()),
-                    ("consecutive_missed", integer()),
-                    ("target_ids", array(string())),
-                ])),
-            ),
+            ("miss_runs", array(miss_run())),
+            ("past_miss_runs", array(miss_run())),
         ])),
         ("get", "/v1/targets/{id}") => view(with_judged_at(named("Target"))),
         ("get", "/v1/funds/accounts") => view(dated(&[
@@ -613,4 +606,14 @@ pub fn components() -> Map<String, Value> {
     let mut components = Map::new();
     components.insert("schemas".into(), Value::Object(schemas));
     components
+}
+
+/// A run of consecutive missed periods (`miss_runs`, `past_miss_runs`).
+fn miss_run() -> Value {
+    object(&[
+        ("assignee", string()),
+        ("metric", string()),
+        ("consecutive_missed", integer()),
+        ("target_ids", array(string())),
+    ])
 }
