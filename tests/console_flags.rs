@@ -30,7 +30,7 @@ fn rows_of(b: &mut Browser) -> Vec<(Vec<String>, BTreeSet<String>, Vec<String>)>
     let v = b.eval(
         "[...document.querySelectorAll('tr[data-flag-ids]')].map((tr) => ({
             ids: tr.dataset.flagIds.split(' ').filter(Boolean),
-            codes: [...tr.querySelectorAll('.flags a.flag')].map((a) => a.dataset.findingCode),
+            codes: [...tr.querySelectorAll('.flags a.finding-flag')].map((a) => a.dataset.findingCode),
             amended: [...tr.querySelectorAll('.badge.flag-amended')].map((x) => x.textContent),
         }))",
     );
@@ -160,13 +160,81 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
         "津市 2008–2009: {runs:?}"
     );
 
+    // Funds as the rules read: unconfirmed receipts only on internal
+    // accounts, a source's balance as money paid out (no red minus), the
+    // chart's labels distinct and by name, the trace saying it attributes
+    // pro rata, and a credit line over its ceiling flagged on its trace.
+    b.open(&server.base, "#/funds");
+    let funds = b.eval(
+        "(() => {
+            const rows = [...document.querySelectorAll('table[data-table=\"accounts\"] tbody tr[data-account]')];
+            const col = [...document.querySelectorAll('table[data-table=\"accounts\"] thead th')].findIndex((th) => th.textContent === '未确认到账');
+            const bal = [...document.querySelectorAll('table[data-table=\"accounts\"] thead th')].findIndex((th) => th.textContent === '余额');
+            return {
+                unconfirmed_outside: rows.filter((r) => r.dataset.kind !== 'internal' && r.children[col].textContent.trim() !== '—').length,
+                unconfirmed_internal: rows.filter((r) => r.dataset.kind === 'internal' && r.children[col].textContent.trim() === '—').length,
+                source_negative: rows.filter((r) => r.dataset.kind === 'source' && r.children[bal].querySelector('.amount.neg')).length,
+                source_paid_out: rows.filter((r) => r.dataset.kind === 'source' && r.children[bal].textContent.includes('已拨出')).length,
+                sources: rows.filter((r) => r.dataset.kind === 'source').length,
+                labels: [...document.querySelectorAll('svg.sankey .node-label')].map((t) => t.firstChild.textContent.trim()),
+                ids: [...document.querySelectorAll('svg.sankey .node')].map((n) => n.dataset.account),
+            };
+        })()",
+    );
+    assert_eq!(
+        funds["unconfirmed_outside"], 0,
+        "unconfirmed shown only for internal accounts: {funds}"
+    );
+    assert_eq!(funds["unconfirmed_internal"], 0, "{funds}");
+    assert_eq!(
+        funds["source_negative"], 0,
+        "no source shows a red negative balance: {funds}"
+    );
+    assert_eq!(funds["source_paid_out"], funds["sources"], "{funds}");
+    let labels: Vec<&str> = funds["labels"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let ids: BTreeSet<&str> = funds["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let distinct: BTreeSet<&str> = labels.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        labels.len(),
+        "the chart's labels are distinct: {labels:?}"
+    );
+    assert!(labels.len() > 20);
+    for l in &labels {
+        assert!(!ids.contains(l), "the chart names {l} by its id");
+    }
+    b.screenshot("flags-funds-zh");
+    b.open(&server.base, "#/trace/cdb-credit-city?direction=down");
+    b.screenshot("flags-trace-zh");
+    assert!(
+        b.text(".prorata-note").contains("按比例"),
+        "the trace says it attributes pro rata"
+    );
+    assert!(
+        b.count(".trace-flags a.finding-flag[data-finding-code='over_ceiling']") == 1,
+        "the credit line over its ceiling is flagged on its trace"
+    );
+    let path_ids = b
+        .eval("[...document.querySelectorAll('.path-step')].filter((a) => a.textContent === a.dataset.account).length");
+    assert_eq!(path_ids, 0, "trace paths name accounts, not ids");
+
     // The planted overpaid commitments no longer read as a plain green
     // 按期兑现: the status names the finding.
     b.open(&server.base, "#/commitments");
     b.screenshot("flags-commitments-zh");
     let c01 = b.eval(
         "(() => { const tr = document.querySelector(\"tr[data-commitment='c-sub-01']\");
-                  return tr ? { flags: [...tr.querySelectorAll('a.flag')].map((a) => a.textContent),
+                  return tr ? { flags: [...tr.querySelectorAll('a.finding-flag')].map((a) => a.textContent),
                                 status: [...tr.querySelectorAll('.badge')].map((x) => x.textContent) } : null; })()",
     );
     let status = c01["status"].to_string();
@@ -188,7 +256,7 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
         assert!(status.contains(" · "), "c-sub-01's status names its finding: {status}");
     }
     // A flag links to the findings page filtered to that code and subject.
-    let href = b.eval("document.querySelector(\"tr[data-commitment='c-sub-01'] a.flag\").getAttribute('href')");
+    let href = b.eval("document.querySelector(\"tr[data-commitment='c-sub-01'] a.finding-flag\").getAttribute('href')");
     let href = href.as_str().expect("a flag's link").to_string();
     assert!(
         href.starts_with("#/findings?") && href.contains("code=") && href.contains("entity=c-sub-01"),

@@ -4,9 +4,49 @@
 import { t } from './i18n.js';
 import { el, amountNode, formatRatio, parseFen } from './format.js';
 import { sankey, fenText } from './sankey.js';
-import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, idLink, fileScope, amountCsv, entityNames, rawName, party } from './ui.js';
+import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, fileScope, amountCsv, entityNames, rawName, nameOf, party, findingFlags } from './ui.js';
 
 const ACCOUNT_ORDER = { source: 0, internal: 1, external: 2 };
+
+/**
+ * Each account by its holder's registered name, then the account's own
+ * name ("汉寿县华盛电力工程公司 · 基本存款账户"): a payee's generic
+ * account name alone names no one. An account named after its holder
+ * already is named once.
+ */
+export function accountNames(accounts, ents) {
+  const m = new Map();
+  for (const a of accounts) {
+    const holder = nameOf(ents, a.holder) ?? '';
+    const own = a.name && a.name !== a.account_id ? a.name : '';
+    m.set(a.account_id, holder && own && !own.startsWith(holder) ? `${holder} · ${own}` : own || holder || a.account_id);
+  }
+  return m;
+}
+
+/** An account by name, linking to its trace, with its id beneath. */
+function accountCell(names, id, params) {
+  return el(
+    'span',
+    { class: 'party account', dataset: { account: id } },
+    el('a', { href: href(['trace', id], params || {}), class: 'party-name' }, names.get(id) ?? id),
+    ' ',
+    el('small', { class: 'party-id' }, id),
+  );
+}
+
+/**
+ * A balance as a reader takes it: a source account (a budget, a credit
+ * line) shows what it has paid out, not a red negative that reads as an
+ * overdraft; other accounts their balance.
+ */
+function balanceCell(a) {
+  if (a.kind === 'source') {
+    const fen = -(parseFen(a.balance) ?? 0n);
+    return el('span', { class: 'paid-from-source', title: t('paid_from_source_title') }, el('small', {}, t('paid_from_source')), ' ', amountNode(fenText(fen)));
+  }
+  return amountNode(a.balance);
+}
 
 export async function fundsPage(route) {
   const s = scope(route);
@@ -14,7 +54,7 @@ export async function fundsPage(route) {
   const accounts = [...data.accounts].sort(
     (a, b) => (ACCOUNT_ORDER[a.kind] ?? 3) - (ACCOUNT_ORDER[b.kind] ?? 3) || a.account_id.localeCompare(b.account_id),
   );
-  const names = new Map(accounts.map((a) => [a.account_id, a.name || a.account_id]));
+  const names = accountNames(accounts, ents);
 
   // The direct totals between accounts: the first step of a trace down from
   // each account that paid anything out (the parts of a trace sum exactly to
@@ -36,15 +76,17 @@ export async function fundsPage(route) {
   edges.sort((a, b) => (b.fen > a.fen ? 1 : b.fen < a.fen ? -1 : 0) || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 
   const picture = edges.length
-    ? el('figure', { class: 'sankey-wrap' }, sankey(accounts, edges, { href: (id) => href(['trace', id]) }), el('figcaption', {}, t('sankey_note')))
+    ? el('figure', { class: 'sankey-wrap' }, sankey(accounts, edges, { href: (id) => href(['trace', id]), names }), el('figcaption', {}, t('sankey_note')))
     : el('p', { class: 'none' }, t('no_rows'));
 
   const flows = dataTable(
     'flows',
     [
-      { label: t('col_from'), key: 'from', cell: (e) => [idLink(['trace', e.from], e.from), el('br'), el('small', {}, names.get(e.from) ?? '')], csv: (e) => e.from },
-      { label: t('col_to'), key: 'to', cell: (e) => [idLink(['trace', e.to], e.to), el('br'), el('small', {}, names.get(e.to) ?? '')], csv: (e) => e.to },
+      { label: t('col_from'), key: 'from', cell: (e) => accountCell(names, e.from), csv: (e) => e.from },
+      { label: t('col_to'), key: 'to', cell: (e) => accountCell(names, e.to), csv: (e) => e.to },
       { label: t('col_amount'), key: 'amount', cell: (e) => amountNode(fenText(e.fen)), csv: (e) => fenText(e.fen), cls: 'num' },
+      { label: 'from_name', key: 'from_name', screen: false, csv: (e) => names.get(e.from) ?? '' },
+      { label: 'to_name', key: 'to_name', screen: false, csv: (e) => names.get(e.to) ?? '' },
     ],
     edges,
     { file: () => fileScope('flows') },
@@ -54,7 +96,7 @@ export async function fundsPage(route) {
   const accountsTable = dataTable(
     'accounts',
     [
-      { label: t('col_account'), key: 'account_id', cell: (a) => [idLink(['trace', a.account_id], a.account_id), el('br'), el('small', {}, a.name ?? '')], csv: (a) => a.account_id },
+      { label: t('col_account'), key: 'account_id', cell: (a) => accountCell(names, a.account_id), csv: (a) => a.account_id },
       { label: t('col_name'), key: 'name', screen: false, csv: (a) => a.name ?? '' },
       { label: t('col_holder'), key: 'holder', cell: (a) => party(ents, a.holder), csv: (a) => a.holder ?? '' },
       { label: t('col_kind'), key: 'kind', cell: (a) => badge('kind', a.kind), csv: (a) => a.kind },
@@ -65,8 +107,13 @@ export async function fundsPage(route) {
       money('disbursed_in', 'col_disbursed_in'),
       money('disbursed_out', 'col_disbursed_out'),
       money('received', 'col_received', { screen: false }),
-      money('unconfirmed', 'col_unconfirmed'),
-      money('balance', 'col_balance', { cls: 'num balance' }),
+      // Receipts are asked of internal accounts only (the rule of
+      // unconfirmed_disbursement): a contractor or a bank confirms nothing.
+      money('unconfirmed', 'col_unconfirmed', {
+        cell: (a) => (a.kind === 'internal' ? amountNode(a.unconfirmed) : el('span', { class: 'na', title: t('unconfirmed_internal_only') }, '—')),
+        csv: (a) => (a.kind === 'internal' ? amountCsv(a.unconfirmed) : ''),
+      }),
+      money('balance', 'col_balance', { cls: 'num balance', cell: balanceCell }),
       { label: 'holder_name', key: 'holder_name', screen: false, csv: (a) => rawName(ents, a.holder) },
     ],
     accounts,
@@ -82,8 +129,8 @@ export async function fundsPage(route) {
     'allocations',
     [
       { label: t('col_allocation'), key: 'allocation_id', cell: (x) => el('code', { class: 'code' }, x.allocation_id), csv: (x) => x.allocation_id },
-      { label: t('col_from'), key: 'from_account', cell: (x) => idLink(['trace', x.from_account], x.from_account), csv: (x) => x.from_account },
-      { label: t('col_to'), key: 'to_account', cell: (x) => idLink(['trace', x.to_account], x.to_account), csv: (x) => x.to_account },
+      { label: t('col_from'), key: 'from_account', cell: (x) => accountCell(names, x.from_account), csv: (x) => x.from_account },
+      { label: t('col_to'), key: 'to_account', cell: (x) => accountCell(names, x.to_account), csv: (x) => x.to_account },
       { label: t('col_purpose'), key: 'purpose', cell: (x) => el('span', { class: 'terms', title: x.purpose }, x.purpose), csv: (x) => x.purpose, cls: 'terms-cell' },
       money('amount', 'col_amount'),
       {
@@ -124,24 +171,30 @@ export async function tracePage(route) {
   const id = route.parts[1];
   const direction = route.query.get('direction') === 'up' ? 'up' : 'down';
   const s = scope(route);
-  const [data, funds] = await Promise.all([
+  const [data, funds, ents] = await Promise.all([
     api(`/v1/funds/accounts/${enc(id)}/trace`, { direction, ...s }),
     api('/v1/funds/accounts', s).catch(() => ({ accounts: [] })),
+    entityNames(s),
   ]);
-  const names = new Map(funds.accounts.map((a) => [a.account_id, a.name || a.account_id]));
+  const names = accountNames(funds.accounts, ents);
   const table = dataTable(
     'trace',
     [
       {
         label: t('col_path'),
         key: 'path',
-        cell: (f) => f.path.map((p, i) => [i ? el('span', { class: 'arrow' }, ' → ') : null, el('a', { href: href(['trace', p], { direction }), class: 'id', title: names.get(p) ?? '' }, p)]),
+        cell: (f) =>
+          el(
+            'span',
+            { class: 'path' },
+            f.path.map((p, i) => [i ? el('span', { class: 'arrow' }, ' → ') : null, el('a', { href: href(['trace', p], { direction }), class: 'path-step', title: p, dataset: { account: p } }, names.get(p) ?? p)]),
+          ),
         csv: (f) => f.path.join(' > '),
       },
       { label: t('col_account'), key: 'account_id', screen: false, csv: (f) => f.account_id },
       { label: t('col_name'), key: 'name', cell: (f) => names.get(f.account_id) ?? '', csv: (f) => names.get(f.account_id) ?? '' },
       { label: t('col_end'), key: 'end', cell: (f) => el('span', { class: 'end end-' + f.end }, t('end_' + f.end)), csv: (f) => f.end },
-      { label: t('col_amount'), key: 'amount', cell: (f) => amountNode(f.amount), csv: (f) => f.amount, cls: 'num' },
+      { label: t('col_attributed'), key: 'amount', cell: (f) => amountNode(f.amount), csv: (f) => f.amount, cls: 'num' },
     ],
     data.flows,
     { flags: (f) => [f.account_id], file: () => fileScope(`trace-${id}-${direction}`) },
@@ -149,7 +202,14 @@ export async function tracePage(route) {
   return el(
     'div',
     { class: 'page trace', dataset: { account: id, direction } },
-    el('div', { class: 'page-head' }, el('h1', {}, t('trace_title', names.get(id) ?? id)), el('p', { class: 'meta' }, el('code', {}, id))),
+    el(
+      'div',
+      { class: 'page-head' },
+      el('h1', {}, t('trace_title', names.get(id) ?? id)),
+      el('p', { class: 'meta' }, el('code', {}, id)),
+      // The traced account's own findings (a credit line over its ceiling).
+      el('div', { class: 'trace-flags', dataset: { flagIds: id } }, findingFlags([id])),
+    ),
     el(
       'div',
       { class: 'chips' },
@@ -157,6 +217,7 @@ export async function tracePage(route) {
       el('a', { class: 'chip' + (direction === 'up' ? ' active' : ''), href: href(['trace', id], { direction: 'up' }) }, t('trace_up')),
     ),
     el('p', { class: 'total' }, t('trace_total', ''), amountNode(data.total)),
+    el('p', { class: 'note prorata-note' }, t(direction === 'down' ? 'trace_prorata_down' : 'trace_prorata_up')),
     table.node,
   );
 }

@@ -14,7 +14,7 @@ const MIN_H = 2;
  * accounts: the funds report's accounts; edges: [{from, to, fen: BigInt}].
  * Returns an <svg>.
  */
-export function sankey(accounts, edges, { width = 1180, href = (id) => '#/trace/' + encodeURIComponent(id) } = {}) {
+export function sankey(accounts, edges, { width = 1180, href = (id) => '#/trace/' + encodeURIComponent(id), names = null } = {}) {
   const info = new Map(accounts.map((a) => [a.account_id, a]));
   const kindOf = (id) => info.get(id)?.kind ?? 'unknown';
   const ids = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort();
@@ -25,13 +25,16 @@ export function sankey(accounts, edges, { width = 1180, href = (id) => '#/trace/
     const n = info.get(id)?.name ?? id;
     nameCount.set(n, (nameCount.get(n) || 0) + 1);
   }
+  // With `names` (the page's: holder's registered name, then the account's)
+  // every account is named as the tables name it.
   const labelOf = (id) => {
+    if (names?.has(id)) return names.get(id);
     const a = info.get(id);
     const n = a?.name ?? id;
     return nameCount.get(n) > 1 && a?.holder ? a.holder : n;
   };
   const nodes = new Map(
-    ids.map((id) => [id, { id, kind: kindOf(id), name: labelOf(id), fullName: info.get(id)?.name ?? id, inV: 0, outV: 0, ins: [], outs: [], layer: 0 }]),
+    ids.map((id) => [id, { id, kind: kindOf(id), name: labelOf(id), fullName: labelOf(id), inV: 0, outV: 0, ins: [], outs: [], layer: 0 }]),
   );
   const links = edges
     .filter((e) => e.fen > 0n && e.from !== e.to)
@@ -190,6 +193,12 @@ export function sankey(accounts, edges, { width = 1180, href = (id) => '#/trace/
   root.append(backs);
 
   const nodeG = svg('g', { class: 'nodes' });
+  const maxOf = (n) => (n.layer === last ? 20 : 14);
+  const cutCount = new Map();
+  for (const n of nodes.values()) {
+    const plain = n.name.length > maxOf(n) ? n.name.slice(0, maxOf(n) - 1) + '…' : n.name;
+    cutCount.set(plain, (cutCount.get(plain) || 0) + 1);
+  }
   for (const n of nodes.values()) {
     const acct = info.get(n.id);
     const bal = acct ? formatAmount(acct.balance).text : '';
@@ -199,8 +208,7 @@ export function sankey(accounts, edges, { width = 1180, href = (id) => '#/trace/
       svg('rect', { x: n.x, y: n.y, width: NODE_W, height: n.h }),
       svg('title', {}, `${n.fullName} (${n.id}, ${label('kind', n.kind)})\n${t('col_disbursed_in')}: ${formatAmount(fenText(BigInt(Math.round(n.inV)))).text}\n${t('col_disbursed_out')}: ${formatAmount(fenText(BigInt(Math.round(n.outV)))).text}\n${t('col_balance')}: ${bal}`),
     );
-    const max = n.layer === last ? 20 : 14;
-    const name = n.name.length > max ? n.name.slice(0, max - 1) + '…' : n.name;
+    const name = cut(n.name, maxOf(n), cutCount);
     a.append(
       svg(
         'text',
@@ -213,6 +221,19 @@ export function sankey(accounts, edges, { width = 1180, href = (id) => '#/trace/
   }
   root.append(nodeG);
   return root;
+}
+
+/**
+ * `name` cut to `max` characters; when two names would be cut alike (two
+ * branches of one bank), the cut keeps the start and the end, so the
+ * labels stay distinct. `counts` maps each plain cut to how many share it.
+ */
+function cut(name, max, counts) {
+  if (name.length <= max) return name;
+  const plain = name.slice(0, max - 1) + '…';
+  if ((counts.get(plain) || 0) < 2) return plain;
+  const tail = Math.max(4, Math.floor(max / 2) - 1);
+  return name.slice(0, max - tail - 1) + '…' + name.slice(name.length - tail);
 }
 
 /** BigInt fen as a yuan decimal string. */

@@ -491,7 +491,7 @@ export function findingFlags(ids) {
       el(
         'a',
         {
-          class: 'flag sev-' + flagState.severity(code),
+          class: 'finding-flag sev-' + flagState.severity(code),
           href: href(['findings'], { code, entity: subject }),
           title: fs.map((f) => f.message).join('\n'),
           dataset: { findingCode: code, count: String(fs.length) },
