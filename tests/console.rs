@@ -1623,6 +1623,31 @@ fn claim_page(b: &mut Browser, base: &str, x: &Expected) {
     );
     let n = x.claim["deciding_seqs"].as_array().unwrap().len() as u64;
     assert_eq!(b.count(".evidence .verification[data-verdict=verified]"), n);
+    // A leader reads the claim: the question in words, the claimed and the
+    // verified numbers side by side as the targets report gives them, and
+    // the integrity checks folded into one line.
+    let target = x.targets["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target_id"] == "jinshi-2008-ge10m")
+        .expect("the target")
+        .clone();
+    assert_eq!(
+        b.eval("document.querySelector('.reading-claimed').dataset.value"),
+        target["last_claimed"]["value"]
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.reading-verified').dataset.value"),
+        target["last_verified"]["value"]
+    );
+    assert!(
+        b.text(".claim-question").contains("says"),
+        "{}",
+        b.text(".claim-question")
+    );
+    assert_eq!(b.eval("document.querySelector('details.integrity').open"), json!(false));
+    assert!(b.text("details.integrity > summary").contains("verified"));
 }
 
 fn as_of_picker(b: &mut Browser, base: &str, x: &Expected) {

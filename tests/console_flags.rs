@@ -228,6 +228,28 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
         .eval("[...document.querySelectorAll('.path-step')].filter((a) => a.textContent === a.dataset.account).length");
     assert_eq!(path_ids, 0, "trace paths name accounts, not ids");
 
+    // The claim page reads as a leader asks: the question in words with
+    // names, the two numbers, what the findings say (津市 2008 overstated).
+    b.open(&server.base, "#/claims/jinshi-2008-ge10m");
+    b.screenshot("claim-leader-zh");
+    let q = b.text(".claim-question");
+    assert!(
+        q.starts_with("津市市工业园称2008年") && q.ends_with('个') && !q.contains("jinshi"),
+        "{q}"
+    );
+    assert_eq!(b.text(".reading-claimed .reading-value"), "6个");
+    assert_eq!(b.text(".reading-verified .reading-value"), "4个");
+    assert!(
+        b.count(".claim-findings li[data-code='overstated_claim']") == 1,
+        "the overstated claim is called out"
+    );
+    assert!(b.text("details.integrity > summary").starts_with("记录完整性"));
+    b.open(&server.base, "#/claims/linli-2009-tax");
+    assert!(
+        b.count(".claim-findings li[data-code='target_revised_after_period']") == 1,
+        "a target revised after its period is called out on its claim"
+    );
+
     // The planted overpaid commitments no longer read as a plain green
     // 按期兑现: the status names the finding.
     b.open(&server.base, "#/commitments");

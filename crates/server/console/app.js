@@ -41,7 +41,7 @@ const ROUTES = {
 const NAV_OF = { trace: 'funds', claims: 'targets' };
 
 // The pages whose tables flag each row a finding names (ui.js loadFlags).
-const FLAGGED = new Set(['targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'trace']);
+const FLAGGED = new Set(['targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'trace', 'claims']);
 
 function header(route) {
   const s = scope(route);
