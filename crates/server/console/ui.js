@@ -232,6 +232,10 @@ function csvButton(name, fileBase) {
   );
 }
 
+// A column's heading as text, which a narrow screen shows beside each
+// cell when the table's rows become cards.
+const cellLabel = (c) => (typeof c.label === 'string' ? c.label : (c.label?.textContent ?? ''));
+
 /**
  * A table whose rows can be replaced and whose data downloads as CSV.
  * columns: [{label, cell(row) → node|string, csv(row) → string, csvLabel?,
@@ -265,7 +269,7 @@ export function dataTable(name, columns, rows, opts = {}) {
       }
       const tr = el('tr', { class: opts.rowClass ? opts.rowClass(r) : '' });
       if (opts.rowData) Object.assign(tr.dataset, opts.rowData(r));
-      for (const c of shown) tr.append(el('td', { class: c.cls || '' }, c.cell(r)));
+      for (const c of shown) tr.append(el('td', { class: c.cls || '', dataset: { label: cellLabel(c) } }, c.cell(r)));
       if (opts.flags) markFlagged(tr, opts.flags(r), Math.max(0, shown.findIndex((c) => c.key === opts.flagsIn)));
       body.append(tr);
       if (opts.onRow) opts.onRow(r, tr);
@@ -306,7 +310,7 @@ export function plainTable(name, columns, rows, opts = {}) {
     el(
       'tbody',
       {},
-      rows.map((r) => el('tr', { class: cls(r), dataset: data(r) }, shown.map((c) => el('td', { class: c.cls || '' }, c.cell(r))))),
+      rows.map((r) => el('tr', { class: cls(r), dataset: data(r) }, shown.map((c) => el('td', { class: c.cls || '', dataset: { label: cellLabel(c) } }, c.cell(r))))),
     ),
   );
 }
