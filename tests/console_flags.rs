@@ -64,6 +64,9 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
     let findings = findings["findings"].as_array().expect("findings").clone();
     assert!(findings.len() > 20, "the demo plants findings");
 
+    // The log as the command line prints it, for the search below (read
+    // before the server holds the ledger).
+    let log = pledger(&data, &["log", "--limit", "100000", "--format", "json"]);
     let server = Server::start(&data, true);
     let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
 
@@ -249,6 +252,44 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
         b.count(".claim-findings li[data-code='target_revised_after_period']") == 1,
         "a target revised after its period is called out on its claim"
     );
+
+    // Search by name: the findings page finds every finding about a body
+    // of 汉寿县 (its accounts included), and the records page finds the
+    // records naming 澧县九鼎纸业 by part of its name, in the log's order.
+    b.open(&server.base, "#/findings?entity=%E6%B1%89%E5%AF%BF%E5%8E%BF");
+    let shown = b
+        .eval("Number(document.querySelector('.shown-note').dataset.shown)")
+        .as_u64()
+        .unwrap_or(0);
+    assert!(shown >= 2, "汉寿县 finds its findings ({shown})");
+    b.open(&server.base, "#/records?q=%E4%B9%9D%E9%BC%8E");
+    let found = b.eval("[...document.querySelectorAll('table[data-table=\"records\"] tbody tr[data-seq]')].map((tr) => Number(tr.dataset.seq))");
+    let found: Vec<u64> = found
+        .as_array()
+        .expect("seqs")
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    // The first of them (a page holds 50): every record whose text names
+    // 九鼎 or the ids of its company, account or project.
+    let expected: Vec<u64> = log
+        .lines()
+        .filter(|l| l.contains("九鼎") || l.contains("jiuding"))
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok()?["seq"].as_u64())
+        .take(10)
+        .collect();
+    assert!(!expected.is_empty(), "the demo names 九鼎");
+    for seq in &expected {
+        assert!(found.contains(seq), "searching 九鼎 finds record {seq}: {found:?}");
+    }
+    assert!(found.windows(2).all(|w| w[0] < w[1]), "in the log's order");
+    // By type and dates.
+    b.open(
+        &server.base,
+        "#/records?type=fund.disbursed&from_date=2009-01-01&to_date=2009-12-31",
+    );
+    let types = b.eval("[...new Set([...document.querySelectorAll('table[data-table=\"records\"] tbody tr[data-seq]')].map((tr) => tr.dataset.type))]");
+    assert_eq!(types, serde_json::json!(["fund.disbursed"]));
 
     // The planted overpaid commitments no longer read as a plain green
     // 按期兑现: the status names the finding.

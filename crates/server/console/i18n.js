@@ -308,6 +308,15 @@ const en = {
   not_in_scheme: 'not in the scheme',
   // records
   records_title: 'Records',
+  search_q: 'Name, id, amount or words',
+  search_q_placeholder: 'e.g. 汉寿县, c-sub-01, 600000',
+  search_type: 'Event type',
+  search_from: 'From',
+  search_to: 'To',
+  search_go: 'Search',
+  search_clear: 'Clear',
+  search_found: '{0} records found',
+  search_more: 'More →',
   records_intro: 'The log as stored (docs/format.md 1.2), each record chained to the one before it. The hash column is recomputed here, in this browser.',
   col_seq: '#',
   col_occurred: 'Occurred',
@@ -776,6 +785,15 @@ const zh = {
   only_unearned: '只看目标未完成即发放的奖励',
   not_in_scheme: '不在方案内',
   records_title: '原始记录',
+  search_q: '名称、编号、金额或文字',
+  search_q_placeholder: '如 汉寿县、c-sub-01、600000',
+  search_type: '事项类型',
+  search_from: '起始日期',
+  search_to: '截止日期',
+  search_go: '查找',
+  search_clear: '清除',
+  search_found: '找到 {0} 条记录',
+  search_more: '更多 →',
   records_intro: '按存储原样列出的账本记录(账本格式说明 1.2 节),每条记录链接前一条。哈希一栏在本浏览器中重新计算。',
   col_seq: '序号',
   col_occurred: '发生日期',
@@ -1151,6 +1169,11 @@ export const isZh = () => current === 'zh';
 export function t(key, ...args) {
   const s = dicts[current][key] ?? en[key] ?? key;
   return s.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
+}
+
+/** Every code of a label group (the event types for a picker), in the English table's order. */
+export function codesOf(group) {
+  return Object.keys(labels[group]?.en ?? {});
 }
 
 /** The label of a code in a group (status, trajectory, kind, metric, unit, role, task_status, consequence, because, sanction, group, stage, not_qualifying, record, event_type, event_about, disbursement_kind, entity_kind), else the code itself. */

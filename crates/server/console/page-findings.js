@@ -4,19 +4,22 @@
 
 import { t, language } from './i18n.js';
 import { el } from './format.js';
-import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref } from './ui.js';
+import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, rawName, partyMatches, subjectHref } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
-  const [answer, ents, known, checkpoint] = await Promise.all([
+  const [answer, ents, known, checkpoint, funds] = await Promise.all([
     apiWithHeaders('/v1/findings', { ...scope(route), lang: language() }),
     entityNames(scope(route)),
     findingCodes(),
     // Only the printed report's footer needs it: a ledger with no signed
     // checkpoint yet (404) still shows and prints its findings.
     api('/v1/checkpoint').catch(() => null),
+    api('/v1/funds/accounts', scope(route)).catch(() => ({ accounts: [] })),
   ]);
   const data = answer.body;
+  // An account a finding names is found by its own name and its holder's.
+  const accountText = new Map(funds.accounts.map((a) => [a.account_id, `${a.name ?? ''} ${rawName(ents, a.holder)}`.toLowerCase()]));
   // The seq of the last record the findings were built from (the server's
   // Pledger-Log-Position), so the printout says what it stands on.
   const position = answer.headers.get('pledger-log-position');
@@ -48,7 +51,7 @@ export async function findingsPage(route) {
     const needle = state.entity.trim().toLowerCase();
     return all
       .filter((f) => !state.code || f.code === state.code)
-      .filter((f) => !needle || f.subjects.some((s) => partyMatches(ents, s, needle)) || f.message.toLowerCase().includes(needle))
+      .filter((f) => !needle || f.subjects.some((s) => partyMatches(ents, s, needle) || accountText.get(s)?.includes(needle)) || f.message.toLowerCase().includes(needle))
       .filter((f) => !state.from || f.date >= state.from)
       .filter((f) => !state.to || f.date <= state.to)
       .sort(sorters[state.sort]);

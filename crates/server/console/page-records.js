@@ -2,29 +2,37 @@
 // record with its proof and checkpoint, and the "verify here" pieces the
 // claim page uses too.
 
-import { t } from './i18n.js';
+import { t, label, codesOf } from './i18n.js';
 import { el, amountNode } from './format.js';
 import { recordHash, verifyRecord } from './verify.js';
-import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, rerender } from './ui.js';
+import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, select, rerender, entityNames, party, rawName } from './ui.js';
 
 const PAGE_SIZE = 50;
 
 export async function recordsPage(route) {
-  const from = Math.max(0, Number(route.query.get('from') || 0) | 0);
-  const data = await api('/v1/events', { from, limit: PAGE_SIZE });
+  const q = route.query;
+  const from = Math.max(0, Number(q.get('from') || 0) | 0);
+  // A search (by name, id or words, event type, dates) asks the server to
+  // scan the log; without one the log is paged by seq.
+  const search = { q: q.get('q') || '', type: q.get('type') || '', from_date: q.get('from_date') || '', to_date: q.get('to_date') || '' };
+  const searching = Object.values(search).some((v) => v !== '');
+  const [data, ents] = await Promise.all([api('/v1/events', { ...(searching ? search : {}), from, limit: PAGE_SIZE }), entityNames({})]);
   const records = data.records;
   const checks = new Map();
   records.forEach((r, i) => {
-    const ok = recordHash(r) === r.hash && (i === 0 || records[i - 1].prev_hash === undefined || r.prev_hash === records[i - 1].hash);
-    checks.set(r.seq, ok);
+    // Found records are not consecutive: each hash is recomputed, the chain
+    // only between neighbours.
+    const chained = searching || i === 0 || records[i - 1].prev_hash === undefined || r.prev_hash === records[i - 1].hash;
+    checks.set(r.seq, recordHash(r) === r.hash && chained);
   });
   const table = dataTable(
     'records',
     [
       { label: t('col_seq'), key: 'seq', cell: (r) => seqLink(r.seq), csv: (r) => r.seq, cls: 'num' },
       { label: t('col_occurred'), key: 'occurred_at', cell: (r) => r.event.occurred_at, csv: (r) => r.event.occurred_at, cls: 'nowrap' },
-      { label: t('col_type'), key: 'type', cell: (r) => el('code', {}, r.event.type), csv: (r) => r.event.type },
-      { label: t('col_actor'), key: 'actor', cell: (r) => r.event.actor, csv: (r) => r.event.actor },
+      { label: t('col_type'), key: 'type', cell: (r) => [label('event_type', r.event.type), el('br'), el('code', { class: 'code' }, r.event.type)], csv: (r) => r.event.type },
+      { label: t('col_actor'), key: 'actor', cell: (r) => party(ents, r.event.actor), csv: (r) => r.event.actor },
+      { label: 'actor_name', key: 'actor_name', screen: false, csv: (r) => rawName(ents, r.event.actor) },
       { label: t('col_id'), key: 'id', cell: (r) => el('code', { class: 'code' }, r.event.id ?? ''), csv: (r) => r.event.id ?? '' },
       { label: t('col_hash'), key: 'hash', cell: (r) => el('code', { class: 'hash', title: r.hash }, r.hash.slice(0, 16) + '…'), csv: (r) => r.hash },
       { label: 'prev_hash', key: 'prev_hash', screen: false, csv: (r) => r.prev_hash },
@@ -37,28 +45,52 @@ export async function recordsPage(route) {
       },
     ],
     records,
-    { rowData: (r) => ({ seq: String(r.seq) }), rowClass: (r) => (checks.get(r.seq) ? '' : 'flag'), file: () => `records-${from}` },
+    { rowData: (r) => ({ seq: String(r.seq), type: r.event.type }), rowClass: (r) => (checks.get(r.seq) ? '' : 'flag'), file: () => `records-${from}` },
   );
   const go = el('input', { type: 'number', min: '0', class: 'go' });
-  return el(
-    'div',
-    { class: 'page records' },
-    pageHead('records_title', 'records_intro', null),
-    el(
-      'form',
-      {
-        class: 'filters',
-        onsubmit: (e) => {
-          e.preventDefault();
-          if (go.value !== '') location.hash = href(['records', go.value], {}, false);
-        },
+  const inputs = {
+    q: el('input', { type: 'search', name: 'q', value: search.q, placeholder: t('search_q_placeholder') }),
+    type: select([['', t('all')], ...codesOf('event_type').map((c) => [c, label('event_type', c)])], search.type, () => {}),
+    from_date: el('input', { type: 'date', name: 'from_date', value: search.from_date }),
+    to_date: el('input', { type: 'date', name: 'to_date', value: search.to_date }),
+  };
+  const searchForm = el(
+    'form',
+    {
+      class: 'filters record-search',
+      onsubmit: (e) => {
+        e.preventDefault();
+        location.hash = href(['records'], { q: inputs.q.value.trim(), type: inputs.type.value, from_date: inputs.from_date.value, to_date: inputs.to_date.value }, false);
       },
-      from > 0 ? el('a', { class: 'button', href: href(['records'], { from: Math.max(0, from - PAGE_SIZE) }, false) }, t('older')) : null,
-      records.length === PAGE_SIZE ? el('a', { class: 'button', href: href(['records'], { from: from + PAGE_SIZE }, false) }, t('newer')) : null,
-      field(t('col_seq'), go),
-    ),
-    table.node,
+    },
+    field(t('search_q'), inputs.q),
+    field(t('search_type'), inputs.type),
+    field(t('search_from'), inputs.from_date),
+    field(t('search_to'), inputs.to_date),
+    el('button', { type: 'submit', class: 'primary', id: 'record-search-go' }, t('search_go')),
+    searching ? el('a', { class: 'button', href: href(['records'], {}, false) }, t('search_clear')) : null,
   );
+  const paging = searching
+    ? el(
+        'div',
+        { class: 'filters' },
+        el('p', { class: 'shown-note', dataset: { found: String(records.length) } }, t('search_found', records.length)),
+        data.next_from !== undefined ? el('a', { class: 'button', href: href(['records'], { ...search, from: data.next_from }, false) }, t('search_more')) : null,
+      )
+    : el(
+        'form',
+        {
+          class: 'filters',
+          onsubmit: (e) => {
+            e.preventDefault();
+            if (go.value !== '') location.hash = href(['records', go.value], {}, false);
+          },
+        },
+        from > 0 ? el('a', { class: 'button', href: href(['records'], { from: Math.max(0, from - PAGE_SIZE) }, false) }, t('older')) : null,
+        records.length === PAGE_SIZE ? el('a', { class: 'button', href: href(['records'], { from: from + PAGE_SIZE }, false) }, t('newer')) : null,
+        field(t('col_seq'), go),
+      );
+  return el('div', { class: 'page records', dataset: { searching: String(searching) } }, pageHead('records_title', 'records_intro', null), searchForm, paging, table.node);
 }
 
 function pinnedKey() {

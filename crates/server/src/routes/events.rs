@@ -235,6 +235,9 @@ const MAX_LIMIT: u64 = 1000;
 pub async fn list(State(state): State<AppState>, _reader: Reader, q: Params) -> Result<Response, ApiError> {
     let from = q.number("from")?.unwrap_or(0);
     let limit = q.number("limit")?.unwrap_or(100).min(MAX_LIMIT);
+    if let Some(search) = Search::from_params(&q)? {
+        return find(state, search, from, limit).await;
+    }
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let mut out = b"{\"records\":[".to_vec();
@@ -262,4 +265,148 @@ pub async fn one(State(state): State<AppState>, _reader: Reader, PathId(seq): Pa
         ))
     })?;
     Ok(json_bytes(record_json(&record)?))
+}
+
+/// A search of the log (`GET /v1/events` with `q`, `type`, `actor`,
+/// `from_date` or `to_date`; beyond the published format's plain paging).
+/// A record matches when it passes every filter given:
+///
+/// - `type`: the event type, or a family given with its dot (`fund.`);
+/// - `actor`: the actor's id;
+/// - `from_date` / `to_date`: `occurred_at`'s day, both ends included;
+/// - `q`: any part of the record's text (ids, amounts, names in its data),
+///   case-insensitive, or the id of any entity or account whose registered
+///   name contains it — so "汉寿县" finds the records of every 汉寿县 body
+///   and account, and "九鼎" those of 澧县九鼎纸业有限公司.
+#[derive(Debug, Default)]
+struct Search {
+    kind: Option<String>,
+    actor: Option<String>,
+    from_date: Option<String>,
+    to_date: Option<String>,
+    text: Option<String>,
+}
+
+impl Search {
+    fn from_params(q: &Params) -> Result<Option<Search>, ApiError> {
+        let get = |name: &str| {
+            q.text(name)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let date = |name: &str| -> Result<Option<String>, ApiError> {
+            match get(name) {
+                Some(d) => pledger_core::when::Day::parse(&d)
+                    .map(|d| Some(d.to_string()))
+                    .map_err(|e| ApiError::bad_query(name, format!("{name} must be a date YYYY-MM-DD: {e}"))),
+                None => Ok(None),
+            }
+        };
+        let s = Search {
+            kind: get("type"),
+            actor: get("actor"),
+            from_date: date("from_date")?,
+            to_date: date("to_date")?,
+            text: get("q").map(|t| t.to_lowercase()),
+        };
+        let any =
+            s.kind.is_some() || s.actor.is_some() || s.from_date.is_some() || s.to_date.is_some() || s.text.is_some();
+        Ok(any.then_some(s))
+    }
+
+    /// Does the record (its stored JSON line, parsed) match? `named` holds
+    /// the ids, quoted as in JSON, whose registered names contain `q`.
+    fn matches(&self, line: &[u8], record: &Value, named: &[String]) -> bool {
+        let event = &record["event"];
+        if let Some(k) = &self.kind {
+            let t = event["type"].as_str().unwrap_or("");
+            if !(t == k || (k.ends_with('.') && t.starts_with(k.as_str()))) {
+                return false;
+            }
+        }
+        if let Some(a) = &self.actor {
+            if event["actor"].as_str() != Some(a.as_str()) {
+                return false;
+            }
+        }
+        let day = event["occurred_at"]
+            .as_str()
+            .map(|d| d.get(..10).unwrap_or(d))
+            .unwrap_or("");
+        if self.from_date.as_deref().is_some_and(|f| day < f) || self.to_date.as_deref().is_some_and(|t| day > t) {
+            return false;
+        }
+        if let Some(text) = &self.text {
+            let body = String::from_utf8_lossy(line);
+            let decoded = event.to_string();
+            let hit = body.to_lowercase().contains(text.as_str())
+                || decoded.to_lowercase().contains(text.as_str())
+                || named.iter().any(|id| body.contains(id.as_str()));
+            if !hit {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Scans the log from `from` for up to `limit` records that match; the
+/// answer says where to go on (`next_from`) when it stopped at the limit.
+async fn find(state: AppState, search: Search, from: u64, limit: u64) -> Result<Response, ApiError> {
+    // The ids whose registered names contain the text, quoted as JSON
+    // strings so that "hs" does not match inside "hs-park".
+    let named: Vec<String> = match &search.text {
+        Some(text) => {
+            let ledger = state.ledger();
+            state
+                .live()
+                .read(ledger, |facts| {
+                    let entities = facts
+                        .entities
+                        .iter()
+                        .filter(|(_, e)| e.data.name.0.to_lowercase().contains(text.as_str()))
+                        .map(|(id, _)| id.clone());
+                    let accounts = facts
+                        .accounts
+                        .iter()
+                        .filter(|(_, a)| a.data.name.0.to_lowercase().contains(text.as_str()))
+                        .map(|(id, _)| id.clone());
+                    entities.chain(accounts).map(|id| format!("\"{id}\"")).collect()
+                })
+                .map_err(|e| ApiError::internal(e.to_string()))?
+        }
+        None => Vec::new(),
+    };
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = b"{\"records\":[".to_vec();
+        let mut found = 0u64;
+        let mut next_from = None;
+        for r in st.ledger().scan(from, u64::MAX) {
+            let r = r?;
+            if found == limit {
+                next_from = Some(r.seq);
+                break;
+            }
+            let line = record_json(&r)?;
+            let record: Value = serde_json::from_slice(&line).unwrap_or(Value::Null);
+            if !search.matches(&line, &record, &named) {
+                continue;
+            }
+            if found > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&line);
+            found += 1;
+        }
+        out.extend_from_slice(b"]");
+        if let Some(n) = next_from {
+            out.extend_from_slice(format!(",\"next_from\":{n}").as_bytes());
+        }
+        out.extend_from_slice(b"}");
+        Ok(json_bytes(out))
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
 }

@@ -22,6 +22,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 }
 
 impl Params {
+    /// A text parameter, if given.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
     /// A non-negative integer parameter, if given.
     pub fn number(&self, name: &str) -> Result<Option<u64>, ApiError> {
         self.0.get(name).map(|s| super::number(s, name)).transpose()

@@ -154,11 +154,16 @@ pub fn table() -> Vec<Route> {
         Route {
             method: "get",
             path: "/v1/events",
-            summary: "Records as stored: {\"records\": [...]}.",
+            summary: "Records as stored: {\"records\": [...]}; with a search parameter, the records that match, and next_from when there may be more.",
             access: Access::Read,
             params: vec![
                 query("from", "integer", "First seq (default 0)."),
                 query("limit", "integer", "At most this many records (default 100, at most 1000)."),
+                query("q", "string", "Search: any part of the record's text, or of a registered name of an entity or account it names (case-insensitive)."),
+                query("type", "string", "Search: the event type, or a family with its dot (fund.)."),
+                query("actor", "string", "Search: the actor's id."),
+                query("from_date", "string", "Search: occurred on or after this date (YYYY-MM-DD)."),
+                query("to_date", "string", "Search: occurred on or before this date (YYYY-MM-DD)."),
             ],
             responses: &[(200, "the records"), (400, "a query parameter is malformed"), (401, "no valid token")],
             handler: || get(events::list),

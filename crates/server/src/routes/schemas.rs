@@ -105,7 +105,10 @@ pub fn success(method: &str, path: &str, asset_type: Option<&'static str>) -> Op
             "receipts",
             array(object(&[("seq", integer()), ("hash", string())])),
         )])),
-        ("get", "/v1/events") => json_answer(object(&[("records", array(named("Record")))])),
+        ("get", "/v1/events") => json_answer(object_with(
+            &[("records", array(named("Record")))],
+            &[("next_from", integer())],
+        )),
         ("get", "/v1/events/{seq}") => json_answer(named("Record")),
         ("get", "/v1/targets") => view(dated(&[
             ("targets", array(named("Target"))),
