@@ -23,7 +23,6 @@ pub use reports::{changes, findings, report, trace, Report};
 use pledger_core::money::Amount;
 use pledger_core::when::Day;
 use pledger_views::Lang;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Workbook, XlsxError};
 use std::io::{self, Write};
@@ -262,14 +261,16 @@ fn is_number(s: &str) -> bool {
 }
 
 /// Money becomes a float only here, as the number a spreadsheet cell
-/// holds: from the exact decimal, at the last moment. A total is still
-/// computed exactly (in fen) and given as the formula's cached result.
+/// holds: from the exact decimal text, at the last moment, so the cell is
+/// the double nearest the exact amount (what a reader typing the JSON
+/// report's decimal string into a cell gets). A total is still computed
+/// exactly (in fen) and given as the formula's cached result.
 fn yuan_f64(a: Amount) -> f64 {
-    Decimal::from_i128_with_scale(a.fen(), 2).to_f64().unwrap_or(0.0)
+    a.to_string().parse().unwrap_or(0.0)
 }
 
 fn wan_f64(a: Amount) -> f64 {
-    Decimal::from_i128_with_scale(a.fen(), 6).to_f64().unwrap_or(0.0)
+    wan_text(a).parse().unwrap_or(0.0)
 }
 
 /// The Excel column letters of a 0-based index (`A`, `Z`, `AA`).
@@ -349,7 +350,7 @@ pub fn xlsx(sheets: &[Sheet], lang: Lang, judged: Day) -> Result<Vec<u8>, SheetE
                         ws.write_number(r, col, *n as f64)?;
                     }
                     (Cell::Number(d), _) => {
-                        ws.write_number(r, col, d.to_f64().unwrap_or(0.0))?;
+                        ws.write_number(r, col, d.to_string().parse().unwrap_or(0.0))?;
                     }
                 }
                 if let Some(w) = widths.get_mut(c) {
