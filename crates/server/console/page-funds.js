@@ -73,7 +73,7 @@ export async function fundsPage(route) {
     {
       rowData: (a) => ({ account: a.account_id, kind: a.kind }),
       rowClass: (a) => (a.kind !== 'source' && (parseFen(a.balance) ?? 0n) < 0n ? 'flag' : ''),
-      file: () => fileScope('accounts'),
+      workbook: 'funds', file: () => fileScope('accounts'),
     },
   );
 
@@ -105,7 +105,7 @@ export async function fundsPage(route) {
       money('left', 'col_left'),
     ],
     [...data.allocations].sort((a, b) => a.allocation_id.localeCompare(b.allocation_id)),
-    { rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), file: () => fileScope('allocations') },
+    { rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), workbook: 'funds', file: () => fileScope('allocations') },
   );
 
   return el(

@@ -73,7 +73,7 @@ export async function incentivesPage(route) {
     {
       rowData: (x) => ({ scheme: x.scheme_id }),
       rowClass: (x) => (schemeFlag(x) ? 'flag' : ''),
-      file: () => fileScope('schemes'),
+      workbook: 'incentives', file: () => fileScope('schemes'),
     },
   );
 
@@ -101,7 +101,7 @@ export async function incentivesPage(route) {
     {
       rowData: (p) => ({ payout: p.payout_id, targetMet: String(p.target_met) }),
       rowClass: (p) => (p.target_met ? '' : 'flag unearned'),
-      file: () => fileScope('payouts'),
+      workbook: 'incentives', file: () => fileScope('payouts'),
     },
   );
   payoutsTable.update(visible());

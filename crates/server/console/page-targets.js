@@ -182,7 +182,7 @@ export async function targetsPage(route) {
           setTimeout(() => tr.scrollIntoView({ block: 'center' }), 0);
         }
       },
-      file: () => fileScope('targets'),
+      workbook: 'targets', file: () => fileScope('targets'),
     },
   );
   const apply = (changes) => {
@@ -218,7 +218,7 @@ export async function targetsPage(route) {
       { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (r) => rawName(ents, r.assignee) },
     ],
     [...data.miss_runs].sort((a, b) => b.consecutive_missed - a.consecutive_missed || a.assignee.localeCompare(b.assignee)),
-    { rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''), file: () => fileScope('miss-runs') },
+    { rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''), workbook: 'targets', file: () => fileScope('miss-runs') },
   );
 
   const trajOptions = ['achieved', 'on_track', 'needs_acceleration', 'limited', 'deteriorating'].filter((s) => trajCounts.has(s));
