@@ -383,21 +383,7 @@ fn a_workbook_goes_to_a_pipe_or_a_file_never_to_a_terminal() {
     );
 
     // On a terminal it refuses, saying to use --out.
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills two descriptors we then own.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty");
-    use std::os::fd::FromRawFd;
-    // SAFETY: `slave` is an open descriptor nothing else owns.
-    let tty = unsafe { std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(slave)) };
+    let (master, tty) = pty();
     let mut c = cmd();
     c.arg("--data")
         .arg(&data)
@@ -406,8 +392,8 @@ fn a_workbook_goes_to_a_pipe_or_a_file_never_to_a_terminal() {
         .stdout(tty)
         .stderr(std::process::Stdio::piped());
     let out = c.output().expect("run pledger");
-    // SAFETY: closing the descriptor openpty gave us.
-    unsafe { libc::close(master) };
+    drop(c);
+    drop(master);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--out"), "{err}");
@@ -440,6 +426,58 @@ fn a_workbook_goes_to_a_pipe_or_a_file_never_to_a_terminal() {
         number(&rows.last().unwrap()[amount]),
         yuan(trace["total"].as_str().unwrap())
     );
+}
+
+/// A pseudo-terminal: its master end, and its other end as a child's
+/// standard stream.
+fn pty() -> (std::fs::File, std::process::Stdio) {
+    use std::os::fd::FromRawFd;
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty fills two descriptors that we then own.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: both descriptors are open and owned by nothing else.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(slave)),
+        )
+    }
+}
+
+#[test]
+fn export_shows_progress_on_a_terminal_and_nothing_when_piped() {
+    let (_dir, data) = demo();
+    let file = data.with_file_name("ledger.bundle");
+    let f = file.to_str().unwrap();
+    let piped = pledger(&data, &["export", "--out", f]);
+    piped.expect(0);
+    assert_eq!(piped.stderr, "", "silent when standard error is piped");
+
+    let (mut master, tty) = pty();
+    let mut c = cmd();
+    c.arg("--data")
+        .arg(&data)
+        .args(["export", "--out", f])
+        .stdout(std::process::Stdio::null())
+        .stderr(tty);
+    let status = c.status().expect("run pledger");
+    drop(c);
+    assert!(status.success());
+    // Everything the terminal was sent (read until the last writer is gone).
+    let mut shown = Vec::new();
+    let _ = master.read_to_end(&mut shown);
+    let shown = String::from_utf8_lossy(&shown);
+    assert!(shown.contains("exporting"), "a progress bar on the terminal: {shown:?}");
+    pledger(&data, &["verify-bundle", f]).expect(0);
 }
 
 #[test]
