@@ -141,6 +141,10 @@ enum Command {
         /// Also write the evidence as a claim bundle for `verify-bundle`.
         #[arg(long, value_name = "OUT")]
         bundle: Option<PathBuf>,
+        /// With `--format csv|xlsx`: write the verdict and its evidence
+        /// records to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Create a data directory holding the Changde demo city, then print its findings.
     Demo {
@@ -217,8 +221,13 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(locale_lang);
-    if cli.format == Format::Xlsx && !matches!(cli.command, Command::Report { .. } | Command::Trace { .. }) {
-        eprintln!("pledger: --format xlsx is for `report` and `trace`; use table, json or csv here");
+    if cli.format == Format::Xlsx
+        && !matches!(
+            cli.command,
+            Command::Report { .. } | Command::Trace { .. } | Command::Claim { .. }
+        )
+    {
+        eprintln!("pledger: --format xlsx is for `report`, `trace` and `claim`; use table, json or csv here");
         return ExitCode::from(2);
     }
     let result = match cli.command {
@@ -270,9 +279,20 @@ fn main() -> ExitCode {
                 out.as_deref(),
             )
         }
-        Command::Claim { target, scope, bundle } => {
-            commands::claim::run(&cli.data, &target, scope.scope(), cli.format, bundle.as_deref())
-        }
+        Command::Claim {
+            target,
+            scope,
+            bundle,
+            out,
+        } => commands::claim::run(
+            &cli.data,
+            &target,
+            scope.scope(),
+            cli.format,
+            lang,
+            bundle.as_deref(),
+            out.as_deref(),
+        ),
         Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, lang, serve.then_some(addr)),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Token { command } => commands::token::run(&cli.data, command, cli.format),

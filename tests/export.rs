@@ -454,6 +454,47 @@ fn pty() -> (std::fs::File, std::process::Stdio) {
 }
 
 #[test]
+fn a_claim_as_a_workbook_holds_its_verdict_and_evidence_records() {
+    let (_dir, data) = demo();
+    // Contradicted: exit 1, with its answer all the same.
+    let out = pledger(&data, &["claim", "jinshi-2008-ge10m", "--format", "json"]);
+    out.expect(1);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let file = data.with_file_name("claim.xlsx");
+    pledger(
+        &data,
+        &[
+            "claim",
+            "jinshi-2008-ge10m",
+            "--format",
+            "xlsx",
+            "--lang",
+            "zh-CN",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    )
+    .expect(1);
+    let mut book = Book::open(std::fs::read(&file).unwrap());
+    assert_eq!(book.xlsx.sheet_names(), ["目标完成情况核验", "证据记录"]);
+    let rows = book.rows("目标完成情况核验");
+    assert_eq!(text(&rows[1][col(&rows[0], "结论")]), "与记录相悖");
+    assert_eq!(text(&rows[1][col(&rows[0], "责任单位")]), "津市市工业园");
+    let rows = book.rows("证据记录");
+    let seqs: Vec<f64> = rows[1..]
+        .iter()
+        .map(|r| number(&r[col(&rows[0], "记录序号")]))
+        .collect();
+    let want: Vec<f64> = v["deciding_seqs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_f64().unwrap())
+        .collect();
+    assert_eq!(seqs, want);
+}
+
+#[test]
 fn export_shows_progress_on_a_terminal_and_nothing_when_piped() {
     let (_dir, data) = demo();
     let file = data.with_file_name("ledger.bundle");

@@ -18,7 +18,7 @@
 
 mod reports;
 
-pub use reports::{changes, findings, report, trace, Report};
+pub use reports::{changes, claim, findings, report, trace, Report};
 
 use pledger_core::money::Amount;
 use pledger_core::when::Day;
@@ -47,8 +47,10 @@ pub enum Kind {
     Day,
     /// A whole number (a rank, a count, a seq).
     Int,
-    /// A decimal that is not money (a score, a ratio, a threshold).
+    /// A decimal that is not money (a score, a threshold).
     Number,
+    /// A ratio (1 is 100%), shown as a percentage in a workbook.
+    Ratio,
 }
 
 /// One cell.
@@ -310,6 +312,7 @@ pub fn xlsx(sheets: &[Sheet], lang: Lang, judged: Day) -> Result<Vec<u8>, SheetE
     let head = Format::new().set_bold().set_align(FormatAlign::Center);
     let money = Format::new().set_num_format("#,##0.00");
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    let percent = Format::new().set_num_format("0.00%");
     let bold_money = Format::new().set_bold().set_num_format("#,##0.00");
     let bold = Format::new().set_bold();
     for sheet in sheets {
@@ -348,6 +351,9 @@ pub fn xlsx(sheets: &[Sheet], lang: Lang, judged: Day) -> Result<Vec<u8>, SheetE
                     }
                     (Cell::Int(n), _) => {
                         ws.write_number(r, col, *n as f64)?;
+                    }
+                    (Cell::Number(d), Kind::Ratio) => {
+                        ws.write_number_with_format(r, col, d.to_string().parse().unwrap_or(0.0), &percent)?;
                     }
                     (Cell::Number(d), _) => {
                         ws.write_number(r, col, d.to_string().parse().unwrap_or(0.0))?;

@@ -7,7 +7,7 @@ use pledger_views::calendar::Calendar;
 use pledger_views::changes::Changes;
 use pledger_views::funds::{FlowEnd, Trace};
 use pledger_views::messages::{entity_name, word_in, Vocab};
-use pledger_views::targets::Trajectory;
+use pledger_views::targets::{ClaimVerdict, Trajectory, Verdict};
 use pledger_views::{Fact, Facts, Finding, Lang};
 use std::collections::BTreeMap;
 
@@ -178,7 +178,7 @@ fn targets(facts: &Facts, now: Day, lang: Lang) -> Vec<Sheet> {
         col("claimed_as_of", "自报截至", Day),
         col("verified", "核实值", Number),
         col("verified_as_of", "核实截至", Day),
-        col("progress", "进度", Number),
+        col("progress", "进度", Ratio),
         col("trajectory", "走势", Text),
         col("status", "状态", Text),
     ];
@@ -644,5 +644,46 @@ pub fn trace(t: &Trace, facts: &Facts, lang: Lang) -> Sheet {
             Cell::Text(f.path.join(" → ")),
         ]);
     }
+    s
+}
+
+/// The verdict on "target T was met" (format 3.6) as one row, with the
+/// target's assignee named; the evidence records are the caller's (they
+/// come from the log, which this crate does not read).
+pub fn claim(v: &ClaimVerdict, facts: &Facts, now: Day, lang: Lang) -> Sheet {
+    use Kind::*;
+    const COLS: &[Col] = &[
+        col("target_id", "目标编号", Text),
+        col("assignee", "责任单位编号", Text),
+        col("assignee_name", "责任单位", Text),
+        col("claim", "所称", Text),
+        col("verdict", "结论", Text),
+        col("status", "目标状态", Text),
+        col("judged_at", "判定日期", Day),
+        col("reason", "理由", Text),
+        col("deciding_seqs", "决定性记录", Text),
+    ];
+    let (en, zh) = match v.verdict {
+        Verdict::Supported => ("supported", "有据可证"),
+        Verdict::Contradicted => ("contradicted", "与记录相悖"),
+        Verdict::Unsupported => ("unsupported", "无据可证"),
+    };
+    let assignee = facts
+        .targets
+        .get(&v.target_id)
+        .map(|t| t.data.assignee.to_string())
+        .unwrap_or_default();
+    let mut s = Sheet::new(("claim", "目标完成情况核验"), COLS, lang);
+    s.push(vec![
+        Cell::text(&v.target_id),
+        Cell::text(&assignee),
+        entity(facts, &assignee),
+        Cell::text(&v.claim),
+        Cell::Text(say(lang, en, zh)),
+        word(Vocab::TargetStatus, v.status.as_str(), lang),
+        Cell::Day(now),
+        Cell::text(&v.reason),
+        Cell::Text(v.deciding_seqs.iter().map(u64::to_string).collect::<Vec<_>>().join(" ")),
+    ]);
     s
 }
