@@ -32,6 +32,11 @@ pub fn run(
     bundle: Option<&Path>,
     out: Option<&Path>,
 ) -> Result<(), Failure> {
+    if out.is_some() && !matches!(format, Format::Csv | Format::Xlsx) {
+        return Err(Failure::Input(
+            "claim --out goes with --format csv or xlsx (the evidence with its proofs: --format json, or --bundle FILE)".into(),
+        ));
+    }
     let sink = Sink::new(out, format)?;
     let (dir, backend) = crate::commands::open_backend(data)?;
     let len = backend.head()?.len;
