@@ -175,6 +175,15 @@ impl Sheet {
             }
             row.push(c);
         }
+        // A report declares its columns next to its cells; a mismatch is a
+        // bug in that report, caught by its tests.
+        debug_assert_eq!(
+            row.len(),
+            self.kinds.len(),
+            "{}: a row of {} cells",
+            self.name,
+            row.len()
+        );
         self.rows.push(row);
     }
 
