@@ -47,6 +47,21 @@ fn every_report_table_has_an_excel_button_that_downloads_the_cli_workbook() {
         .map(|(_, report, _)| (*report, cli_workbook(&data, report, &["--lang", "zh-CN"])))
         .collect();
     let scoped = cli_workbook(&data, "findings", &["--lang", "zh-CN", "--as-of", "2008-12-31"]);
+    let trace_file = data.with_file_name("trace.xlsx");
+    pledger(
+        &data,
+        &[
+            "trace",
+            "city-treasury",
+            "--format",
+            "xlsx",
+            "--lang",
+            "zh-CN",
+            "--out",
+            trace_file.to_str().unwrap(),
+        ],
+    );
+    let trace = std::fs::read(&trace_file).unwrap();
 
     let server = Server::start(&data, true);
     let base = server.base.clone();
@@ -95,6 +110,16 @@ fn every_report_table_has_an_excel_button_that_downloads_the_cli_workbook() {
         .decode(got["base64"].as_str().unwrap())
         .unwrap();
     assert!(body == scoped, "the scoped workbook differs from `--as-of 2008-12-31`");
+    // A trace's table exports the trace, in the page's direction.
+    b.open(&base, "#/trace/city-treasury?direction=down");
+    let button = b.eval("document.querySelector('table[data-table=\"trace\"]').closest('.table-wrap').querySelector('button.xlsx').dataset.workbook");
+    assert_eq!(button, json!("trace/city-treasury"));
+    let got = b.eval("window.pledgerConsole.workbook('trace/city-treasury', { direction: 'down' })");
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(got["base64"].as_str().unwrap())
+        .unwrap();
+    assert!(body == trace, "the trace's workbook differs from the CLI's");
+
     std::fs::create_dir_all(screenshots_dir()).expect("the screenshots' directory");
     b.screenshot("findings-zh-CN-export-button");
     b.assert_no_errors("export buttons");

@@ -526,6 +526,7 @@ fn the_server_gives_the_same_workbook_as_the_command_line() {
     let (_dir, data) = demo();
     let from_cli = workbook(&data, &["report", "assessment", "--lang", "zh-CN"]);
     let findings_cli = workbook(&data, &["report", "findings", "--lang", "en"]);
+    let trace_cli = workbook(&data, &["trace", "city-treasury", "--up", "--lang", "zh-CN"]);
     let server = Server::start_env(&data, &["--public-reads"], &[("PLEDGER_TODAY", TODAY)]);
     let a = agent();
     let resp = a
@@ -556,6 +557,21 @@ fn the_server_gives_the_same_workbook_as_the_command_line() {
     let mut body = Vec::new();
     resp.into_reader().read_to_end(&mut body).unwrap();
     assert_eq!(body, findings_cli);
+
+    let resp = a
+        .get(&server.url("/v1/workbooks/trace/city-treasury?direction=up&lang=zh-CN"))
+        .call()
+        .unwrap();
+    assert!(resp
+        .header("content-disposition")
+        .unwrap_or_default()
+        .contains("pledger-trace-city-treasury-up-2011-06-30.xlsx"));
+    let mut body = Vec::new();
+    resp.into_reader().read_to_end(&mut body).unwrap();
+    assert_eq!(
+        body, trace_cli,
+        "the same bytes as `pledger trace city-treasury --up --format xlsx`"
+    );
 
     match a.get(&server.url("/v1/workbooks/ledger")).call() {
         Err(ureq::Error::Status(404, _)) => {}

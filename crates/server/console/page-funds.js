@@ -143,7 +143,7 @@ export async function tracePage(route) {
       { label: t('col_amount'), key: 'amount', cell: (f) => amountNode(f.amount), csv: (f) => f.amount, cls: 'num' },
     ],
     data.flows,
-    { file: () => fileScope(`trace-${id}-${direction}`) },
+    { workbook: `trace/${enc(id)}`, workbookParams: { direction }, file: () => fileScope(`trace-${id}-${direction}`) },
   );
   return el(
     'div',

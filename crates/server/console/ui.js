@@ -207,9 +207,11 @@ export function rerender() {
 // scope, in the console's language: the same file as `pledger report
 // REPORT --format xlsx`. Fetched with the token (a plain link could not
 // send it), then saved from a blob.
-async function fetchWorkbook(report) {
-  const url = new URL('/v1/workbooks/' + encodeURIComponent(report), location.origin);
-  for (const [k, v] of Object.entries(scope(parseRoute()))) url.searchParams.set(k, v);
+// `report` is a path under /v1/workbooks/ (`findings`, `trace/ID` with its
+// id encoded), `params` more of the query (a trace's direction).
+async function fetchWorkbook(report, params = {}) {
+  const url = new URL('/v1/workbooks/' + report, location.origin);
+  for (const [k, v] of Object.entries({ ...scope(parseRoute()), ...params })) url.searchParams.set(k, v);
   url.searchParams.set('lang', language());
   const headers = {};
   const tok = token();
@@ -225,8 +227,8 @@ async function fetchWorkbook(report) {
 window.pledgerConsole = {
   csv: (name) => (csvTables.has(name) ? csvTables.get(name)() : null),
   tables: () => [...csvTables.keys()],
-  workbook: async (report) => {
-    const w = await fetchWorkbook(report);
+  workbook: async (report, params) => {
+    const w = await fetchWorkbook(report, params);
     const bytes = new Uint8Array(await w.blob.arrayBuffer());
     let bin = '';
     for (const b of bytes) bin += String.fromCharCode(b);
@@ -235,7 +237,7 @@ window.pledgerConsole = {
 };
 
 /** The "Export Excel" button beside a report's table (opts.workbook of dataTable). */
-function workbookButton(report) {
+function workbookButton(report, params) {
   const button = el(
     'button',
     {
@@ -246,7 +248,7 @@ function workbookButton(report) {
       onclick: async () => {
         button.disabled = true;
         try {
-          const w = await fetchWorkbook(report);
+          const w = await fetchWorkbook(report, params);
           const href = URL.createObjectURL(w.blob);
           const a = el('a', { href, download: w.name, hidden: true });
           document.body.append(a);
@@ -286,7 +288,8 @@ function csvButton(name, fileBase) {
  * opts: group(row) → {key, label} for heading rows, rowData, rowClass,
  * file, onRow(row, tr) once each row is in the table, workbook: the report
  * whose Excel workbook (every table of the report) the "Export Excel"
- * button beside the CSV one downloads.
+ * button beside the CSV one downloads (a path under /v1/workbooks/, with
+ * workbookParams for more of its query).
  */
 export function dataTable(name, columns, rows, opts = {}) {
   const shown = columns.filter((c) => c.screen !== false);
@@ -335,7 +338,7 @@ export function dataTable(name, columns, rows, opts = {}) {
       'div',
       { class: 'table-tools' },
       count,
-      el('span', { class: 'exports' }, csvButton(name, opts.file ? opts.file() : name), opts.workbook ? workbookButton(opts.workbook) : null),
+      el('span', { class: 'exports' }, csvButton(name, opts.file ? opts.file() : name), opts.workbook ? workbookButton(opts.workbook, opts.workbookParams) : null),
     ),
     el('div', { class: 'scroll' }, table),
   );

@@ -331,6 +331,28 @@ pub fn table() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/v1/workbooks/trace/{id}",
+            summary: "A trace as an Excel workbook (beyond the published format's routes): the same bytes as `pledger trace ID [--up] --format xlsx`; the flows with the accounts' names, amounts in yuan and 10k yuan, the total.",
+            access: Access::Read,
+            params: [
+                &[
+                    path("id", "string", "account_id"),
+                    query("direction", "string", "down (default) or up"),
+                ][..],
+                SCOPE.as_slice(),
+                LANGUAGE.as_slice(),
+            ]
+            .concat(),
+            responses: &[
+                (200, "the workbook, as an attachment"),
+                READ_ERRORS[0],
+                READ_ERRORS[1],
+                (404, "no such account"),
+            ],
+            handler: || get(workbooks::trace),
+        },
+        Route {
+            method: "get",
             path: "/v1/finding-codes",
             summary: "Every finding code the views can raise, in order, with its severity (3 serious, 2 significant, 1 minor), labels (en, zh-CN) and format version (beyond the published format: the list the console and reports describe codes from).",
             access: Access::Read,
