@@ -42,6 +42,9 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// An Excel workbook (reports and traces): to `--out FILE`, or to
+    /// standard output when it is not a terminal.
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -111,6 +114,10 @@ enum Command {
         /// raised and resolved since it are listed.
         #[arg(long)]
         from_seq: Option<u64>,
+        /// Write the report to FILE instead of standard output (any
+        /// format; `--format xlsx` needs it on a terminal).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Follow an account's money down to final payees (default) or up to sources.
     Trace {
@@ -121,6 +128,9 @@ enum Command {
         up: bool,
         #[command(flatten)]
         scope: ScopeArgs,
+        /// Write the trace to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Verdict on "target T was met", with the records that decide it and
     /// their inclusion proofs (signs a checkpoint first if none covers them).
@@ -131,6 +141,10 @@ enum Command {
         /// Also write the evidence as a claim bundle for `verify-bundle`.
         #[arg(long, value_name = "OUT")]
         bundle: Option<PathBuf>,
+        /// With `--format csv|xlsx`: write the verdict and its evidence
+        /// records to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Create a data directory holding the Changde demo city, then print its findings.
     Demo {
@@ -207,6 +221,15 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(locale_lang);
+    if cli.format == Format::Xlsx
+        && !matches!(
+            cli.command,
+            Command::Report { .. } | Command::Trace { .. } | Command::Claim { .. }
+        )
+    {
+        eprintln!("pledger: --format xlsx is for `report`, `trace` and `claim`; use table, json or csv here");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Init { origin } => commands::init::run(&cli.data, &origin, cli.format),
         Command::Append { input } => commands::append::run(&cli.data, &input, cli.format),
@@ -223,6 +246,7 @@ fn main() -> ExitCode {
             scope,
             holidays,
             from_seq,
+            out,
         } => commands::report::run(
             &cli.data,
             view,
@@ -231,18 +255,44 @@ fn main() -> ExitCode {
             from_seq,
             cli.format,
             lang,
+            out.as_deref(),
         ),
-        Command::Trace { account, up, scope, .. } => {
+        Command::Trace {
+            account,
+            up,
+            scope,
+            out,
+            ..
+        } => {
             let direction = if up {
                 pledger_views::funds::Direction::Up
             } else {
                 pledger_views::funds::Direction::Down
             };
-            commands::trace::run(&cli.data, &account, direction, scope.scope(), cli.format, lang)
+            commands::trace::run(
+                &cli.data,
+                &account,
+                direction,
+                scope.scope(),
+                cli.format,
+                lang,
+                out.as_deref(),
+            )
         }
-        Command::Claim { target, scope, bundle } => {
-            commands::claim::run(&cli.data, &target, scope.scope(), cli.format, bundle.as_deref())
-        }
+        Command::Claim {
+            target,
+            scope,
+            bundle,
+            out,
+        } => commands::claim::run(
+            &cli.data,
+            &target,
+            scope.scope(),
+            cli.format,
+            lang,
+            bundle.as_deref(),
+            out.as_deref(),
+        ),
         Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, lang, serve.then_some(addr)),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Token { command } => commands::token::run(&cli.data, command, cli.format),

@@ -71,7 +71,7 @@ pub fn run(data: &Path, input: &str, format: Format) -> Result<(), Failure> {
             let body = serde_json::json!({"receipts": outcome.receipts, "appended": appended, "repeats": repeats});
             println!("{body}");
         }
-        Format::Table | Format::Csv => {
+        Format::Table | Format::Csv | Format::Xlsx => {
             let mut t = Table::new(&["seq", "hash", "status"]);
             let show_all = format == Format::Csv || outcome.receipts.len() <= TABLE_RECEIPT_LIMIT;
             for r in outcome.receipts.iter().filter(|_| show_all) {

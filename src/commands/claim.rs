@@ -11,17 +11,33 @@
 //! the same evidence as a claim bundle (docs/proofs.md) that `pledger
 //! verify-bundle` checks.
 
+use crate::commands::report::{write_sheets, Sink};
 use crate::{Failure, Format};
-use pledger_store::claim_bundle::{proven_evidence, write_claim_bundle, ClaimHeader, KIND_CLAIM};
+use pledger_sheets::Sheet;
+use pledger_store::claim_bundle::{proven_evidence, write_claim_bundle, ClaimHeader, Evidence, KIND_CLAIM};
 use pledger_store::{bundle::BUNDLE_FORMAT, LogBackend};
 use pledger_views::targets::{claim_from_records, Verdict};
-use pledger_views::Scope;
+use pledger_views::{Lang, Scope};
 use serde_json::value::RawValue;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Option<&Path>) -> Result<(), Failure> {
+pub fn run(
+    data: &Path,
+    target: &str,
+    scope: Scope,
+    format: Format,
+    lang: Lang,
+    bundle: Option<&Path>,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    if out.is_some() && !matches!(format, Format::Csv | Format::Xlsx) {
+        return Err(Failure::Input(
+            "claim --out goes with --format csv or xlsx (the evidence with its proofs: --format json, or --bundle FILE)".into(),
+        ));
+    }
+    let sink = Sink::new(out, format)?;
     let (dir, backend) = crate::commands::open_backend(data)?;
     let len = backend.head()?.len;
     let facts = crate::commands::report::load_facts(data, backend.as_ref(), len, scope)?;
@@ -77,6 +93,15 @@ pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Opti
     }
 
     match format {
+        Format::Csv | Format::Xlsx => {
+            let sheets = [
+                pledger_sheets::claim(&verdict, &facts, now, lang),
+                evidence_sheet(&items, signed.checkpoint.size, lang)?,
+            ];
+            let mut buf = Vec::new();
+            write_sheets(&mut buf, &sheets, format, lang, now)?;
+            sink.deliver(&buf)?;
+        }
         Format::Json => {
             #[derive(serde::Serialize)]
             struct Item<'a> {
@@ -167,6 +192,35 @@ pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Opti
         )));
     }
     Ok(())
+}
+
+/// The deciding records as a table: seq, type, actor, date, record hash,
+/// and the checkpoint their inclusion proofs are against (the proofs
+/// themselves are in `--format json` and the bundle).
+fn evidence_sheet(items: &[Evidence], checkpoint_size: u64, lang: Lang) -> Result<Sheet, Failure> {
+    use pledger_sheets::{col, Cell, Kind};
+    let cols = [
+        col("seq", "记录序号", Kind::Int),
+        col("type", "类型", Kind::Text),
+        col("actor", "记录主体", Kind::Text),
+        col("occurred_at", "发生时间", Kind::Text),
+        col("hash", "记录哈希", Kind::Text),
+        col("checkpoint_size", "检查点大小", Kind::Int),
+    ];
+    let mut s = Sheet::new(("evidence", "证据记录"), &cols, lang);
+    for e in items {
+        let record: serde_json::Value = serde_json::from_str(&e.line)?;
+        let text = |v: &serde_json::Value| Cell::opt_text(v.as_str().map(str::to_string));
+        s.push(vec![
+            Cell::int(e.seq),
+            text(&record["event"]["type"]),
+            text(&record["event"]["actor"]),
+            text(&record["event"]["occurred_at"]),
+            text(&record["hash"]),
+            Cell::int(checkpoint_size),
+        ]);
+    }
+    Ok(s)
 }
 
 /// Writes `out` through a file beside it, renamed into place when complete.

@@ -40,6 +40,7 @@ pub fn run(data: &Path, format: Format, lang: Lang, serve_on: Option<String>) ->
         None,
         format,
         lang,
+        None,
     )?;
     let Some(addr) = serve_on else {
         return Ok(());

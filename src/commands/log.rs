@@ -23,7 +23,7 @@ pub fn run(data: &Path, from: u64, limit: Option<u64>, format: Format) -> Result
                 out.write_all(&line)?;
             }
         }
-        Format::Table | Format::Csv => {
+        Format::Table | Format::Csv | Format::Xlsx => {
             let mut t = Table::new(&["seq", "recorded_at", "occurred_at", "type", "actor", "id", "hash"]);
             for r in records {
                 let r = r?;

@@ -3,12 +3,13 @@
 use crate::output::Table;
 use crate::{Failure, Format};
 use pledger_core::when::Day;
+use pledger_sheets::{Report, Sheet};
 use pledger_store::LogBackend;
 use pledger_views::calendar::Calendar;
 use pledger_views::messages::heading;
 use pledger_views::{CacheSource, Facts, Lang, Scope, TableRow};
 use serde::Serialize;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -80,7 +81,7 @@ struct Judged {
     at_seq: Option<u64>,
 }
 
-fn print_json(scope: Scope, now: Day, body: impl Serialize) -> Result<(), Failure> {
+fn print_json(out: &mut dyn Write, scope: Scope, now: Day, body: impl Serialize) -> Result<(), Failure> {
     let mut v = serde_json::to_value(body)?;
     let judged = serde_json::to_value(Judged {
         judged_at: now.to_string(),
@@ -90,14 +91,14 @@ fn print_json(scope: Scope, now: Day, body: impl Serialize) -> Result<(), Failur
     if let (Some(obj), serde_json::Value::Object(j)) = (v.as_object_mut(), judged) {
         obj.extend(j);
     }
-    println!("{v}");
+    writeln!(out, "{v}")?;
     Ok(())
 }
 
-/// Prints rows as an aligned table or CSV, headed in `lang`.
+/// Prints rows as an aligned table headed in `lang`, under `title`.
 pub fn print_rows<R: TableRow>(
+    out: &mut dyn Write,
     rows: &[R],
-    format: Format,
     title: Option<&'static str>,
     lang: Lang,
 ) -> Result<(), Failure> {
@@ -105,20 +106,48 @@ pub fn print_rows<R: TableRow>(
     for r in rows {
         t.row(r.cells_in(lang));
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if format == Format::Csv {
-        t.write_csv(&mut out)?;
-    } else {
-        if let Some(title) = title {
-            writeln!(out, "{}", heading(title, lang))?;
+    if let Some(title) = title {
+        writeln!(out, "{}", heading(title, lang))?;
+    }
+    t.write_aligned(out)?;
+    Ok(())
+}
+
+/// `--format csv|xlsx`: the report's typed sheets (pledger-sheets) as CSV
+/// (its main table, the first sheet) or as a workbook (every sheet).
+pub fn write_sheets(out: &mut Vec<u8>, sheets: &[Sheet], format: Format, lang: Lang, now: Day) -> Result<(), Failure> {
+    match format {
+        Format::Xlsx => out.extend(pledger_sheets::xlsx(sheets, lang, now)?),
+        _ => {
+            if let Some(first) = sheets.first() {
+                first.write_csv(out)?;
+            }
         }
-        t.write_aligned(&mut out)?;
     }
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn run(
+    data: &Path,
+    view: View,
+    scope: Scope,
+    holidays: Option<&Path>,
+    from_seq: Option<u64>,
+    format: Format,
+    lang: Lang,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    // Refused before any work: a workbook is not for a terminal.
+    let sink = Sink::new(out, format)?;
+    let mut buf = Vec::new();
+    write_report(&mut buf, data, view, scope, holidays, from_seq, format, lang)?;
+    sink.deliver(&buf)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_report(
+    out: &mut Vec<u8>,
     data: &Path,
     view: View,
     scope: Scope,
@@ -129,7 +158,7 @@ pub fn run(
 ) -> Result<(), Failure> {
     let calendar = calendar(holidays)?;
     match (view, from_seq) {
-        (View::Changes, Some(from)) => return changes(data, scope, from, &calendar, format, lang),
+        (View::Changes, Some(from)) => return changes(out, data, scope, from, &calendar, format, lang),
         (View::Changes, None) => {
             return Err(Failure::Input(
                 "report changes needs --from-seq N: the log position of the last audit (the last seq it saw)".into(),
@@ -139,82 +168,129 @@ pub fn run(
         (_, None) => {}
     }
     let (facts, now) = facts_for(data, scope)?;
+    if matches!(format, Format::Csv | Format::Xlsx) {
+        let report = match view {
+            View::Targets => Report::Targets,
+            View::Funds => Report::Funds,
+            View::Commitments => Report::Commitments,
+            View::Incentives => Report::Incentives,
+            View::Assessment => Report::Assessment,
+            View::Projects => Report::Projects,
+            View::Findings => Report::Findings,
+            View::Changes => unreachable!("handled above"),
+        };
+        let sheets = pledger_sheets::report(report, &facts, now, &calendar, lang);
+        return write_sheets(out, &sheets, format, lang, now);
+    }
+    let json = format == Format::Json;
     match view {
         View::Targets => {
             let r = pledger_views::targets::report(&facts, now);
-            if format == Format::Json {
-                return print_json(scope, now, &r);
+            if json {
+                return print_json(out, scope, now, &r);
             }
-            print_rows(&r.targets, format, None, lang)?;
-            if format == Format::Table && !r.miss_runs.is_empty() {
-                println!();
-                print_rows(&r.miss_runs, format, Some("consecutive missed periods"), lang)?;
+            print_rows(out, &r.targets, None, lang)?;
+            if !r.miss_runs.is_empty() {
+                writeln!(out)?;
+                print_rows(out, &r.miss_runs, Some("consecutive missed periods"), lang)?;
             }
         }
         View::Funds => {
             let r = pledger_views::funds::report(&facts, now);
-            if format == Format::Json {
-                return print_json(scope, now, &r);
+            if json {
+                return print_json(out, scope, now, &r);
             }
-            print_rows(
-                &r.accounts,
-                format,
-                (format == Format::Table).then_some("accounts"),
-                lang,
-            )?;
-            if format == Format::Table {
-                println!();
-                print_rows(&r.allocations, format, Some("allocations"), lang)?;
-            }
+            print_rows(out, &r.accounts, Some("accounts"), lang)?;
+            writeln!(out)?;
+            print_rows(out, &r.allocations, Some("allocations"), lang)?;
         }
         View::Commitments => {
             let r = pledger_views::commitments::report(&facts, now, &calendar);
-            if format == Format::Json {
-                return print_json(scope, now, &r);
+            if json {
+                return print_json(out, scope, now, &r);
             }
-            print_rows(&r.commitments, format, None, lang)?;
+            print_rows(out, &r.commitments, None, lang)?;
         }
         View::Incentives => {
             let r = pledger_views::incentives::report(&facts, now);
-            if format == Format::Json {
-                return print_json(scope, now, &r);
+            if json {
+                return print_json(out, scope, now, &r);
             }
-            print_rows(&r.schemes, format, (format == Format::Table).then_some("schemes"), lang)?;
-            if format == Format::Table {
-                println!();
-                print_rows(&r.payouts, format, Some("payouts"), lang)?;
-            }
+            print_rows(out, &r.schemes, Some("schemes"), lang)?;
+            writeln!(out)?;
+            print_rows(out, &r.payouts, Some("payouts"), lang)?;
         }
         View::Assessment => {
             let r = pledger_views::assessment::report(&facts, now);
-            if format == Format::Json {
-                return print_json(scope, now, &r);
+            if json {
+                return print_json(out, scope, now, &r);
             }
-            print_rows(&r.tasks, format, None, lang)?;
+            print_rows(out, &r.tasks, None, lang)?;
             let runs: Vec<_> = r.runs.iter().filter(|x| x.consecutive_failed > 0).cloned().collect();
-            if format == Format::Table && !runs.is_empty() {
-                println!();
-                print_rows(&runs, format, Some("failed tasks in a row"), lang)?;
+            if !runs.is_empty() {
+                writeln!(out)?;
+                print_rows(out, &runs, Some("failed tasks in a row"), lang)?;
             }
         }
         View::Projects => {
             let r = pledger_views::projects::report(&facts, now);
-            if format == Format::Json {
-                return print_json(scope, now, &r);
+            if json {
+                return print_json(out, scope, now, &r);
             }
-            print_rows(&r.projects, format, None, lang)?;
+            print_rows(out, &r.projects, None, lang)?;
         }
         View::Findings => {
             let mut findings = pledger_views::findings::all_with(&facts, now, &calendar);
             pledger_views::messages::localize(&mut findings, lang);
-            if format == Format::Json {
-                return print_json(scope, now, serde_json::json!({ "findings": findings }));
+            if json {
+                return print_json(out, scope, now, serde_json::json!({ "findings": findings }));
             }
-            print_rows(&findings, format, None, lang)?;
+            print_rows(out, &findings, None, lang)?;
         }
         View::Changes => unreachable!("handled above"),
     }
     Ok(())
+}
+
+/// Where a report goes: `--out FILE` (any format), else standard output —
+/// but a workbook only when standard output is not a terminal, where its
+/// bytes would be noise.
+pub struct Sink<'a> {
+    out: Option<&'a Path>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(out: Option<&'a Path>, format: Format) -> Result<Sink<'a>, Failure> {
+        if out.is_none() && format == Format::Xlsx && std::io::stdout().is_terminal() {
+            return Err(Failure::Input(
+                "--format xlsx writes a workbook: give --out FILE (e.g. --out report.xlsx), or redirect standard output to a file".into(),
+            ));
+        }
+        Ok(Sink { out })
+    }
+
+    /// Writes `bytes` to the file (through a file beside it, renamed into
+    /// place when complete, so a reader never sees half a workbook) or to
+    /// standard output.
+    pub fn deliver(&self, bytes: &[u8]) -> Result<(), Failure> {
+        let Some(path) = self.out else {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(bytes)?;
+            lock.flush()?;
+            return Ok(());
+        };
+        let name = path
+            .file_name()
+            .ok_or_else(|| Failure::Input(format!("--out {} names no file", path.display())))?;
+        let tmp = path.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+        let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Failure::Input(format!("cannot write {}: {e}", path.display())));
+        }
+        Ok(())
+    }
 }
 
 /// The holiday calendar of `--holidays`, else Monday to Friday.
@@ -232,6 +308,7 @@ fn calendar(holidays: Option<&Path>) -> Result<Calendar, Failure> {
 /// `report changes --from-seq N` (format 3.9): findings at `at_seq = N`
 /// against findings now, both judged at the same date.
 fn changes(
+    out: &mut Vec<u8>,
     data: &Path,
     scope: Scope,
     from: u64,
@@ -286,7 +363,10 @@ fn changes(
     let mut changes = pledger_views::changes::changes(backend, len, from, &before, &after)?;
     changes.localize(lang);
     if format == Format::Json {
-        return print_json(scope, now, &changes);
+        return print_json(out, scope, now, &changes);
+    }
+    if matches!(format, Format::Csv | Format::Xlsx) {
+        return write_sheets(out, &[pledger_sheets::changes(&changes, lang)], format, lang, now);
     }
     let header: Vec<&str> = ["change", "date", "code", "subjects", "changed_by", "message"]
         .into_iter()
@@ -312,30 +392,24 @@ fn changes(
             ]);
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if format == Format::Csv {
-        t.write_csv(&mut out)?;
-    } else {
-        match lang {
-            Lang::En => writeln!(
-                out,
-                "findings since log position {from} (records {}..={}): {} raised, {} resolved",
-                from + 1,
-                changes.to_seq,
-                changes.raised.len(),
-                changes.resolved.len()
-            )?,
-            Lang::ZhCn => writeln!(
-                out,
-                "自账本位置 {from} 以来的问题线索（第{}至{}条记录）：新出现{}条，已消失{}条",
-                from + 1,
-                changes.to_seq,
-                changes.raised.len(),
-                changes.resolved.len()
-            )?,
-        }
-        t.write_aligned(&mut out)?;
+    match lang {
+        Lang::En => writeln!(
+            out,
+            "findings since log position {from} (records {}..={}): {} raised, {} resolved",
+            from + 1,
+            changes.to_seq,
+            changes.raised.len(),
+            changes.resolved.len()
+        )?,
+        Lang::ZhCn => writeln!(
+            out,
+            "自账本位置 {from} 以来的问题线索（第{}至{}条记录）：新出现{}条，已消失{}条",
+            from + 1,
+            changes.to_seq,
+            changes.raised.len(),
+            changes.resolved.len()
+        )?,
     }
+    t.write_aligned(out)?;
     Ok(())
 }

@@ -146,7 +146,7 @@ fn new_key(path: &Path, format: Format) -> Result<(), Failure> {
             "{}",
             serde_json::json!({"public_key": public_key, "key_file": path.display().to_string()})
         ),
-        Format::Table | Format::Csv => println!("{public_key}"),
+        Format::Table | Format::Csv | Format::Xlsx => println!("{public_key}"),
     }
     eprintln!(
         "pledger: wrote the private key to {} (keep it secret); register the entity with \"public_key\": \"{public_key}\" and sign its events with `pledger sign --key {}`",

@@ -311,7 +311,7 @@ export async function assessmentPage(route) {
           toggle(x, tr);
         }
       },
-      file: () => fileScope('assessment'),
+      workbook: 'assessment', file: () => fileScope('assessment'),
     },
   );
   const apply = (changes) => {
@@ -351,7 +351,7 @@ export async function assessmentPage(route) {
       { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (r) => r.assignee_name ?? rawName(ents, r.assignee) },
     ],
     data.runs.filter((r) => r.consecutive_failed >= 2).sort((a, b) => b.consecutive_failed - a.consecutive_failed || a.assignee.localeCompare(b.assignee)),
-    { flags: (r) => r.task_ids, rowData: (r) => ({ assignee: r.assignee, run: String(r.consecutive_failed) }), rowClass: () => 'flag', file: () => fileScope('failure-runs') },
+    { flags: (r) => r.task_ids, rowData: (r) => ({ assignee: r.assignee, run: String(r.consecutive_failed) }), rowClass: () => 'flag', workbook: 'assessment', file: () => fileScope('failure-runs') },
   );
 
   const sanctions = dataTable(
@@ -377,7 +377,7 @@ export async function assessmentPage(route) {
       { label: 'subject_name', key: 'subject_name', screen: false, csv: (x) => rawName(ents, x.subject) },
     ],
     [...data.sanctions].sort((a, b) => (a.imposed_on < b.imposed_on ? 1 : a.imposed_on > b.imposed_on ? -1 : b.seq - a.seq)),
-    { flags: (x) => [x.sanction_id], rowData: (x) => ({ sanction: x.sanction_id }), rowClass: (x) => (x.task_status_then === 'passed' ? 'flag' : ''), file: () => fileScope('sanctions') },
+    { flags: (x) => [x.sanction_id], rowData: (x) => ({ sanction: x.sanction_id }), rowClass: (x) => (x.task_status_then === 'passed' ? 'flag' : ''), workbook: 'assessment', file: () => fileScope('sanctions') },
   );
 
   const groupName = (g) => (label('group', g) !== g ? `${label('group', g)} · ${g}` : g);

@@ -87,7 +87,7 @@ export async function commitmentsPage(route) {
       { label: 'beneficiary_name', key: 'beneficiary_name', screen: false, csv: (c) => rawName(ents, c.beneficiary) },
     ],
     [],
-    { flags: (c) => [c.commitment_id], rowData: (c) => ({ commitment: c.commitment_id, status: c.status }), rowClass: (c) => 'status-row-' + c.status, file: () => fileScope('commitments') },
+    { flags: (c) => [c.commitment_id], rowData: (c) => ({ commitment: c.commitment_id, status: c.status }), rowClass: (c) => 'status-row-' + c.status, workbook: 'commitments', file: () => fileScope('commitments') },
   );
   const apply = (changes) => {
     Object.assign(state, changes);

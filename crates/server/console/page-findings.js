@@ -99,7 +99,7 @@ export async function findingsPage(route) {
     {
       rowData: (f) => ({ code: f.code, date: f.date }),
       rowClass: (f) => 'sevrow-' + severity(f.code),
-      file: () => fileScope('findings'),
+      workbook: 'findings', file: () => fileScope('findings'),
     },
   );
 

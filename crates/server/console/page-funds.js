@@ -121,7 +121,7 @@ export async function fundsPage(route) {
       flags: (a) => [a.account_id],
       rowData: (a) => ({ account: a.account_id, kind: a.kind }),
       rowClass: (a) => (a.kind !== 'source' && (parseFen(a.balance) ?? 0n) < 0n ? 'flag' : ''),
-      file: () => fileScope('accounts'),
+      workbook: 'funds', file: () => fileScope('accounts'),
     },
   );
 
@@ -153,7 +153,7 @@ export async function fundsPage(route) {
       money('left', 'col_left'),
     ],
     [...data.allocations].sort((a, b) => a.allocation_id.localeCompare(b.allocation_id)),
-    { flags: (x) => [x.allocation_id], rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), file: () => fileScope('allocations') },
+    { flags: (x) => [x.allocation_id], rowClass: (x) => ((parseFen(x.left) ?? 0n) < 0n ? 'flag' : ''), workbook: 'funds', file: () => fileScope('allocations') },
   );
 
   return el(
@@ -197,7 +197,7 @@ export async function tracePage(route) {
       { label: t('col_attributed'), key: 'amount', cell: (f) => amountNode(f.amount), csv: (f) => f.amount, cls: 'num' },
     ],
     data.flows,
-    { flags: (f) => [f.account_id], file: () => fileScope(`trace-${id}-${direction}`) },
+    { flags: (f) => [f.account_id], workbook: `trace/${enc(id)}`, workbookParams: { direction }, file: () => fileScope(`trace-${id}-${direction}`) },
   );
   return el(
     'div',

@@ -74,7 +74,7 @@ export async function incentivesPage(route) {
       flags: (x) => [x.scheme_id],
       rowData: (x) => ({ scheme: x.scheme_id }),
       rowClass: (x) => (schemeFlag(x) ? 'flag' : ''),
-      file: () => fileScope('schemes'),
+      workbook: 'incentives', file: () => fileScope('schemes'),
     },
   );
 
@@ -103,7 +103,7 @@ export async function incentivesPage(route) {
       flags: (p) => [p.payout_id],
       rowData: (p) => ({ payout: p.payout_id, targetMet: String(p.target_met) }),
       rowClass: (p) => (p.target_met ? '' : 'flag unearned'),
-      file: () => fileScope('payouts'),
+      workbook: 'incentives', file: () => fileScope('payouts'),
     },
   );
   payoutsTable.update(visible());

@@ -312,7 +312,7 @@ export async function projectsPage(route) {
           toggle(p, tr);
         }
       },
-      file: () => fileScope('projects'),
+      workbook: 'projects', file: () => fileScope('projects'),
     },
   );
   const inputs = {};

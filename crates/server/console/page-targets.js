@@ -184,7 +184,7 @@ export async function targetsPage(route) {
           setTimeout(() => tr.scrollIntoView({ block: 'center' }), 0);
         }
       },
-      file: () => fileScope('targets'),
+      workbook: 'targets', file: () => fileScope('targets'),
     },
   );
   const apply = (changes) => {
@@ -235,7 +235,7 @@ export async function targetsPage(route) {
       flags: (r) => r.target_ids,
       rowData: (r) => ({ run: r.target_ids.join(' '), current: String(r.current) }),
       rowClass: (r) => (r.consecutive_missed >= 2 ? 'flag' : ''),
-      file: () => fileScope('miss-runs'),
+      workbook: 'targets', file: () => fileScope('miss-runs'),
     },
   );
 

@@ -212,11 +212,69 @@ export function rerender() {
   return renderer();
 }
 
-// For tests and scripts: the CSV text of a table on the current page.
+// The workbook of a report (GET /v1/workbooks/{report}) for the page's
+// scope, in the console's language: the same file as `pledger report
+// REPORT --format xlsx`. Fetched with the token (a plain link could not
+// send it), then saved from a blob.
+// `report` is a path under /v1/workbooks/ (`findings`, `trace/ID` with its
+// id encoded), `params` more of the query (a trace's direction).
+async function fetchWorkbook(report, params = {}) {
+  const url = new URL('/v1/workbooks/' + report, location.origin);
+  for (const [k, v] of Object.entries({ ...scope(parseRoute()), ...params })) url.searchParams.set(k, v);
+  url.searchParams.set('lang', language());
+  const headers = {};
+  const tok = token();
+  if (tok) headers.authorization = 'Bearer ' + tok;
+  const res = await fetch(url, { headers });
+  if (!res.ok) throw new HttpError(res.status, null, await res.text());
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+  return { name: named ? named[1] : `pledger-${report}.xlsx`, blob: await res.blob(), url: url.pathname + url.search };
+}
+
+// For tests and scripts: the CSV text of a table on the current page, and
+// a report's workbook as base64 with the address it came from.
 window.pledgerConsole = {
   csv: (name) => (csvTables.has(name) ? csvTables.get(name)() : null),
   tables: () => [...csvTables.keys()],
+  workbook: async (report, params) => {
+    const w = await fetchWorkbook(report, params);
+    const bytes = new Uint8Array(await w.blob.arrayBuffer());
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return { name: w.name, url: w.url, base64: btoa(bin) };
+  },
 };
+
+/** The "Export Excel" button beside a report's table (opts.workbook of dataTable). */
+function workbookButton(report, params) {
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      class: 'xlsx',
+      title: t('xlsx_title'),
+      dataset: { workbook: report },
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          const w = await fetchWorkbook(report, params);
+          const href = URL.createObjectURL(w.blob);
+          const a = el('a', { href, download: w.name, hidden: true });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(href), 10000);
+        } catch (e) {
+          button.title = t('xlsx_failed', e.message);
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    '⤓ ' + t('xlsx'),
+  );
+  return button;
+}
 
 function csvButton(name, fileBase) {
   return el(
@@ -241,7 +299,10 @@ const cellLabel = (c) => (typeof c.label === 'string' ? c.label : (c.label?.text
  * columns: [{label, cell(row) → node|string, csv(row) → string, csvLabel?,
  * cls?, screen: false for CSV-only, csvOnly: false to keep it off the CSV}].
  * opts: group(row) → {key, label} for heading rows, rowData, rowClass,
- * file, onRow(row, tr) once each row is in the table.
+ * file, onRow(row, tr) once each row is in the table, workbook: the report
+ * whose Excel workbook (every table of the report) the "Export Excel"
+ * button beside the CSV one downloads (a path under /v1/workbooks/, with
+ * workbookParams for more of its query).
  */
 export function dataTable(name, columns, rows, opts = {}) {
   if (opts.flags) columns = withFlags(columns, opts.flags);
@@ -288,7 +349,12 @@ export function dataTable(name, columns, rows, opts = {}) {
   const node = el(
     'div',
     { class: 'table-wrap' },
-    el('div', { class: 'table-tools' }, count, csvButton(name, opts.file ? opts.file() : name)),
+    el(
+      'div',
+      { class: 'table-tools' },
+      count,
+      el('span', { class: 'exports' }, csvButton(name, opts.file ? opts.file() : name), opts.workbook ? workbookButton(opts.workbook, opts.workbookParams) : null),
+    ),
     el('div', { class: 'scroll' }, table),
   );
   return { node, update };

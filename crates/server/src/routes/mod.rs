@@ -11,6 +11,7 @@ pub mod stream;
 pub mod tokens;
 pub mod views;
 pub mod whoami;
+pub mod workbooks;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -310,6 +311,51 @@ pub fn table() -> Vec<Route> {
             ],
             responses: &READ_ERRORS_OK,
             handler: || get(views::finding_changes),
+        },
+        Route {
+            method: "get",
+            path: "/v1/workbooks/{report}",
+            summary: "A report as an Excel workbook (beyond the published format's routes; format 4's `--format xlsx`): the same bytes as `pledger report REPORT --format xlsx` for the same ledger, scope, date and language; headers, statuses and sheet names in the language asked for, names beside ids, amounts as numbers in yuan with a 10k-yuan (万元) column and totals.",
+            access: Access::Read,
+            params: [
+                &[path(
+                    "report",
+                    "string",
+                    "targets, funds, commitments, incentives, assessment, projects or findings",
+                )][..],
+                SCOPE.as_slice(),
+                LANGUAGE.as_slice(),
+            ]
+            .concat(),
+            responses: &[
+                (200, "the workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), as an attachment"),
+                READ_ERRORS[0],
+                READ_ERRORS[1],
+                (404, "no such report"),
+            ],
+            handler: || get(workbooks::workbook),
+        },
+        Route {
+            method: "get",
+            path: "/v1/workbooks/trace/{id}",
+            summary: "A trace as an Excel workbook (beyond the published format's routes): the same bytes as `pledger trace ID [--up] --format xlsx`; the flows with the accounts' names, amounts in yuan and 10k yuan, the total.",
+            access: Access::Read,
+            params: [
+                &[
+                    path("id", "string", "account_id"),
+                    query("direction", "string", "down (default) or up"),
+                ][..],
+                SCOPE.as_slice(),
+                LANGUAGE.as_slice(),
+            ]
+            .concat(),
+            responses: &[
+                (200, "the workbook, as an attachment"),
+                READ_ERRORS[0],
+                READ_ERRORS[1],
+                (404, "no such account"),
+            ],
+            handler: || get(workbooks::trace),
         },
         Route {
             method: "get",
@@ -804,6 +850,7 @@ mod tests {
                 .path
                 .replace("{seq}", "0")
                 .replace("{id}", "x")
+                .replace("{report}", "findings")
                 .replace("{*file}", "app.js");
             let req = Request::builder()
                 .method(r.method.to_uppercase().as_str())

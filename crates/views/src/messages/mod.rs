@@ -165,8 +165,9 @@ impl Fact {
     }
 }
 
-/// The name `id` is registered under, when it is a registered entity.
-pub(crate) fn entity_name(facts: &Facts, id: &str) -> Option<String> {
+/// The name `id` is registered under, when it is a registered entity
+/// (exports print it beside the id).
+pub fn entity_name(facts: &Facts, id: &str) -> Option<String> {
     facts.entities.get(id).map(|e| e.data.name.0.clone())
 }
 
@@ -653,6 +654,16 @@ pub fn heading(en: &'static str, lang: Lang) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::ZhCn => zh::heading(en).unwrap_or(en),
+    }
+}
+
+/// A word of `vocab` in `lang`: as recorded in English, else its Chinese
+/// when the vocabulary has it (a free-text word without one stays as
+/// recorded). Exports translate statuses, roles and metrics with it.
+pub fn word_in(vocab: Vocab, w: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => w.to_string(),
+        Lang::ZhCn => zh::word(vocab, w).map_or_else(|| w.to_string(), str::to_string),
     }
 }
 
