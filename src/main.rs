@@ -95,6 +95,14 @@ enum Command {
         /// default: the key the bundle names.
         #[arg(long = "key", value_name = "KEY")]
         keys: Vec<String>,
+        /// A witness verifier key (`pledger witness key`) whose cosignature
+        /// the bundle's checkpoint should carry (repeatable).
+        #[arg(long = "witness", value_name = "VERIFIER_KEY")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have validly cosigned the
+        /// bundle's checkpoint (default: all of them).
+        #[arg(long, value_name = "K", requires = "witnesses")]
+        quorum: Option<usize>,
     },
     /// Restore an exported bundle into an empty data directory.
     ImportBundle { file: PathBuf },
@@ -150,6 +158,11 @@ enum Command {
     },
     /// Sign an NDJSON file of events offline with an entity's Ed25519 key.
     Sign(commands::sign::SignArgs),
+    /// Run a witness that cosigns a ledger's checkpoints (docs/witness.md).
+    Witness {
+        #[command(subcommand)]
+        command: commands::witness::WitnessCommand,
+    },
 }
 
 /// `--as-of DATE` and `--at-seq N` (docs/format.md section 3).
@@ -216,7 +229,12 @@ fn main() -> ExitCode {
         Command::Checkpoint => commands::checkpoint::run(&cli.data, cli.format),
         Command::Prove { seq, size, consistency } => commands::prove::run(&cli.data, seq, size, consistency),
         Command::Export { out } => commands::export::run(&cli.data, &out, cli.format),
-        Command::VerifyBundle { file, keys } => commands::verify_bundle::run(&file, &keys, cli.format),
+        Command::VerifyBundle {
+            file,
+            keys,
+            witnesses,
+            quorum,
+        } => commands::verify_bundle::run(&file, &keys, &witnesses, quorum, cli.format),
         Command::ImportBundle { file } => commands::import_bundle::run(&cli.data, &file, cli.format),
         Command::Report {
             view,
@@ -247,6 +265,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Token { command } => commands::token::run(&cli.data, command, cli.format),
         Command::Sign(args) => commands::sign::run(args, cli.format),
+        Command::Witness { command } => commands::witness::run(&cli.data, command, cli.format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

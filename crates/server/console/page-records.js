@@ -147,6 +147,17 @@ export function eventFields(event) {
   return el('dl', { class: 'fields' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
+/** Which witnesses cosigned the checkpoint, and when (server-checked; see docs/witness.md). */
+function cosignersView(cosignatures) {
+  if (!cosignatures || cosignatures.length === 0) return el('p', { class: 'cosigners none' }, t('no_cosignatures'));
+  return el(
+    'div',
+    { class: 'cosigners' },
+    el('p', {}, t('cosigned_by')),
+    el('ul', {}, cosignatures.map((c) => el('li', { dataset: { witness: c.name } }, el('code', {}, c.name), ' ', c.time ?? String(c.timestamp)))),
+  );
+}
+
 async function latestCheckpoint() {
   try {
     return await api('/v1/checkpoint');
@@ -218,7 +229,12 @@ export async function recordPage(route) {
         )
       : null,
     checkpoint
-      ? section(t('checkpoint_title'), el('pre', { class: 'note' }, checkpoint.text), el('p', {}, t('verifier_key'), ' ', el('code', { class: 'key' }, checkpoint.key)))
+      ? section(
+          t('checkpoint_title'),
+          el('pre', { class: 'note' }, checkpoint.text),
+          el('p', {}, t('verifier_key'), ' ', el('code', { class: 'key' }, checkpoint.key)),
+          cosignersView(checkpoint.cosignatures),
+        )
       : null,
   );
 }
