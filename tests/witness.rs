@@ -1,0 +1,419 @@
+//! End-to-end tests of witnesses (contract section 6, issue 19), driving
+//! the real binary: two `pledger witness serve` processes and a `pledger
+//! serve --witness ... --witness ...` on 127.0.0.1.
+//!
+//! - The ledger's checkpoints are cosigned by both witnesses; `GET
+//!   /v1/checkpoint` carries both cosignatures; a witness killed with
+//!   SIGKILL keeps its state across the restart; `verify-bundle --witness
+//!   --quorum 2` passes for an export and a claim bundle with both
+//!   cosignatures and fails (exit 1) when only one of the named witnesses
+//!   cosigned.
+//! - The fork test: a copy of the ledger (same key) that rewrites history
+//!   and asks the witnesses to cosign its head is refused by both (409,
+//!   then 422) and the refused checkpoint is kept as evidence; an auditor
+//!   holding the earlier cosigned checkpoint proves the fork offline with
+//!   `pledger witness compare`.
+
+mod common;
+#[path = "common/proofs.rs"]
+mod proofs_common;
+#[path = "common/server.rs"]
+mod server;
+
+use common::*;
+use proofs_common::copy_dir;
+use serde_json::{json, Value};
+use server::{agent, get, post, token, Server};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const AS_OF: &str = "2027-02-01";
+
+struct Witness {
+    dir: PathBuf,
+    key: String,
+    server: Option<Server>,
+}
+
+fn pledger(data: &Path, args: &[&str]) -> Out {
+    let mut c = cmd();
+    c.arg("--data").arg(data).args(args);
+    run_cmd(c, None)
+}
+
+impl Witness {
+    fn new(root: &Path, name: &str, log_key: &str) -> Witness {
+        let dir = root.join(name.replace('/', "_"));
+        let out = pledger(&dir, &["witness", "init", "--name", name]);
+        out.expect(0);
+        let key = out.stdout.trim().to_string();
+        assert_eq!(pledger(&dir, &["witness", "key"]).expect(0).stdout.trim(), key);
+        pledger(&dir, &["witness", "trust", log_key]).expect(0);
+        Witness { dir, key, server: None }
+    }
+
+    fn start(&mut self, addr: &str) {
+        let mut c = cmd();
+        c.arg("--data")
+            .arg(&self.dir)
+            .args(["witness", "serve", "--addr", addr])
+            .env("PLEDGER_LOG", "info");
+        self.server = Some(Server::spawn(c));
+    }
+
+    fn url(&self) -> String {
+        self.server.as_ref().expect("running").base.clone()
+    }
+
+    fn spec(&self) -> String {
+        format!("{}={}", self.url(), self.key)
+    }
+
+    /// SIGKILL: no orderly shutdown at all.
+    fn kill9(&mut self) {
+        let mut s = self.server.take().expect("running");
+        s.child.kill().expect("kill -9");
+        s.child.wait().expect("wait");
+    }
+
+    fn stop(&mut self) -> String {
+        self.server.take().map(|s| s.stop().1).unwrap_or_default()
+    }
+
+    fn status(&self) -> Value {
+        let out = pledger(&self.dir, &["--format", "json", "witness", "status"]);
+        out.expect(0);
+        serde_json::from_str(out.stdout.trim()).expect("status JSON")
+    }
+
+    fn evidence(&self) -> Vec<Value> {
+        let out = pledger(&self.dir, &["--format", "json", "witness", "evidence"]);
+        out.expect(0);
+        parse_json_lines(&out.stdout)
+    }
+}
+
+fn log_key(l: &Ledger) -> String {
+    l.run(&["key"]).expect(0).stdout.trim().to_string()
+}
+
+/// Polls `GET /v1/checkpoint` until it is of `size` and cosigned by `n`
+/// witnesses.
+fn wait_cosigned(s: &Server, size: u64, n: usize) -> Value {
+    let a = agent();
+    let started = Instant::now();
+    loop {
+        let r = get(&a, &s.url("/v1/checkpoint"), None);
+        if r.status == 200 {
+            let v = r.json();
+            if v["size"] == size && v["cosignatures"].as_array().map_or(0, |c| c.len()) == n {
+                return v;
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                panic!("no checkpoint of size {size} with {n} cosignatures: {v}");
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn park() -> Value {
+    json!({
+        "type": "entity.registered", "id": "e-park", "actor": CITY, "occurred_at": "2026-01-01",
+        "data": {"entity_id": "park", "kind": "park", "name": "Park", "parent": CITY}
+    })
+}
+
+/// A target assigned, claimed met and verified met: `claim met` is supported.
+fn met_target() -> Vec<Value> {
+    vec![
+        park(),
+        json!({"type": "target.assigned", "id": "a-met", "actor": CITY, "occurred_at": "2026-01-02",
+            "data": {"target_id": "met", "assignee": "park", "metric": "projects", "unit": "count",
+                "comparator": ">=", "threshold": "10", "period": {"from": "2026-01-01", "to": "2026-12-31"},
+                "basis": "work meeting"}}),
+        json!({"type": "target.progress_reported", "id": "c-met", "actor": "park", "occurred_at": "2027-01-03",
+            "data": {"target_id": "met", "value": "12", "as_of": "2026-12-31"}}),
+        json!({"type": "target.verified", "id": "v-met", "actor": CITY, "occurred_at": "2027-01-05",
+            "data": {"target_id": "met", "value": "12", "as_of": "2026-12-31"}}),
+    ]
+}
+
+fn serve_with(l: &Ledger, witnesses: &[&Witness]) -> Server {
+    let specs: Vec<String> = witnesses.iter().map(|w| w.spec()).collect();
+    let mut args = vec!["--public-reads", "--checkpoint-every", "1"];
+    for s in &specs {
+        args.push("--witness");
+        args.push(s);
+    }
+    Server::start_env(&l.data, &args, &[("PLEDGER_LOG", "info")])
+}
+
+fn verify_bundle(l: &Ledger, file: &Path, witnesses: &[&str], quorum: &str) -> Out {
+    let mut args = vec!["verify-bundle".to_string(), file.display().to_string()];
+    for w in witnesses {
+        args.push("--witness".into());
+        args.push(w.to_string());
+    }
+    args.push("--quorum".into());
+    args.push(quorum.into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    l.run(&args)
+}
+
+#[test]
+fn two_witnesses_cosign_survive_a_kill_and_bundles_need_a_quorum() {
+    let l = Ledger::founded();
+    l.append_str(&ndjson(&met_target())).expect(0);
+    let lk = log_key(&l);
+    let tok = token(&l.data, CITY, "recorder");
+    let root = l.tmp.path().to_path_buf();
+    let mut w1 = Witness::new(&root, "audit.example/witness", &lk);
+    let mut w2 = Witness::new(&root, "province.example/witness", &lk);
+    w1.start("127.0.0.1:0");
+    w2.start("127.0.0.1:0");
+    let s = serve_with(&l, &[&w1, &w2]);
+
+    // 7 records: cosigned by both, from old size 0.
+    let cp = wait_cosigned(&s, 7, 2);
+    let names: Vec<&str> = cp["cosignatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["audit.example/witness", "province.example/witness"]);
+    for c in cp["cosignatures"].as_array().unwrap() {
+        assert!(c["timestamp"].as_u64().unwrap() > 1_700_000_000, "{c}");
+        assert!(c["key"] == w1.key.as_str() || c["key"] == w2.key.as_str());
+    }
+    let text = cp["text"].as_str().unwrap();
+    assert_eq!(
+        text.matches('\u{2014}').count(),
+        3,
+        "the log's signature and two cosignatures:\n{text}"
+    );
+    assert!(text.contains("\u{2014} audit.example/witness ") && text.contains("\u{2014} province.example/witness "));
+    // The existing fields are unchanged.
+    assert_eq!(cp["origin"], "pledger.local/ledger");
+    assert_eq!(cp["key"], lk.as_str());
+
+    // More records over HTTP: the next checkpoint is sent with a
+    // consistency proof from 7, and cosigned again.
+    let a = agent();
+    let r = post(
+        &a,
+        &s.url("/v1/events"),
+        Some(&tok),
+        &serde_json::to_string(&json!([
+            disbursement("x1", "10.00", "roads"),
+            disbursement("x2", "20.00", "roads")
+        ]))
+        .unwrap(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    wait_cosigned(&s, 9, 2);
+
+    // kill -9 the first witness; its state is on disk.
+    let port = w1.url().rsplit(':').next().unwrap().to_string();
+    w1.kill9();
+    let st = w1.status();
+    assert_eq!(st["held"][0]["size"], 9, "{st}");
+    assert_eq!(st["held"][0]["origin"], "pledger.local/ledger");
+    // Restarted on the same address, it is asked from the size it kept.
+    w1.start(&format!("127.0.0.1:{port}"));
+    let r = post(
+        &a,
+        &s.url("/v1/events"),
+        Some(&tok),
+        &serde_json::to_string(&json!([disbursement("x3", "30.00", "roads")])).unwrap(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    wait_cosigned(&s, 10, 2);
+    let (code, log) = s.stop();
+    assert_eq!(code, Some(0), "{log}");
+    let wlog = w1.stop();
+    assert!(wlog.contains("add-checkpoint"), "{wlog}");
+    w2.stop();
+    assert_eq!(w1.status()["held"][0]["size"], 10);
+    assert!(w1.evidence().is_empty() && w2.evidence().is_empty());
+
+    // Bundles: an export and a claim bundle carry the cosigned checkpoint.
+    let export = l.tmp.path().join("export.bundle");
+    l.run(&["export", "--out", export.to_str().unwrap()]).expect(0);
+    let claim = l.tmp.path().join("claim.bundle");
+    l.run(&["claim", "met", "--as-of", AS_OF, "--bundle", claim.to_str().unwrap()])
+        .expect(0);
+    // A third witness that never saw this log.
+    let w3 = Witness::new(&root, "discipline.example/witness", &lk);
+    for file in [&export, &claim] {
+        let ok = verify_bundle(&l, file, &[&w1.key, &w2.key], "2");
+        ok.expect(0);
+        assert!(
+            ok.stdout.contains("witnesses: 2 of the 2 named cosigned"),
+            "{}",
+            ok.stdout
+        );
+        // 2 of 3 keys: still fine.
+        verify_bundle(&l, file, &[&w1.key, &w2.key, &w3.key], "2").expect(0);
+        // 2 of {w1, w3}: only one of them cosigned, so exit 1.
+        let bad = verify_bundle(&l, file, &[&w1.key, &w3.key], "2");
+        bad.expect(1);
+        assert!(bad.stderr.contains("from 1 of the 2 named"), "{}", bad.stderr);
+        // 3 of 3: exit 1.
+        verify_bundle(&l, file, &[&w1.key, &w2.key, &w3.key], "3").expect(1);
+        // A quorum above the keys named is a usage error.
+        verify_bundle(&l, file, &[&w1.key], "2").expect(2);
+    }
+    // JSON names the cosigners.
+    let out = l.run(&[
+        "--format",
+        "json",
+        "verify-bundle",
+        claim.to_str().unwrap(),
+        "--witness",
+        &w1.key,
+        "--witness",
+        &w2.key,
+        "--quorum",
+        "2",
+    ]);
+    out.expect(0);
+    let v: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(v["witnesses"]["cosigned"].as_array().unwrap().len(), 2, "{v}");
+
+    // A bundle whose checkpoint lost one cosignature line fails with quorum 2.
+    let text = std::fs::read_to_string(&claim).unwrap();
+    let stripped: String = {
+        // The checkpoint is a JSON string on line 2; drop the province's line.
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let mut cp: Value = serde_json::from_str(&lines[1]).unwrap();
+        let note = cp["checkpoint"].as_str().unwrap();
+        let kept: String = note
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("\u{2014} province.example/witness "))
+            .collect();
+        cp["checkpoint"] = Value::String(kept);
+        lines[1] = serde_json::to_string(&cp).unwrap();
+        lines.join("\n") + "\n"
+    };
+    let one = l.file("one-cosig.bundle", &stripped);
+    verify_bundle(&l, &one, &[&w1.key], "1").expect(0);
+    verify_bundle(&l, &one, &[&w1.key, &w2.key], "2").expect(1);
+}
+
+#[test]
+fn a_forked_ledger_is_refused_and_the_fork_is_proven_offline() {
+    let l = Ledger::founded();
+    let lk = log_key(&l);
+    // The copy is taken at 3 records; both then grow to 6, differently.
+    let fork_tmp = tempfile::tempdir().unwrap();
+    let fork = Ledger {
+        data: fork_tmp.path().join("data"),
+        tmp: fork_tmp,
+    };
+    copy_dir(&l.data, &fork.data);
+    assert_eq!(log_key(&fork), lk, "the copy signs with the same key");
+    l.append_str(&ndjson(&[
+        disbursement("a", "1.00", "roads"),
+        disbursement("b", "2.00", "roads"),
+        disbursement("c", "3.00", "roads"),
+    ]))
+    .expect(0);
+    fork.append_str(&ndjson(&[
+        disbursement("a", "1000000.00", "roads"),
+        disbursement("b", "2.00", "roads"),
+        disbursement("c", "3.00", "roads"),
+    ]))
+    .expect(0);
+
+    let root = l.tmp.path().to_path_buf();
+    let mut w1 = Witness::new(&root, "audit.example/witness", &lk);
+    let mut w2 = Witness::new(&root, "province.example/witness", &lk);
+    w1.start("127.0.0.1:0");
+    w2.start("127.0.0.1:0");
+
+    // The honest ledger's head of 6 is cosigned by both.
+    let s = serve_with(&l, &[&w1, &w2]);
+    let honest = wait_cosigned(&s, 6, 2);
+    s.stop();
+    let honest_file = l.file("honest-checkpoint.json", &honest.to_string());
+
+    // The fork asks for the same size with another root.
+    let f = serve_with(&fork, &[&w1, &w2]);
+    let a = agent();
+    let started = Instant::now();
+    let forked = loop {
+        let r = get(&a, &f.url("/v1/checkpoint"), None);
+        if r.status == 200 && r.json()["size"] == 6 {
+            break r.json();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the fork signed no checkpoint"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Give it a few ticks of asking; it must never get a cosignature.
+    std::thread::sleep(Duration::from_secs(3));
+    let forked_now = get(&a, &f.url("/v1/checkpoint"), None).json();
+    assert_eq!(forked_now["cosignatures"], json!([]), "{forked_now}");
+    assert_ne!(forked["root"], honest["root"]);
+    let (_, flog) = f.stop();
+    assert!(flog.contains("refused with 422"), "{flog}");
+    w1.stop();
+    w2.stop();
+
+    // Every witness refused and kept the conflicting checkpoint: first a
+    // 409 (the fork asked from size 0; the witness holds 6), then a 422
+    // (asked from 6: same size, another root).
+    for w in [&w1, &w2] {
+        assert_eq!(w.status()["held"][0]["root"], honest["root"]);
+        let ev = w.evidence();
+        let statuses: Vec<u64> = ev.iter().map(|e| e["status"].as_u64().unwrap()).collect();
+        assert!(statuses.contains(&409) && statuses.contains(&422), "{ev:?}");
+        for e in &ev {
+            assert!(e["request"]
+                .as_str()
+                .unwrap()
+                .contains(forked["text"].as_str().unwrap().lines().nth(2).unwrap()));
+            assert_eq!(e["held"]["root"], honest["root"]);
+        }
+    }
+
+    // The auditor, offline, with the cosigned checkpoint they kept and the
+    // fork's (from the fork's server, or from a witness's evidence).
+    let forked_file = l.file("forked-checkpoint.json", &forked.to_string());
+    let out = l.run(&[
+        "witness",
+        "compare",
+        honest_file.to_str().unwrap(),
+        forked_file.to_str().unwrap(),
+        "--key",
+        &lk,
+        "--witness",
+        &w1.key,
+        "--witness",
+        &w2.key,
+    ]);
+    out.expect(1);
+    assert!(out.stdout.starts_with("FORK:"), "{}", out.stdout);
+    assert!(out
+        .stdout
+        .contains("cosigned by: audit.example/witness, province.example/witness"));
+    assert!(out.stdout.contains("cosigned by: none"));
+    // The same checkpoint twice is no fork.
+    l.run(&[
+        "witness",
+        "compare",
+        honest_file.to_str().unwrap(),
+        honest_file.to_str().unwrap(),
+        "--key",
+        &lk,
+    ])
+    .expect(0);
+    // The fork's export fails a witness policy.
+    let export = fork.tmp.path().join("fork.bundle");
+    fork.run(&["export", "--out", export.to_str().unwrap()]).expect(0);
+    verify_bundle(&fork, &export, &[&w1.key, &w2.key], "1").expect(1);
+}
