@@ -503,24 +503,24 @@ mod tests {
         let (t5, f5, t9) = (tree(5, 0), tree(5, 0xff), tree(9, 0));
         let (a, b) = (w.note(&t5), w.note(&f5));
         assert!(matches!(
-            compare(a.as_bytes(), b.as_bytes(), &[vk.clone()], None).unwrap(),
+            compare(a.as_bytes(), b.as_bytes(), std::slice::from_ref(&vk), None).unwrap(),
             Comparison::Fork { size: 5, .. }
         ));
         assert_eq!(
-            compare(a.as_bytes(), a.as_bytes(), &[vk.clone()], None).unwrap(),
+            compare(a.as_bytes(), a.as_bytes(), std::slice::from_ref(&vk), None).unwrap(),
             Comparison::Same { size: 5 }
         );
         let c = w.note(&t9);
         let p = proof(&t9, 5);
         assert_eq!(
-            compare(a.as_bytes(), c.as_bytes(), &[vk.clone()], Some(&p)).unwrap(),
+            compare(a.as_bytes(), c.as_bytes(), std::slice::from_ref(&vk), Some(&p)).unwrap(),
             Comparison::DifferentSizes {
                 sizes: (5, 9),
                 proof_checked: Some(true)
             }
         );
         assert_eq!(
-            compare(b.as_bytes(), c.as_bytes(), &[vk.clone()], Some(&p)).unwrap(),
+            compare(b.as_bytes(), c.as_bytes(), std::slice::from_ref(&vk), Some(&p)).unwrap(),
             Comparison::DifferentSizes {
                 sizes: (5, 9),
                 proof_checked: Some(false)

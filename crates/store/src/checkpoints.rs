@@ -416,7 +416,7 @@ mod tests {
         let s = sign(&b, 4, ORIGIN, &key).unwrap();
         let w = SigningKey::from_bytes(&[7; 32]);
         let first = cosign(&s.note.text, "w.example/a", &w, 100).unwrap();
-        add_cosignatures(&b, 4, &[first.clone()]).unwrap();
+        add_cosignatures(&b, 4, std::slice::from_ref(&first)).unwrap();
         // Again: nothing changes; a newer line by the same key replaces it.
         add_cosignatures(&b, 4, &[first]).unwrap();
         let newer = cosign(&s.note.text, "w.example/a", &w, 200).unwrap();
