@@ -139,6 +139,13 @@ enum Command {
         /// Also write the evidence as a claim bundle for `verify-bundle`.
         #[arg(long, value_name = "OUT")]
         bundle: Option<PathBuf>,
+        /// A witness verifier key whose cosignature the evidence's
+        /// checkpoint must carry (repeatable; docs/witness.md).
+        #[arg(long = "witness", value_name = "VERIFIER_KEY")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have cosigned (default: all); exit 1 otherwise.
+        #[arg(long, value_name = "K", requires = "witnesses")]
+        quorum: Option<usize>,
     },
     /// Create a data directory holding the Changde demo city, then print its findings.
     Demo {
@@ -258,9 +265,22 @@ fn main() -> ExitCode {
             };
             commands::trace::run(&cli.data, &account, direction, scope.scope(), cli.format, lang)
         }
-        Command::Claim { target, scope, bundle } => {
-            commands::claim::run(&cli.data, &target, scope.scope(), cli.format, bundle.as_deref())
-        }
+        Command::Claim {
+            target,
+            scope,
+            bundle,
+            witnesses,
+            quorum,
+        } => commands::verify_bundle::Policy::parse(&witnesses, quorum).and_then(|policy| {
+            commands::claim::run(
+                &cli.data,
+                &target,
+                scope.scope(),
+                cli.format,
+                bundle.as_deref(),
+                policy.as_ref(),
+            )
+        }),
         Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, lang, serve.then_some(addr)),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Token { command } => commands::token::run(&cli.data, command, cli.format),

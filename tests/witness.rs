@@ -246,6 +246,23 @@ fn two_witnesses_cosign_survive_a_kill_and_bundles_need_a_quorum() {
         .expect(0);
     // A third witness that never saw this log.
     let w3 = Witness::new(&root, "discipline.example/witness", &lk);
+    // `claim --bundle` with a policy: written when met, refused (exit 1, no file) when not.
+    let claim2 = l.tmp.path().join("claim2.bundle");
+    let c = claim2.to_str().unwrap();
+    let base = ["claim", "met", "--as-of", AS_OF, "--bundle", c, "--witness"];
+    let mut args = base.to_vec();
+    args.extend([w1.key.as_str(), "--witness", w3.key.as_str(), "--quorum", "2"]);
+    let refused = l.run(&args);
+    refused.expect(1);
+    assert!(
+        refused.stderr.contains("no bundle written") && !claim2.exists(),
+        "{}",
+        refused.stderr
+    );
+    let mut args = base.to_vec();
+    args.extend([w1.key.as_str(), "--witness", w2.key.as_str(), "--quorum", "2"]);
+    l.run(&args).expect(0);
+    assert!(claim2.exists());
     for file in [&export, &claim] {
         let ok = verify_bundle(&l, file, &[&w1.key, &w2.key], "2");
         ok.expect(0);

@@ -1,4 +1,4 @@
-//! `pledger claim TARGET_ID [--bundle OUT]`: is "target T was met"
+//! `pledger claim TARGET_ID [--bundle OUT] [--witness KEY ... --quorum K]`: is "target T was met"
 //! supported by the evidence? Exit 1 when the records contradict it
 //! (format 3.6).
 //!
@@ -21,7 +21,14 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Option<&Path>) -> Result<(), Failure> {
+pub fn run(
+    data: &Path,
+    target: &str,
+    scope: Scope,
+    format: Format,
+    bundle: Option<&Path>,
+    policy: Option<&crate::commands::verify_bundle::Policy>,
+) -> Result<(), Failure> {
     let (dir, backend) = crate::commands::open_backend(data)?;
     let len = backend.head()?.len;
     let facts = crate::commands::report::load_facts(data, backend.as_ref(), len, scope)?;
@@ -43,6 +50,16 @@ pub fn run(data: &Path, target: &str, scope: Scope, format: Format, bundle: Opti
         })?;
     let note = signed.text();
     let own = dir.verifier_key()?;
+    // A witness policy (docs/witness.md): the evidence is only worth giving
+    // when its checkpoint carries the cosignatures asked for.
+    if let Some(p) = policy {
+        p.check(Some(&signed.note)).map_err(|what| {
+            Failure::Check(format!(
+                "the checkpoint of size {} the evidence is proven against: {what}; no bundle written",
+                signed.checkpoint.size
+            ))
+        })?;
+    }
 
     if let Some(out) = bundle {
         // The bundle is re-checked by re-deriving the verdict from its

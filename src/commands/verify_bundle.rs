@@ -96,7 +96,7 @@ pub struct Policy {
 }
 
 impl Policy {
-    fn parse(witnesses: &[String], quorum: Option<usize>) -> Result<Option<Policy>, Failure> {
+    pub fn parse(witnesses: &[String], quorum: Option<usize>) -> Result<Option<Policy>, Failure> {
         if witnesses.is_empty() {
             return Ok(None);
         }
@@ -116,7 +116,7 @@ impl Policy {
 
     /// Checks the checkpoint note; the JSON of who cosigned, or what is
     /// missing.
-    fn check(&self, note: Option<&SignedNote>) -> Result<serde_json::Value, String> {
+    pub fn check(&self, note: Option<&SignedNote>) -> Result<serde_json::Value, String> {
         let note = note.ok_or("the bundle holds no checkpoint for witnesses to have cosigned")?;
         let found = check_quorum(note, &self.keys, self.quorum).map_err(|e| e.to_string())?;
         Ok(serde_json::json!({
