@@ -98,3 +98,64 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use pledger_core::checkpoint::{Checkpoint, VerifierKey};
+    use pledger_core::merkle::MemTree;
+    use pledger_core::witness::{origin_hash, AddCheckpoint};
+    use tower::ServiceExt;
+
+    async fn call(app: &Router, req: Request<Body>) -> (u16, String, String) {
+        let resp = app.clone().oneshot(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let ct = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap_or("").to_string())
+            .unwrap_or_default();
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+        (status, ct, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn post(body: String) -> Request<Body> {
+        Request::post("/add-checkpoint").body(Body::from(body)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_http_interface() {
+        let dir = tempfile::tempdir().unwrap();
+        WitnessStore::init(dir.path(), "audit.example/w").unwrap();
+        let store = Arc::new(WitnessStore::open(dir.path()).unwrap());
+        let log = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+        let origin = "pledger.test/ledger";
+        store.trust(&VerifierKey::of(origin, &log).unwrap()).unwrap();
+        let app = router(store.clone());
+        let mut t = MemTree::new();
+        for i in 0..3u8 {
+            t.push(&[i; 32]);
+        }
+        let note = Checkpoint::new(origin, 3, t.root()).sign(&log).unwrap().to_text();
+
+        let (s, _, _) = call(&app, post("garbage".into())).await;
+        assert_eq!(s, 400);
+        let monitor = format!("/{}/checkpoint", origin_hash(origin));
+        let (s, _, _) = call(&app, Request::get(&monitor).body(Body::empty()).unwrap()).await;
+        assert_eq!(s, 404);
+        let (s, _, body) = call(&app, post(AddCheckpoint::body(0, &[], &note))).await;
+        assert_eq!(s, 200, "{body}");
+        assert!(body.starts_with("\u{2014} audit.example/w ") && body.ends_with('\n'));
+        let (s, ct, body) = call(&app, post(AddCheckpoint::body(0, &[], &note))).await;
+        assert_eq!((s, ct.as_str(), body.as_str()), (409, "text/x.tlog.size", "3\n"));
+        // The monitoring API serves the cosigned checkpoint.
+        let (s, _, body) = call(&app, Request::get(&monitor).body(Body::empty()).unwrap()).await;
+        assert_eq!(s, 200);
+        let cosigned = pledger_core::checkpoint::SignedNote::parse(body.as_bytes()).unwrap();
+        store.verifier_key().unwrap().verify(&cosigned).unwrap();
+        let (s, _, _) = call(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+        assert_eq!(s, 200);
+    }
+}

@@ -379,4 +379,34 @@ mod tests {
         assert_eq!(w.add_checkpoint(body.as_bytes(), 13).unwrap().status, 200);
         assert_eq!(w.held_all().unwrap().len(), 1);
     }
+
+    /// The race tlog-witness warns of: many requests from the same old
+    /// size at once. Exactly one may be cosigned; the others get 409.
+    #[test]
+    fn concurrent_requests_from_one_old_size_cosign_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w");
+        WitnessStore::init(&path, "audit.example/w").unwrap();
+        let w = std::sync::Arc::new(WitnessStore::open(&path).unwrap());
+        let log = SigningKey::from_bytes(&[1; 32]);
+        w.trust(&VerifierKey::of(ORIGIN, &log).unwrap()).unwrap();
+        let handles: Vec<_> = (1..=8u64)
+            .map(|n| {
+                let w = w.clone();
+                let t = tree(n, 0);
+                let note = Checkpoint::new(ORIGIN, n, t.root()).sign(&log).unwrap().to_text();
+                std::thread::spawn(move || {
+                    w.add_checkpoint(AddCheckpoint::body(0, &[], &note).as_bytes(), 5)
+                        .unwrap()
+                })
+            })
+            .collect();
+        let answers: Vec<Answer> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert_eq!(answers.iter().filter(|a| a.status == 200).count(), 1, "{answers:?}");
+        assert_eq!(answers.iter().filter(|a| a.status == 409).count(), 7, "{answers:?}");
+        let held = w.held(ORIGIN).unwrap().unwrap();
+        for a in answers.iter().filter(|a| a.status == 409) {
+            assert_eq!(a.body, format!("{}\n", held.size));
+        }
+    }
 }
