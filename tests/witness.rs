@@ -434,3 +434,128 @@ fn a_forked_ledger_is_refused_and_the_fork_is_proven_offline() {
     fork.run(&["export", "--out", export.to_str().unwrap()]).expect(0);
     verify_bundle(&fork, &export, &[&w1.key, &w2.key], "1").expect(1);
 }
+
+/// Crash safety: a witness cosigning a fast stream of growing checkpoints
+/// is killed with SIGKILL at random moments. After each kill the state it
+/// kept is at least the last checkpoint it answered 200 for (it persisted
+/// before answering) and at most the last one sent; restarted, it carries
+/// on from there.
+#[test]
+fn a_witness_killed_mid_stream_keeps_every_cosigned_checkpoint() {
+    use pledger_core::checkpoint::ed25519_dalek::SigningKey;
+    use pledger_core::checkpoint::{Checkpoint, VerifierKey};
+    use pledger_core::merkle::{consistency_proof, MemTree};
+    use pledger_core::witness::AddCheckpoint;
+    use rand::{Rng, SeedableRng};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    const ORIGIN: &str = "pledger.test/ledger";
+    let tmp = tempfile::tempdir().unwrap();
+    let log = SigningKey::from_bytes(&[42; 32]);
+    let lk = VerifierKey::of(ORIGIN, &log).unwrap().to_string();
+    let mut w = Witness::new(tmp.path(), "audit.example/witness", &lk);
+    let mut tree = MemTree::new();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(19);
+    let kills = std::env::var("PLEDGER_WITNESS_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4u32);
+    let mut held = 0u64;
+    for round in 0..kills {
+        w.start("127.0.0.1:0");
+        let url = format!("{}/add-checkpoint", w.url());
+        let acked = Arc::new(AtomicU64::new(held));
+        let sent = Arc::new(AtomicU64::new(held));
+        // The tree grows ahead of the witness: 200 records more per round.
+        for i in 0..200u64 {
+            tree.push(blake3::hash(&(u64::from(round) * 1000 + i).to_le_bytes()).as_bytes());
+        }
+        let tree_now = tree.clone();
+        let log = log.clone();
+        let (a, s) = (acked.clone(), sent.clone());
+        let client = std::thread::spawn(move || {
+            let agent = agent();
+            let mut old = held;
+            for size in held + 1..=tree_now.size() {
+                let root = pledger_core::merkle::root(size, &tree_now).unwrap();
+                let note = Checkpoint::new(ORIGIN, size, root).sign(&log).unwrap().to_text();
+                let proof = if old == 0 {
+                    vec![]
+                } else {
+                    consistency_proof(old, size, &tree_now).unwrap()
+                };
+                s.store(size, Ordering::SeqCst);
+                match agent.post(&url).send_string(&AddCheckpoint::body(old, &proof, &note)) {
+                    Ok(r) if r.status() == 200 => {
+                        a.store(size, Ordering::SeqCst);
+                        old = size;
+                    }
+                    Ok(r) => panic!("unexpected {}", r.status()),
+                    Err(ureq::Error::Status(code, r)) => {
+                        panic!("refused {code}: {}", r.into_string().unwrap_or_default())
+                    }
+                    Err(_) => return, // killed
+                }
+            }
+        });
+        std::thread::sleep(Duration::from_millis(rng.gen_range(100..600)));
+        w.kill9();
+        client.join().expect("client");
+        let st = w.status();
+        let kept = st["held"][0]["size"].as_u64().unwrap_or(0);
+        let (acked, sent) = (acked.load(Ordering::SeqCst), sent.load(Ordering::SeqCst));
+        assert!(
+            acked <= kept && kept <= sent,
+            "round {round}: acknowledged {acked}, kept {kept}, sent up to {sent}"
+        );
+        eprintln!("round {round}: acknowledged {acked}, kept {kept}, sent up to {sent}");
+        held = kept;
+    }
+    assert!(held > 0, "nothing was cosigned in {kills} rounds");
+}
+
+/// The console's "verify here" checks cosignatures with the same vector
+/// as the Rust code (`pledger_core::cosignature`, `known_vector`), in Node
+/// when it is installed (the console's code is plain ES modules).
+#[test]
+fn the_console_verifies_the_known_cosignature_vector() {
+    let Ok(node) = which_node() else {
+        eprintln!("skipped: no node");
+        return;
+    };
+    let verify = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/server/console/verify.js");
+    let script = format!(
+        r#"const m = await import({verify:?});
+const body = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+const line = "\u2014 witness.example/w1 CtfTXgAAAABkGFDL0l0pFwTk9MykvW0AWQ7aj3wlQOPdkH/U6S+pa35ceaScuEzSwKfIeJ7i4Fxp8hH+ardr70qwEBhCA4/FskmwAg==\n";
+const key = "witness.example/w1+0ad7d35e+BIqI4910CfGV/VLbLTy6XXLKZwm/HZQSG/N0iAG0D29c";
+const good = await m.verifyCosignatures(m.parseCheckpoint(body + "\n" + line), [key]);
+const bad = await m.verifyCosignatures(m.parseCheckpoint(body.replace("20852163", "20852164") + "\n" + line), [key]);
+console.log(JSON.stringify([good, bad]));"#,
+        verify = verify.display().to_string()
+    );
+    let out = std::process::Command::new(node)
+        .args(["--input-type=module", "-e", &script])
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if String::from_utf8_lossy(&out.stderr).contains("Unrecognized algorithm name") {
+        eprintln!("skipped: this node has no Ed25519 in WebCrypto");
+        return;
+    }
+    assert_eq!(
+        stdout.trim(),
+        r#"[["witness.example/w1"],[]]"#,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn which_node() -> Result<PathBuf, ()> {
+    let path = std::env::var_os("PATH").ok_or(())?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("node"))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
