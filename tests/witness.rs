@@ -429,10 +429,72 @@ fn a_forked_ledger_is_refused_and_the_fork_is_proven_offline() {
         &lk,
     ])
     .expect(0);
-    // The fork's export fails a witness policy.
+    // The witness's own evidence serves as well as the fork's server.
+    let kept = w1.evidence().pop().unwrap();
+    let kept_file = l.file("evidence.json", &kept.to_string());
+    let out = l.run(&[
+        "witness",
+        "compare",
+        honest_file.to_str().unwrap(),
+        kept_file.to_str().unwrap(),
+        "--key",
+        &lk,
+    ]);
+    out.expect(1);
+    assert!(out.stdout.starts_with("FORK:"), "{}", out.stdout);
+
+    // The fork grows past the witnesses' size: still refused (422, its
+    // proof from 6 does not lead from the root they hold), still kept.
+    fork.append_str(&ndjson(&[
+        disbursement("d", "4.00", "roads"),
+        disbursement("e", "5.00", "roads"),
+    ]))
+    .expect(0);
+    let before = w1.evidence().len();
+    w1.start("127.0.0.1:0");
+    w2.start("127.0.0.1:0");
+    let f = serve_with(&fork, &[&w1, &w2]);
+    let started = Instant::now();
+    while get(&a, &f.url("/v1/checkpoint"), None).json()["size"] != 8 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the fork signed no checkpoint of 8"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let grown = get(&a, &f.url("/v1/checkpoint"), None).json();
+    assert_eq!(grown["cosignatures"], json!([]), "{grown}");
+    f.stop();
+    w1.stop();
+    w2.stop();
+    let ev = w1.evidence();
+    assert!(ev.len() > before);
+    let last = ev.last().unwrap();
+    assert_eq!(last["status"], 422, "{last}");
+    assert!(last["reason"].as_str().unwrap().contains("not consistent"), "{last}");
+    assert_eq!(w1.status()["held"][0]["size"], 6);
+
+    // Different sizes: the auditor takes the fork's export, restores it
+    // offline and asks whether it extends the cosigned checkpoint it kept.
     let export = fork.tmp.path().join("fork.bundle");
     fork.run(&["export", "--out", export.to_str().unwrap()]).expect(0);
+    // The fork's export fails a witness policy ...
     verify_bundle(&fork, &export, &[&w1.key, &w2.key], "1").expect(1);
+    // ... and it does not extend the witnessed history.
+    let audit = Ledger::uninit();
+    audit.run(&["import-bundle", export.to_str().unwrap()]).expect(0);
+    let kept_note = audit.file("kept.checkpoint", honest["text"].as_str().unwrap());
+    let out = audit.run(&["verify", "--since", kept_note.to_str().unwrap()]);
+    out.expect(1);
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("HISTORY WAS REWRITTEN"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    // The honest ledger extends it.
+    l.run(&["verify", "--since", kept_note.to_str().unwrap()]).expect(0);
 }
 
 /// Crash safety: a witness cosigning a fast stream of growing checkpoints

@@ -180,14 +180,21 @@ fn serve(data: &Path, addr: &str) -> Result<(), Failure> {
     })
 }
 
-/// A checkpoint note from a file: the note itself, or the JSON of `GET
-/// /v1/checkpoint` (its `text`).
+/// A checkpoint note from a file: the note itself, the JSON of `GET
+/// /v1/checkpoint` (its `text`) or of a claim's evidence (`checkpoint`), or
+/// one line of `pledger witness evidence --format json` (the checkpoint in
+/// its `request`).
 fn read_note(path: &Path) -> Result<String, Failure> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim()) {
         if let Some(t) = v["text"].as_str().or_else(|| v["checkpoint"].as_str()) {
             return Ok(t.to_string());
+        }
+        if let Some(r) = v["request"].as_str() {
+            let req = pledger_core::witness::AddCheckpoint::parse(r.as_bytes())
+                .map_err(|e| Failure::Input(format!("{}: the kept request is malformed: {e}", path.display())))?;
+            return Ok(req.note.to_text());
         }
     }
     Ok(text)
