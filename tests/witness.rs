@@ -14,6 +14,7 @@
 //!   holding the earlier cosigned checkpoint proves the fork offline with
 //!   `pledger witness compare`.
 
+mod browser;
 mod common;
 #[path = "common/proofs.rs"]
 mod proofs_common;
@@ -620,4 +621,73 @@ fn which_node() -> Result<PathBuf, ()> {
         .map(|d| d.join("node"))
         .find(|p| p.is_file())
         .ok_or(())
+}
+
+/// The console: the record page lists the witnesses that cosigned the
+/// latest checkpoint, and "verify here" applies a witness policy (2 of
+/// these keys) with its own cosignature check, failing when the named
+/// witnesses did not cosign.
+#[test]
+fn the_console_shows_cosigners_and_applies_a_witness_policy() {
+    let Some(chromium) = browser::chromium() else { return };
+    let l = Ledger::founded();
+    let lk = log_key(&l);
+    let root = l.tmp.path().to_path_buf();
+    let mut w1 = Witness::new(&root, "audit.example/witness", &lk);
+    let mut w2 = Witness::new(&root, "province.example/witness", &lk);
+    let w3 = Witness::new(&root, "discipline.example/witness", &lk);
+    w1.start("127.0.0.1:0");
+    w2.start("127.0.0.1:0");
+    let s = serve_with(&l, &[&w1, &w2]);
+    wait_cosigned(&s, 3, 2);
+
+    let mut b = browser::Browser::launch(&chromium, &["--lang=en-US", "--accept-lang=en-US,en"]);
+    b.open(&s.base, "#/records/1");
+    assert_eq!(b.count(".cosigners li"), 2);
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.cosigners li')].map(li => li.dataset.witness)"),
+        json!(["audit.example/witness", "province.example/witness"])
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.verification').dataset.verdict"),
+        json!("verified")
+    );
+    assert_eq!(
+        b.count(".step[data-step=witness_quorum]"),
+        0,
+        "no policy, no witness step"
+    );
+
+    let policy = |keys: &[&str], quorum: u32| {
+        format!(
+            "localStorage.setItem('pledger.witness-policy', JSON.stringify({}))",
+            json!({"keys": keys, "quorum": quorum})
+        )
+    };
+    b.eval(&policy(&[&w1.key, &w2.key, &w3.key], 2));
+    b.open(&s.base, "#/records/2");
+    assert_eq!(
+        b.eval("document.querySelector('.step[data-step=witness_quorum]').dataset.ok"),
+        json!("true")
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.verification').dataset.verdict"),
+        json!("verified")
+    );
+
+    b.eval(&policy(&[&w1.key, &w3.key], 2));
+    b.open(&s.base, "#/records/0");
+    assert_eq!(
+        b.eval("document.querySelector('.step[data-step=witness_quorum]').dataset.ok"),
+        json!("false")
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.verification').dataset.verdict"),
+        json!("failed")
+    );
+    b.eval("localStorage.removeItem('pledger.witness-policy')");
+    b.assert_no_errors("witness console");
+    s.stop();
+    w1.stop();
+    w2.stop();
 }
