@@ -12,7 +12,12 @@
 //!   and asks the witnesses to cosign its head is refused by both (409,
 //!   then 422) and the refused checkpoint is kept as evidence; an auditor
 //!   holding the earlier cosigned checkpoint proves the fork offline with
-//!   `pledger witness compare`.
+//!   `pledger witness compare`; grown past the witnesses' size, it is
+//!   refused again and proven with `import-bundle` + `verify --since`.
+//! - A witness killed with SIGKILL mid-stream keeps every checkpoint it
+//!   answered 200 for (`PLEDGER_WITNESS_KILLS=N` for more rounds).
+//! - The console lists the cosigners and applies a witness policy in
+//!   headless Chromium; its cosignature check matches the Rust vector.
 
 mod browser;
 mod common;
