@@ -1,4 +1,4 @@
-//! End-to-end tests of witnesses (contract section 6, issue 19), driving
+//! End-to-end tests of witnesses (docs/format.md section 6, issue 19), driving
 //! the real binary: two `pledger witness serve` processes and a `pledger
 //! serve --witness ... --witness ...` on 127.0.0.1.
 //!

@@ -11,7 +11,7 @@
 //! With `--witness KEY ... [--quorum K]`, the bundle's checkpoint (an
 //! export's latest, a claim's own) must also carry valid cosignatures from
 //! K of those witnesses (all of them without `--quorum`), or exit 1
-//! (contract section 6, docs/witness.md).
+//! (docs/format.md section 6, docs/witness.md).
 //!
 //! Without `--key`, signatures are checked against the key the bundle
 //! itself names, which proves the bundle consistent with itself; compare
@@ -89,7 +89,7 @@ fn claim_answer_as_bundle(file: &Path) -> Option<Vec<u8>> {
 }
 
 /// `--witness KEY ... --quorum K`: K of these witnesses must have validly
-/// cosigned the bundle's checkpoint (contract section 6).
+/// cosigned the bundle's checkpoint (docs/format.md section 6).
 pub struct Policy {
     keys: Vec<CosignerKey>,
     quorum: usize,

@@ -1,5 +1,5 @@
 //! `pledger witness init|key|trust|serve|status|evidence|compare`
-//! (contract section 6, docs/witness.md). The logic is in
+//! (docs/format.md section 6, docs/witness.md). The logic is in
 //! `pledger_core::witness` (decisions), `pledger_store::witness` (state)
 //! and `pledger_server::witness` (HTTP); this file parses and prints.
 

@@ -1,4 +1,4 @@
-//! Witness cosignatures (contract section 6): C2SP `tlog-cosignature`,
+//! Witness cosignatures (docs/format.md section 6): C2SP `tlog-cosignature`,
 //! the Ed25519 `cosignature/v1` type.
 //!
 //! A cosignature is one more signature line on a checkpoint note:

@@ -1,5 +1,5 @@
 //! What a witness decides on a C2SP `tlog-witness` `add-checkpoint`
-//! request (contract section 6), as a pure function of the request, the
+//! request (docs/format.md section 6), as a pure function of the request, the
 //! log keys it trusts and the checkpoint it last cosigned for that origin.
 //! Storing the outcome atomically with the check is the caller's job
 //! (`pledger_store::witness`).

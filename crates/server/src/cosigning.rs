@@ -1,4 +1,4 @@
-//! The ledger's side of witnessing (contract section 6): `pledger serve
+//! The ledger's side of witnessing (docs/format.md section 6): `pledger serve
 //! --witness URL=VERIFIER_KEY` sends the latest checkpoint to each witness
 //! with a consistency proof from the size that witness holds, and keeps the
 //! cosignatures it gets in the checkpoint's stored note

@@ -36,7 +36,7 @@ pub struct ServerConfig {
     /// Rewrite the views snapshot once the live views are this many records
     /// past it (and at shutdown); 0: only at shutdown.
     pub snapshot_every: u64,
-    /// Witnesses asked to cosign each new checkpoint (contract section 6).
+    /// Witnesses asked to cosign each new checkpoint (docs/format.md section 6).
     pub witnesses: Vec<crate::cosigning::WitnessTarget>,
 }
 
@@ -239,7 +239,7 @@ impl AppState {
     }
 
     /// Asks the witnesses that have not cosigned the latest checkpoint
-    /// (contract section 6), logging what each did. A witness that fails is
+    /// (docs/format.md section 6), logging what each did. A witness that fails is
     /// asked again next time.
     pub fn cosign_latest(&self) {
         if self.0.cosigning.targets().is_empty() {

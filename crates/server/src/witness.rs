@@ -1,5 +1,5 @@
 //! `pledger witness serve`: the C2SP `tlog-witness` HTTP interface
-//! (contract section 6), with the same submission and monitoring prefix
+//! (docs/format.md section 6), with the same submission and monitoring prefix
 //! (the root):
 //!
 //! - `POST /add-checkpoint`: decided and persisted by

@@ -1,4 +1,4 @@
-//! A witness's data directory (contract section 6): its key, the log keys
+//! A witness's data directory (docs/format.md section 6): its key, the log keys
 //! it trusts, the latest checkpoint it cosigned per origin, and the
 //! evidence it kept of refused, conflicting checkpoints.
 //!

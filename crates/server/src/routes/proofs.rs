@@ -47,7 +47,7 @@ pub async fn checkpoint(State(state): State<AppState>, _r: Reader) -> Result<Jso
 }
 
 /// The valid cosignatures on a checkpoint note by the configured witnesses
-/// (contract section 6): name, verifier key, timestamp (seconds and
+/// (docs/format.md section 6): name, verifier key, timestamp (seconds and
 /// RFC 3339). The lines themselves are in the note's text.
 pub fn cosignatures(note: &[u8], keys: &[CosignerKey]) -> Vec<Value> {
     let Ok(note) = SignedNote::parse(note) else {
