@@ -98,6 +98,14 @@ enum Command {
         /// default: the key the bundle names.
         #[arg(long = "key", value_name = "KEY")]
         keys: Vec<String>,
+        /// A witness verifier key (`pledger witness key`) whose cosignature
+        /// the bundle's checkpoint should carry (repeatable).
+        #[arg(long = "witness", value_name = "VERIFIER_KEY")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have validly cosigned the
+        /// bundle's checkpoint (default: all of them).
+        #[arg(long, value_name = "K", requires = "witnesses")]
+        quorum: Option<usize>,
     },
     /// Restore an exported bundle into an empty data directory.
     ImportBundle { file: PathBuf },
@@ -145,6 +153,13 @@ enum Command {
         /// records to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// A witness verifier key whose cosignature the evidence's
+        /// checkpoint must carry (repeatable; docs/witness.md).
+        #[arg(long = "witness", value_name = "VERIFIER_KEY")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have cosigned (default: all); exit 1 otherwise.
+        #[arg(long, value_name = "K", requires = "witnesses")]
+        quorum: Option<usize>,
     },
     /// Create a data directory holding the Changde demo city, then print its findings.
     Demo {
@@ -164,6 +179,11 @@ enum Command {
     },
     /// Sign an NDJSON file of events offline with an entity's Ed25519 key.
     Sign(commands::sign::SignArgs),
+    /// Run a witness that cosigns a ledger's checkpoints (docs/witness.md).
+    Witness {
+        #[command(subcommand)]
+        command: commands::witness::WitnessCommand,
+    },
 }
 
 /// `--as-of DATE` and `--at-seq N` (docs/format.md section 3).
@@ -239,7 +259,12 @@ fn main() -> ExitCode {
         Command::Checkpoint => commands::checkpoint::run(&cli.data, cli.format),
         Command::Prove { seq, size, consistency } => commands::prove::run(&cli.data, seq, size, consistency),
         Command::Export { out } => commands::export::run(&cli.data, &out, cli.format),
-        Command::VerifyBundle { file, keys } => commands::verify_bundle::run(&file, &keys, cli.format),
+        Command::VerifyBundle {
+            file,
+            keys,
+            witnesses,
+            quorum,
+        } => commands::verify_bundle::run(&file, &keys, &witnesses, quorum, cli.format),
         Command::ImportBundle { file } => commands::import_bundle::run(&cli.data, &file, cli.format),
         Command::Report {
             view,
@@ -284,19 +309,27 @@ fn main() -> ExitCode {
             scope,
             bundle,
             out,
-        } => commands::claim::run(
-            &cli.data,
-            &target,
-            scope.scope(),
-            cli.format,
-            lang,
-            bundle.as_deref(),
-            out.as_deref(),
-        ),
+            witnesses,
+            quorum,
+        } => commands::verify_bundle::Policy::parse(&witnesses, quorum).and_then(|policy| {
+            commands::claim::run(
+                &cli.data,
+                &target,
+                scope.scope(),
+                cli.format,
+                lang,
+                commands::claim::Outputs {
+                    bundle: bundle.as_deref(),
+                    out: out.as_deref(),
+                    policy: policy.as_ref(),
+                },
+            )
+        }),
         Command::Demo { serve, addr } => commands::demo::run(&cli.data, cli.format, lang, serve.then_some(addr)),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Token { command } => commands::token::run(&cli.data, command, cli.format),
         Command::Sign(args) => commands::sign::run(args, cli.format),
+        Command::Witness { command } => commands::witness::run(&cli.data, command, cli.format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! `pledger claim TARGET_ID [--bundle OUT]`: is "target T was met"
+//! `pledger claim TARGET_ID [--bundle OUT] [--witness KEY ... --quorum K]`: is "target T was met"
 //! supported by the evidence? Exit 1 when the records contradict it
 //! (format 3.6).
 //!
@@ -23,15 +23,27 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+/// Where the answer goes besides standard output, and what its evidence
+/// must carry.
+pub struct Outputs<'a> {
+    /// `--bundle OUT`: the evidence as a claim bundle.
+    pub bundle: Option<&'a Path>,
+    /// `--out FILE` (with `--format csv|xlsx`).
+    pub out: Option<&'a Path>,
+    /// `--witness KEY ... --quorum K`: the cosignatures the evidence's
+    /// checkpoint must carry.
+    pub policy: Option<&'a crate::commands::verify_bundle::Policy>,
+}
+
 pub fn run(
     data: &Path,
     target: &str,
     scope: Scope,
     format: Format,
     lang: Lang,
-    bundle: Option<&Path>,
-    out: Option<&Path>,
+    outputs: Outputs<'_>,
 ) -> Result<(), Failure> {
+    let Outputs { bundle, out, policy } = outputs;
     if out.is_some() && !matches!(format, Format::Csv | Format::Xlsx) {
         return Err(Failure::Input(
             "claim --out goes with --format csv or xlsx (the evidence with its proofs: --format json, or --bundle FILE)".into(),
@@ -59,6 +71,16 @@ pub fn run(
         })?;
     let note = signed.text();
     let own = dir.verifier_key()?;
+    // A witness policy (docs/witness.md): the evidence is only worth giving
+    // when its checkpoint carries the cosignatures asked for.
+    if let Some(p) = policy {
+        p.check(Some(&signed.note)).map_err(|what| {
+            Failure::Check(format!(
+                "the checkpoint of size {} the evidence is proven against: {what}; no bundle written",
+                signed.checkpoint.size
+            ))
+        })?;
+    }
 
     if let Some(out) = bundle {
         // The bundle is re-checked by re-deriving the verdict from its

@@ -69,6 +69,7 @@ pub fn run(data: &Path, format: Format, lang: Lang, serve_on: Option<String>) ->
         holidays: None,
         snapshot_every: pledger_views::load::REFRESH_TAIL,
         log_format: crate::commands::serve::LogFormat::Text,
+        witnesses: Vec::new(),
     };
     crate::commands::serve::run(data, args)
 }

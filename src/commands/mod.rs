@@ -17,6 +17,7 @@ pub mod token;
 pub mod trace;
 pub mod verify;
 pub mod verify_bundle;
+pub mod witness;
 
 use pledger_store::keys::DataDir;
 use pledger_store::{Ledger, SledBackend, StoreError};

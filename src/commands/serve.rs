@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// Log lines as text or as JSON (one object per line), on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// A witness to send each new checkpoint to, as URL=VERIFIER_KEY (its
+    /// `pledger witness key`); repeatable. See docs/witness.md.
+    #[arg(long = "witness", value_name = "URL=VERIFIER_KEY")]
+    pub witnesses: Vec<String>,
 }
 
 pub fn run(data: &Path, args: ServeArgs) -> Result<(), Failure> {
@@ -55,6 +59,18 @@ pub fn run(data: &Path, args: ServeArgs) -> Result<(), Failure> {
     config.max_body_bytes = args.max_body;
     config.snapshot_every = args.snapshot_every;
     config.request_timeout = Duration::from_secs(args.request_timeout.max(1));
+    config.witnesses = args
+        .witnesses
+        .iter()
+        .map(|w| {
+            pledger_server::cosigning::WitnessTarget::parse(w).map_err(|e| Failure::Input(format!("--witness: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    if !config.witnesses.is_empty() && config.checkpoint_every.is_none() {
+        return Err(Failure::Input(
+            "--witness needs periodic checkpoints: witnesses are asked on each checkpoint tick (--checkpoint-every > 0)".into(),
+        ));
+    }
     // Reproducible judging dates for demos and tests, as `report` does.
     if std::env::var_os("PLEDGER_TODAY").is_some() {
         config.today = Some(crate::commands::report::today()?);
@@ -92,7 +108,7 @@ pub fn run(data: &Path, args: ServeArgs) -> Result<(), Failure> {
     })
 }
 
-fn init_logging(format: LogFormat) {
+pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PLEDGER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
     let builder = tracing_subscriber::fmt()

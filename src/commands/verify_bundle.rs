@@ -8,13 +8,19 @@
 //! each inclusion proof against the checkpoint's root, the checkpoint's
 //! signature, and the verdict re-derived from the bundled records.
 //!
+//! With `--witness KEY ... [--quorum K]`, the bundle's checkpoint (an
+//! export's latest, a claim's own) must also carry valid cosignatures from
+//! K of those witnesses (all of them without `--quorum`), or exit 1
+//! (docs/format.md section 6, docs/witness.md).
+//!
 //! Without `--key`, signatures are checked against the key the bundle
 //! itself names, which proves the bundle consistent with itself; compare
 //! that key with the one the ledger publishes (`pledger key`), or pass it
 //! with `--key` to have it compared.
 
 use crate::{Failure, Format};
-use pledger_core::checkpoint::VerifierKey;
+use pledger_core::checkpoint::{SignedNote, VerifierKey};
+use pledger_core::cosignature::{check_quorum, CosignerKey};
 use pledger_store::bundle::{verify_bundle, BundleError};
 use pledger_store::claim_bundle::{peek_kind, verify_claim_bundle, ClaimReport, KIND_CLAIM};
 use std::fs::File;
@@ -82,13 +88,80 @@ fn claim_answer_as_bundle(file: &Path) -> Option<Vec<u8>> {
     Some(out)
 }
 
-pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> {
+/// `--witness KEY ... --quorum K`: K of these witnesses must have validly
+/// cosigned the bundle's checkpoint (docs/format.md section 6).
+pub struct Policy {
+    keys: Vec<CosignerKey>,
+    quorum: usize,
+}
+
+impl Policy {
+    pub fn parse(witnesses: &[String], quorum: Option<usize>) -> Result<Option<Policy>, Failure> {
+        if witnesses.is_empty() {
+            return Ok(None);
+        }
+        let keys = witnesses
+            .iter()
+            .map(|k| CosignerKey::parse(k).map_err(|e| Failure::Input(format!("--witness {k:?}: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let quorum = quorum.unwrap_or(keys.len());
+        if quorum > keys.len() {
+            return Err(Failure::Input(format!(
+                "--quorum {quorum} is more than the {} witness key(s) given",
+                keys.len()
+            )));
+        }
+        Ok(Some(Policy { keys, quorum }))
+    }
+
+    /// Checks the checkpoint note; the JSON of who cosigned, or what is
+    /// missing.
+    pub fn check(&self, note: Option<&SignedNote>) -> Result<serde_json::Value, String> {
+        let note = note.ok_or("the bundle holds no checkpoint for witnesses to have cosigned")?;
+        let found = check_quorum(note, &self.keys, self.quorum).map_err(|e| e.to_string())?;
+        Ok(serde_json::json!({
+            "required": self.quorum,
+            "named": self.keys.len(),
+            "cosigned": found.iter().map(|c| serde_json::json!({
+                "name": c.key.name(), "key": c.key.to_string(), "timestamp": c.timestamp,
+            })).collect::<Vec<_>>(),
+        }))
+    }
+}
+
+fn print_witnesses(w: &serde_json::Value) {
+    let names: Vec<String> = w["cosigned"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| format!("{} (time {})", c["name"].as_str().unwrap_or(""), c["timestamp"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    println!(
+        "witnesses: {} of the {} named cosigned the checkpoint ({}); the policy requires {}",
+        names.len(),
+        w["named"],
+        names.join(", "),
+        w["required"]
+    );
+}
+
+pub fn run(
+    file: &Path,
+    keys: &[String],
+    witnesses: &[String],
+    quorum: Option<usize>,
+    format: Format,
+) -> Result<(), Failure> {
     let pinned = keys
         .iter()
         .map(|k| VerifierKey::parse(k).map_err(|e| Failure::Input(format!("--key {k:?}: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
+    let policy = Policy::parse(witnesses, quorum)?;
+    let policy = policy.as_ref();
     if let Some(bundle) = claim_answer_as_bundle(file) {
-        return run_claim(file, std::io::Cursor::new(bundle), &pinned, format);
+        return run_claim(file, std::io::Cursor::new(bundle), &pinned, policy, format);
     }
     let f = File::open(file).map_err(|e| Failure::Input(format!("cannot read {}: {e}", file.display())))?;
     let mut input = BufReader::with_capacity(1 << 20, f);
@@ -101,7 +174,7 @@ pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> 
         .seek(SeekFrom::Start(0))
         .map_err(|e| Failure::Input(format!("cannot read {}: {e}", file.display())))?;
     if kind.as_deref() == Some(KIND_CLAIM) {
-        return run_claim(file, input, &pinned, format);
+        return run_claim(file, input, &pinned, policy, format);
     }
     let report = match verify_bundle(input, &pinned) {
         Ok(r) => r,
@@ -117,6 +190,17 @@ pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> 
         }
     };
     let latest = report.checkpoints.last().map(|(c, _)| c.size).unwrap_or(0);
+    let witnessed = match policy.map(|p| p.check(report.latest_note.as_ref())) {
+        None => None,
+        Some(Ok(w)) => Some(w),
+        Some(Err(what)) => {
+            return Err(failed(
+                file,
+                &format!("the latest checkpoint (size {latest}): {what}"),
+                format,
+            ))
+        }
+    };
     match format {
         Format::Json => println!(
             "{}",
@@ -133,6 +217,7 @@ pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> 
                 "consistency_proofs": report.consistency_proofs,
                 "keys_pinned": report.keys_pinned,
                 "unsigned_records": report.unsigned_records(),
+                "witnesses": witnessed,
             })
         ),
         _ => {
@@ -158,6 +243,9 @@ pub fn run(file: &Path, keys: &[String], format: Format) -> Result<(), Failure> 
                     signers.join(", ")
                 );
             }
+            if let Some(w) = &witnessed {
+                print_witnesses(w);
+            }
             if report.unsigned_records() > 0 {
                 println!(
                     "warning: the last {} record(s) are not covered by any checkpoint: nothing signs them",
@@ -181,7 +269,13 @@ fn failed(file: &Path, what: &str, format: Format) -> Failure {
 /// the verdict, reason and deciding records re-derived from the bundled
 /// records alone (`pledger_views::targets::claim_from_records`), which
 /// must equal the header's.
-fn run_claim(file: &Path, input: impl BufRead, pinned: &[VerifierKey], format: Format) -> Result<(), Failure> {
+fn run_claim(
+    file: &Path,
+    input: impl BufRead,
+    pinned: &[VerifierKey],
+    policy: Option<&Policy>,
+    format: Format,
+) -> Result<(), Failure> {
     let report = match verify_claim_bundle(input, pinned) {
         Ok(r) => r,
         Err(BundleError::Io(e)) => return Err(Failure::Input(format!("cannot read {}: {e}", file.display()))),
@@ -190,6 +284,17 @@ fn run_claim(file: &Path, input: impl BufRead, pinned: &[VerifierKey], format: F
     if let Err(what) = rederive(&report) {
         return Err(failed(file, &what, format));
     }
+    let witnessed = match policy.map(|p| p.check(Some(&report.note))) {
+        None => None,
+        Some(Ok(w)) => Some(w),
+        Some(Err(what)) => {
+            return Err(failed(
+                file,
+                &format!("the checkpoint (size {}): {what}", report.checkpoint.size),
+                format,
+            ))
+        }
+    };
     let h = &report.header;
     let cp = &report.checkpoint;
     let seqs: Vec<u64> = report.records.iter().map(|r| r.seq).collect();
@@ -208,6 +313,7 @@ fn run_claim(file: &Path, input: impl BufRead, pinned: &[VerifierKey], format: F
                 "checkpoint": {"size": cp.size, "root": hex::encode(cp.root), "key": report.signer.to_string()},
                 "inclusion_proofs": seqs.len(),
                 "keys_pinned": report.keys_pinned,
+                "witnesses": witnessed,
             })
         ),
         _ => {
@@ -233,6 +339,9 @@ fn run_claim(file: &Path, input: impl BufRead, pinned: &[VerifierKey], format: F
                     "the checkpoint's signature verified under the key the bundle names: {}\n  compare it with the ledger's published key (`pledger key`), or pass it with --key",
                     report.signer
                 );
+            }
+            if let Some(w) = &witnessed {
+                print_witnesses(w);
             }
             println!(
                 "note: the bundle proves these records are in the log; it cannot prove that no other record (a later verification, a void) exists"

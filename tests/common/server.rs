@@ -34,10 +34,14 @@ impl Server {
                 "PLEDGER_LOG",
                 std::env::var("PLEDGER_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
             )
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .envs(env.iter().copied());
+        Server::spawn(c)
+    }
+
+    /// Starts a prepared `pledger` command that prints `listening on URL`
+    /// as its first line (`serve`, `witness serve`) and waits for that line.
+    pub fn spawn(mut c: std::process::Command) -> Server {
+        c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = c.spawn().unwrap_or_else(|e| panic!("spawn {BIN}: {e}"));
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();

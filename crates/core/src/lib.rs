@@ -20,6 +20,8 @@
 //! - [`merkle`]: RFC 9162 tree math with BLAKE3, proofs and their checks.
 //! - [`proof`]: inclusion and consistency proofs in the contract's JSON form.
 //! - [`checkpoint`]: C2SP tlog-checkpoint bodies and signed-note signatures.
+//! - [`cosignature`]: witness cosignatures (C2SP tlog-cosignature, Ed25519).
+//! - [`witness`]: what a witness decides on an `add-checkpoint` request.
 //! - [`signature`]: events signed by an entity that registered a public
 //!   key: the signed bytes, which key decides, and signing (`pledger sign`).
 //! - [`error`]: the typed rejection every refused input gets.
@@ -29,6 +31,7 @@
 //! without a ledger.
 
 pub mod checkpoint;
+pub mod cosignature;
 pub mod error;
 pub mod event;
 pub mod families;
@@ -42,6 +45,7 @@ pub mod record;
 pub mod registry;
 pub mod signature;
 pub mod when;
+pub mod witness;
 
 pub use error::{Rejection, RejectionKind};
 pub use event::{Event, EventData, EventType};

@@ -4,7 +4,7 @@
 
 import { t, label, codesOf } from './i18n.js';
 import { el, amountNode } from './format.js';
-import { recordHash, verifyRecord } from './verify.js';
+import { recordHash, verifyRecord, parseCheckpoint, verifyCosignatures } from './verify.js';
 import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, select, rerender, entityNames, party, rawName } from './ui.js';
 
 const PAGE_SIZE = 50;
@@ -125,10 +125,61 @@ export async function verifyWithPin(record, proof, checkpoint) {
     result.steps.push({ id: 'pinned_key', ok: same, detail: same ? pin : `${checkpoint.key} ≠ ${pin}` });
     if (!same) result.verdict = 'failed';
   }
+  // "K of these witnesses" (docs/witness.md): the checkpoint must carry their cosignatures.
+  const policy = witnessPolicy();
+  if (policy && checkpoint) {
+    try {
+      const names = await verifyCosignatures(parseCheckpoint(checkpoint.text), policy.keys);
+      const ok = names.length >= policy.quorum;
+      result.steps.push({ id: 'witness_quorum', ok, detail: `${names.length}/${policy.quorum}: ${names.join(', ')}` });
+      if (!ok) result.verdict = 'failed';
+    } catch (e) {
+      result.steps.push({ id: 'witness_quorum', ok: false, detail: String(e.message || e) });
+      result.verdict = 'failed';
+    }
+  }
   return result;
 }
 
+const POLICY_KEY = 'pledger.witness-policy';
+
+function witnessPolicy() {
+  try {
+    const p = JSON.parse(stored(POLICY_KEY) || 'null');
+    return p && Array.isArray(p.keys) && p.keys.length > 0 ? p : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function policyForm(onchange) {
+  const p = witnessPolicy();
+  const keys = el('textarea', { class: 'key-input', rows: 3, spellcheck: false, placeholder: 'audit.example/witness+1234abcd+BA…' }, p ? p.keys.join('\n') : '');
+  const quorum = el('input', { type: 'number', min: 1, value: p ? String(p.quorum) : '1' });
+  return el(
+    'form',
+    {
+      class: 'witness-policy',
+      onsubmit: (e) => {
+        e.preventDefault();
+        const list = keys.value.split(/\s+/).filter(Boolean);
+        const k = Math.max(1, Math.min(list.length, Number(quorum.value) | 0));
+        store(POLICY_KEY, list.length ? JSON.stringify({ keys: list, quorum: k }) : null);
+        onchange();
+      },
+    },
+    field(t('policy_keys'), keys),
+    field(t('policy_quorum'), quorum),
+    el('button', { type: 'submit' }, t('policy_save')),
+  );
+}
+
+/** The pinned log key and the witness policy the "verify here" checks use. */
 export function pinForm(onchange) {
+  return el('div', { class: 'pins' }, keyPinForm(onchange), policyForm(onchange));
+}
+
+function keyPinForm(onchange) {
   const pin = pinnedKey();
   const input = el('input', { type: 'text', class: 'key-input', value: pin ?? '', placeholder: 'pledger.example/ledger+1234abcd+AQ…', spellcheck: false });
   return el(
@@ -177,6 +228,17 @@ export function eventFields(event) {
     rows.push(['data.' + k, shown]);
   }
   return el('dl', { class: 'fields' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+/** Which witnesses cosigned the checkpoint, and when (server-checked; see docs/witness.md). */
+function cosignersView(cosignatures) {
+  if (!cosignatures || cosignatures.length === 0) return el('p', { class: 'cosigners none' }, t('no_cosignatures'));
+  return el(
+    'div',
+    { class: 'cosigners' },
+    el('p', {}, t('cosigned_by')),
+    el('ul', {}, cosignatures.map((c) => el('li', { dataset: { witness: c.name } }, el('code', {}, c.name), ' ', c.time ?? String(c.timestamp)))),
+  );
 }
 
 async function latestCheckpoint() {
@@ -250,7 +312,12 @@ export async function recordPage(route) {
         )
       : null,
     checkpoint
-      ? section(t('checkpoint_title'), el('pre', { class: 'note' }, checkpoint.text), el('p', {}, t('verifier_key'), ' ', el('code', { class: 'key' }, checkpoint.key)))
+      ? section(
+          t('checkpoint_title'),
+          el('pre', { class: 'note' }, checkpoint.text),
+          el('p', {}, t('verifier_key'), ' ', el('code', { class: 'key' }, checkpoint.key)),
+          cosignersView(checkpoint.cosignatures),
+        )
       : null,
   );
 }

@@ -141,6 +141,45 @@ export async function verifyCheckpointSignature(cp, keyText) {
   return key;
 }
 
+/** A witness key: C2SP vkey `<name>+<key id>+<base64(0x04 || public key)>` (cosignature/v1). */
+export function parseWitnessKey(key) {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(key);
+  if (!m) throw new Error('not a witness key: ' + key);
+  const raw = base64ToBytes(m[3]);
+  if (raw.length !== 33 || raw[0] !== 4) throw new Error('not a cosignature/v1 (0x04) key');
+  return { name: m[1], keyId: m[2], publicKey: raw.slice(1) };
+}
+
+/**
+ * The names of the witnesses among `keys` whose C2SP tlog-cosignature
+ * (cosignature/v1: 8-byte big-endian time, then Ed25519 over
+ * "cosignature/v1\ntime <t>\n" + body) on `cp` verifies; docs/witness.md.
+ */
+export async function verifyCosignatures(cp, keys) {
+  const found = [];
+  for (const text of keys) {
+    const key = parseWitnessKey(text);
+    const idInput = concat(utf8.encode(key.name), Uint8Array.of(0x0a, 0x04), key.publicKey);
+    const id = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', idInput)).slice(0, 4));
+    if (id !== key.keyId) throw new Error(`the witness key id ${key.keyId} does not match the key (${id})`);
+    const mine = cp.signatures.filter((s) => s.name === key.name && s.keyId === key.keyId);
+    if (mine.length === 0 || found.includes(key.name)) continue;
+    const pub = await crypto.subtle.importKey('raw', key.publicKey, { name: 'Ed25519' }, false, ['verify']);
+    let all = true;
+    for (const s of mine) {
+      if (s.sig.length !== 72) {
+        all = false;
+        continue;
+      }
+      const time = new DataView(s.sig.buffer, s.sig.byteOffset, 8).getBigUint64(0);
+      const msg = utf8.encode(`cosignature/v1\ntime ${time}\n` + cp.body);
+      if (time === 0n || !(await crypto.subtle.verify({ name: 'Ed25519' }, pub, s.sig.slice(8), msg))) all = false;
+    }
+    if (all) found.push(key.name);
+  }
+  return found;
+}
+
 /**
  * Every check of one record against one checkpoint, as a list of steps
  * `{id, ok, detail}`; `ok` is true, false, or null for "could not check".

@@ -26,12 +26,14 @@
 
 pub mod auth;
 pub mod console;
+pub mod cosigning;
 pub mod error;
 pub mod live;
 pub mod metrics;
 pub mod routes;
 pub mod state;
 pub mod tokens;
+pub mod witness;
 
 pub use state::{AppState, ServerConfig};
 

@@ -1,6 +1,7 @@
 //! What every request shares.
 
 use crate::auth::Tokens;
+use crate::cosigning::Cosigning;
 use crate::live::LiveViews;
 use crate::metrics::Metrics;
 use pledger_core::checkpoint::VerifierKey;
@@ -35,6 +36,8 @@ pub struct ServerConfig {
     /// Rewrite the views snapshot once the live views are this many records
     /// past it (and at shutdown); 0: only at shutdown.
     pub snapshot_every: u64,
+    /// Witnesses asked to cosign each new checkpoint (docs/format.md section 6).
+    pub witnesses: Vec<crate::cosigning::WitnessTarget>,
 }
 
 impl ServerConfig {
@@ -48,6 +51,7 @@ impl ServerConfig {
             calendar: Calendar::weekdays(),
             today: None,
             snapshot_every: pledger_views::load::REFRESH_TAIL,
+            witnesses: Vec::new(),
         }
     }
 }
@@ -73,6 +77,8 @@ struct Inner {
     checkpoint_size: AtomicU64,
     /// Records covered by the views snapshot on disk (0: none known).
     snapshot_len: AtomicU64,
+    /// The witnesses and the sizes they are known to hold.
+    cosigning: Cosigning,
 }
 
 /// The views snapshot of the data directory.
@@ -123,6 +129,7 @@ impl AppState {
         let (stopping, _) = watch::channel(false);
         let checkpoint_size = checkpoints::latest(ledger.backend().as_ref())?.map_or(0, |c| c.size);
         let tokens = Tokens::new(&config.data_dir);
+        let cosigning = Cosigning::new(config.witnesses.clone());
         let state = AppState(Arc::new(Inner {
             origin: dir.config.origin.clone(),
             config,
@@ -136,6 +143,7 @@ impl AppState {
             stopping,
             checkpoint_size: AtomicU64::new(checkpoint_size),
             snapshot_len: AtomicU64::new(snapshot_len),
+            cosigning,
         }));
         // Wake the streams after every commit. A weak reference: the
         // ledger (inside the state) must not keep the state alive.
@@ -226,6 +234,34 @@ impl AppState {
         Ok(Some(signed.checkpoint.size))
     }
 
+    pub fn cosigning(&self) -> &Cosigning {
+        &self.0.cosigning
+    }
+
+    /// Asks the witnesses that have not cosigned the latest checkpoint
+    /// (docs/format.md section 6), logging what each did. A witness that fails is
+    /// asked again next time.
+    pub fn cosign_latest(&self) {
+        if self.0.cosigning.targets().is_empty() {
+            return;
+        }
+        match self.0.cosigning.round(self.backend(), &self.0.verifier) {
+            Ok(None) => {}
+            Ok(Some(round)) => {
+                for (witness, r) in round.results {
+                    match r {
+                        Ok(true) => tracing::info!(size = round.size, %witness, "the witness cosigned the checkpoint"),
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::warn!(size = round.size, %witness, error = %e, "no cosignature from the witness")
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "asking the witnesses failed"),
+        }
+    }
+
     /// Background work: the periodic checkpoint, and the live views
     /// following the log so a read rarely has a tail to catch up.
     pub fn spawn_background(&self) -> tokio::task::JoinHandle<()> {
@@ -250,7 +286,13 @@ impl AppState {
                     }
                     _ = checkpoint.tick(), if every.is_some() => {
                         let s = state.clone();
-                        match tokio::task::spawn_blocking(move || s.checkpoint_if_grown()).await {
+                        // Signed, then sent to the witnesses (who are asked
+                        // again on every tick until they cosign the latest).
+                        match tokio::task::spawn_blocking(move || {
+                            let signed = s.checkpoint_if_grown();
+                            s.cosign_latest();
+                            signed
+                        }).await {
                             Ok(Ok(Some(size))) => tracing::info!(size, "signed a checkpoint"),
                             Ok(Err(e)) => tracing::error!(error = %e, "periodic checkpoint failed"),
                             _ => {}
@@ -313,7 +355,10 @@ impl AppState {
         }
         if self.0.config.checkpoint_every.is_some() {
             match self.checkpoint_if_grown() {
-                Ok(Some(size)) => tracing::info!(size, "signed a final checkpoint"),
+                Ok(Some(size)) => {
+                    tracing::info!(size, "signed a final checkpoint");
+                    self.cosign_latest();
+                }
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "final checkpoint failed"),
             }

@@ -488,6 +488,8 @@ pub struct BundleReport {
     /// Every checkpoint, in size order, with the key whose signature was
     /// verified.
     pub checkpoints: Vec<(Checkpoint, VerifierKey)>,
+    /// The note of the latest checkpoint, with any witness cosignatures.
+    pub latest_note: Option<pledger_core::checkpoint::SignedNote>,
     pub consistency_proofs: u64,
     /// True when the signatures were checked against keys the caller gave,
     /// not the keys the bundle names.
@@ -562,6 +564,7 @@ pub fn verify_bundle<R: BufRead>(input: R, pinned: &[VerifierKey]) -> Result<Bun
     let mut stored = Vec::with_capacity(notes.len());
     let mut signers = Vec::with_capacity(notes.len());
     let mut last: Option<u64> = None;
+    let mut latest_note = None;
     let mut roots = BTreeMap::new();
     for (line, note) in &notes {
         let opened = open_checkpoint(note.as_bytes(), &keys, &header.origin)
@@ -578,6 +581,7 @@ pub fn verify_bundle<R: BufRead>(input: R, pinned: &[VerifierKey]) -> Result<Bun
             roots.insert(size, merkle::root(size, &tree).unwrap_or_else(|_| empty_root()));
         }
         signers.push((opened.checkpoint, opened.key));
+        latest_note = Some(opened.note);
         stored.push(StoredCheckpoint {
             size,
             note: note.as_bytes().to_vec(),
@@ -591,6 +595,7 @@ pub fn verify_bundle<R: BufRead>(input: R, pinned: &[VerifierKey]) -> Result<Bun
         head_hash,
         root,
         checkpoints: signers,
+        latest_note,
         consistency_proofs: checked.consistency_proofs,
         keys_pinned: !pinned.is_empty(),
     })

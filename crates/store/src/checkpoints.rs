@@ -192,6 +192,38 @@ pub fn sign(backend: &dyn LogBackend, size: u64, origin: &str, key: &SigningKey)
     })
 }
 
+/// Adds witness cosignature lines to the stored checkpoint of `size` (one
+/// per signer name and key id: a newer line by the same key replaces the
+/// older), and syncs. The lines are kept in the checkpoint's own note, so
+/// everything that carries the checkpoint (`GET /v1/checkpoint`, exports,
+/// claim bundles) carries them. The caller has verified them; the log's
+/// own signature is untouched. Returns the note as stored.
+pub fn add_cosignatures(
+    backend: &dyn LogBackend,
+    size: u64,
+    lines: &[pledger_core::checkpoint::NoteSignature],
+) -> Result<SignedNote, StoreError> {
+    let stored =
+        get(backend, size)?.ok_or_else(|| StoreError::Backend(format!("no checkpoint of size {size} is stored")))?;
+    let mut note = SignedNote::parse(&stored.note)
+        .map_err(|e| StoreError::Corrupt(format!("the stored checkpoint of size {size} is malformed: {e}")))?;
+    let mut changed = false;
+    for line in lines {
+        if note.signatures.contains(line) {
+            continue;
+        }
+        note.signatures
+            .retain(|s| !(s.name == line.name && s.key_id == line.key_id));
+        note.signatures.push(line.clone());
+        changed = true;
+    }
+    if changed {
+        put(backend, size, &note.to_text())?;
+        backend.sync()?;
+    }
+    Ok(note)
+}
+
 /// What checking the stored checkpoints saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckpointsReport {
@@ -374,6 +406,32 @@ mod tests {
         add_former_key(&b, &VerifierKey::of(ORIGIN, &old).unwrap()).unwrap();
         let keys = trusted_keys(&b, VerifierKey::of(ORIGIN, &new).unwrap()).unwrap();
         assert_eq!(keys.len(), 2);
+    }
+
+    #[test]
+    fn cosignatures_are_kept_in_the_note() {
+        use pledger_core::cosignature::{cosign, CosignerKey};
+        let b = backend(4);
+        let key = SigningKey::from_bytes(&[6; 32]);
+        let s = sign(&b, 4, ORIGIN, &key).unwrap();
+        let w = SigningKey::from_bytes(&[7; 32]);
+        let first = cosign(&s.note.text, "w.example/a", &w, 100).unwrap();
+        add_cosignatures(&b, 4, std::slice::from_ref(&first)).unwrap();
+        // Again: nothing changes; a newer line by the same key replaces it.
+        add_cosignatures(&b, 4, &[first]).unwrap();
+        let newer = cosign(&s.note.text, "w.example/a", &w, 200).unwrap();
+        let note = add_cosignatures(&b, 4, &[newer]).unwrap();
+        assert_eq!(note.signatures.len(), 2);
+        let stored = SignedNote::parse(&get(&b, 4).unwrap().unwrap().note).unwrap();
+        assert_eq!(
+            CosignerKey::of("w.example/a", &w).unwrap().verify(&stored).unwrap(),
+            200
+        );
+        // The ledger's own checks ignore the cosignature line.
+        let again = sign(&b, 4, ORIGIN, &key).unwrap();
+        assert!(!again.new);
+        assert_eq!(again.note.signatures.len(), 2);
+        assert!(add_cosignatures(&b, 3, &[]).is_err());
     }
 
     #[test]

@@ -222,6 +222,8 @@ pub struct ClaimReport {
     pub checkpoint: Checkpoint,
     /// The key whose signature on the checkpoint verified.
     pub signer: VerifierKey,
+    /// The checkpoint's note, with any witness cosignatures.
+    pub note: pledger_core::checkpoint::SignedNote,
     /// True when the signature was checked against keys the caller gave.
     pub keys_pinned: bool,
     /// The records, in seq order.
@@ -395,6 +397,7 @@ pub fn verify_claim_bundle<R: BufRead>(mut input: R, pinned: &[VerifierKey]) -> 
         header,
         checkpoint: cp,
         signer: opened.key,
+        note: opened.note,
         keys_pinned: !pinned.is_empty(),
         records,
     })

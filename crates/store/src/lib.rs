@@ -37,6 +37,7 @@ pub mod restore;
 pub mod sled_backend;
 pub mod tree;
 pub mod verify;
+pub mod witness;
 
 pub use backend::{Head, LogBackend, MemBackend, StoredRecord, WriteBatch};
 pub use error::{AppendError, StoreError};

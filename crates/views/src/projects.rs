@@ -488,6 +488,18 @@ impl Str {
     }
 }
 
+impl From<Str> for String {
+    fn from(s: Str) -> String {
+        s.0.to_string()
+    }
+}
+
+impl From<&Str> for String {
+    fn from(s: &Str) -> String {
+        s.0.to_string()
+    }
+}
+
 impl From<&str> for Str {
     fn from(s: &str) -> Str {
         Str(s.into())

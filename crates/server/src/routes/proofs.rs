@@ -6,6 +6,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
+use pledger_core::checkpoint::SignedNote;
+use pledger_core::cosignature::{valid_cosignatures, CosignerKey};
 use pledger_core::merkle::ProofError;
 use pledger_core::proof::{ConsistencyProof, InclusionProof};
 use pledger_store::tree::StoredTree;
@@ -37,10 +39,35 @@ pub async fn checkpoint(State(state): State<AppState>, _r: Reader) -> Result<Jso
             "origin": st.origin(),
             "text": stored.text(),
             "key": st.verifier().to_string(),
+            "cosignatures": cosignatures(&stored.note, &st.cosigning().keys()),
         })))
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?
+}
+
+/// The valid cosignatures on a checkpoint note by the configured witnesses
+/// (docs/format.md section 6): name, verifier key, timestamp (seconds and
+/// RFC 3339). The lines themselves are in the note's text.
+pub fn cosignatures(note: &[u8], keys: &[CosignerKey]) -> Vec<Value> {
+    let Ok(note) = SignedNote::parse(note) else {
+        return Vec::new();
+    };
+    valid_cosignatures(&note, keys)
+        .into_iter()
+        .map(|c| {
+            let time = i64::try_from(c.timestamp)
+                .ok()
+                .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
+            json!({
+                "name": c.key.name(),
+                "key": c.key.to_string(),
+                "timestamp": c.timestamp,
+                "time": time,
+            })
+        })
+        .collect()
 }
 
 fn proof_error(e: ProofError<StoreError>) -> ApiError {
