@@ -16,6 +16,7 @@
 
 pub mod cells;
 pub mod columns;
+pub mod judge;
 pub mod read;
 pub mod template;
 
@@ -332,6 +333,11 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The position of a header as written.
+    pub fn column_index(&self, header: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == header)
+    }
+
     /// The header as written of the column that feeds `key`, if any.
     pub fn header_of(&self, key: &str) -> Option<&str> {
         self.slots.iter().enumerate().find_map(|(i, s)| match s {
