@@ -121,7 +121,7 @@ fn fill(path: &Path, header: &[Data], example: &[Data], rows: &[Row]) {
     let col = |name: &str| {
         header
             .iter()
-            .position(|h| h.to_string() == name)
+            .position(|h| matches!(h, Data::String(s) if s == name))
             .unwrap_or_else(|| panic!("no {name}")) as u16
     };
     for (i, r) in rows.iter().enumerate() {

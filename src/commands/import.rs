@@ -65,7 +65,10 @@ pub fn run(data: &Path, args: ImportArgs, format: Format, lang: Lang) -> Result<
             return Err(Failure::Input(match (lang, args.dry_run) {
                 (Lang::ZhCn, true) => format!("试导入：发现 {n} 处问题，未写入任何记录"),
                 (Lang::ZhCn, false) => format!("发现 {n} 处问题，未写入任何记录"),
-                (Lang::En, _) => format!("{n} problems found; nothing was appended"),
+                (Lang::En, _) => format!(
+                    "{n} problem{} found; nothing was appended",
+                    if n == 1 { "" } else { "s" }
+                ),
             }));
         }
     };

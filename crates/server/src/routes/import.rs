@@ -32,7 +32,11 @@ fn problems_response(problems: &[Problem], lang: Lang) -> Response {
     let list: Vec<_> = problems.iter().map(|p| p.to_json(lang)).collect();
     let message = match lang {
         Lang::ZhCn => format!("发现 {} 处问题，未写入任何记录", problems.len()),
-        Lang::En => format!("{} problems found; nothing was appended", problems.len()),
+        Lang::En => format!(
+            "{} problem{} found; nothing was appended",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ),
     };
     (
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -51,7 +55,16 @@ pub async fn import(
     q: Params,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|e| ApiError::new(e.status(), "bad_body", e.body_text()))?;
+    let started = std::time::Instant::now();
+    let body = body.map_err(|e| {
+        let status = e.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "bad_body"
+        };
+        ApiError::new(status, code, e.body_text())
+    })?;
     let t = event_type(&q, lang)?;
     let dry_run = match q.0.get("dry_run").map(String::as_str) {
         None | Some("false") | Some("0") => false,
@@ -103,7 +116,7 @@ pub async fn import(
                     StatusCode::CREATED
                 };
                 st.metrics()
-                    .appended(outcome.appended() as u64, status.as_u16(), std::time::Duration::ZERO);
+                    .appended(outcome.appended() as u64, status.as_u16(), started.elapsed());
                 Ok((
                     status,
                     axum::Json(json!({
