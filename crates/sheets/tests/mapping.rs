@@ -34,6 +34,24 @@ fn every_field_of_every_type_has_a_chinese_header() {
 }
 
 #[test]
+fn every_enumeration_word_has_a_chinese_label() {
+    for ty in EventType::ALL {
+        for c in columns::columns(*ty) {
+            if let pledger_core::schema::FieldShape::Word(words) = c.shape {
+                for w in words {
+                    assert!(
+                        columns::word_label(w).is_some(),
+                        "{} {}: {w} has no label",
+                        ty.as_str(),
+                        c.key
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn floats_become_the_decimals_a_spreadsheet_shows() {
     assert_eq!(float_decimal(0.1 + 0.2).map(|d| d.to_string()), Some("0.3".into()));
     assert_eq!(
