@@ -1,7 +1,7 @@
 //! Spreadsheet import (issue 16): a 10,000-row `fund.disbursed` workbook
 //! (xlsx, Chinese headers, Excel dates, amounts in 元), from its bytes to
 //! a durable batch in a fresh sled ledger — read (calamine), rows to events
-//! (pledger-sheets), every row judged as `pledger append` judges it
+//! (pledger-import), every row judged as `pledger append` judges it
 //! (prepare, then the registry check of a dry run), then appended as one
 //! batch and synced: the path of `pledger import`. The bar is < 2 s.
 //!
@@ -12,7 +12,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use pledger_sheets::{judge, map_sheet, read, ColumnMap};
+use pledger_import::{judge, map_sheet, read, ColumnMap};
 use pledger_store::{Ledger, SledBackend};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::json;
@@ -118,7 +118,7 @@ fn import(c: &mut Criterion) {
     if let Some(path) = std::env::var_os("PLEDGER_BENCH_WRITE_XLSX") {
         std::fs::write(&path, &bytes).expect("write the workbook");
     }
-    let t = pledger_sheets::event_type("fund.disbursed").expect("type");
+    let t = pledger_import::event_type("fund.disbursed").expect("type");
     let mut g = c.benchmark_group("import");
     g.sample_size(10)
         .measurement_time(Duration::from_secs(20))

@@ -1,12 +1,12 @@
 //! `pledger import FILE --type T [--sheet NAME] [--map MAP.toml] [--dry-run]`:
 //! a spreadsheet (xlsx, xls, ods) or CSV file of one event type, every
 //! row one event, appended as one batch or not at all. The mapping is
-//! pledger-sheets'; the judging is the ledger's own append path.
+//! pledger-import'; the judging is the ledger's own append path.
 
 use crate::output::Table;
 use crate::{Failure, Format};
 use indicatif::{ProgressBar, ProgressStyle};
-use pledger_sheets::{judge, map_sheet, read, ColumnMap, Lang, Problem};
+use pledger_import::{judge, map_sheet, read, ColumnMap, Lang, Problem};
 use pledger_store::AppendError;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,7 @@ pub struct ImportArgs {
 }
 
 pub fn run(data: &Path, args: ImportArgs, format: Format, lang: Lang) -> Result<(), Failure> {
-    let t = pledger_sheets::event_type(&args.event_type).map_err(|e| Failure::Input(e.text(lang)))?;
+    let t = pledger_import::event_type(&args.event_type).map_err(|e| Failure::Input(e.text(lang)))?;
     let map = match &args.map {
         Some(p) => {
             let text =
@@ -106,7 +106,7 @@ pub fn run(data: &Path, args: ImportArgs, format: Format, lang: Lang) -> Result<
             // Something changed between the check and the append (only
             // another writer could do that); report it on its row.
             let row = r.index.and_then(|i| first_row.get(i).copied()).unwrap_or(1);
-            let p = pledger_sheets::rejection_problem(&mapped.layout, row, &r);
+            let p = pledger_import::rejection_problem(&mapped.layout, row, &r);
             return Err(Failure::Input(format!("{}; nothing was appended", p.text(lang))));
         }
         Err(e) => return Err(Failure::Input(format!("nothing was appended: {e}"))),

@@ -17,14 +17,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pledger_core::event::EntityKind;
 use pledger_core::registry::auditor_may_record;
-use pledger_sheets::{judge, map_sheet, read, ColumnMap, Lang, Problem};
+use pledger_import::{judge, map_sheet, read, ColumnMap, Lang, Problem};
 use serde_json::json;
 
 fn event_type(q: &Params, lang: Lang) -> Result<pledger_core::EventType, ApiError> {
     let name =
         q.0.get("type")
             .ok_or_else(|| ApiError::bad_query("type", "give the event type the rows record: ?type=fund.disbursed"))?;
-    pledger_sheets::event_type(name).map_err(|e| ApiError::bad_query("type", e.text(lang)))
+    pledger_import::event_type(name).map_err(|e| ApiError::bad_query("type", e.text(lang)))
 }
 
 /// The rows' problems: 422 with every one of them.
@@ -133,7 +133,7 @@ pub async fn import(
             Err(pledger_store::AppendError::Rejected(r)) => {
                 let row = r.index.and_then(|i| row_numbers.get(i).copied()).unwrap_or(1);
                 Ok(problems_response(
-                    &[pledger_sheets::rejection_problem(&mapped.layout, row, &r)],
+                    &[pledger_import::rejection_problem(&mapped.layout, row, &r)],
                     lang,
                 ))
             }
@@ -146,7 +146,7 @@ pub async fn import(
 
 pub async fn template(Language(lang): Language, q: Params) -> Result<Response, ApiError> {
     let t = event_type(&q, lang)?;
-    let bytes = pledger_sheets::template::write(t).map_err(|e| ApiError::internal(e.text(lang)))?;
+    let bytes = pledger_import::template::write(t).map_err(|e| ApiError::internal(e.text(lang)))?;
     Ok((
         [
             (

@@ -1,4 +1,4 @@
-//! pledger-sheets: spreadsheet rows to pledger events, and the template a
+//! pledger-import: spreadsheet rows to pledger events, and the template a
 //! clerk fills in.
 //!
 //! A sheet holds one event type. Its columns are named by the template's

@@ -1,7 +1,7 @@
 use pledger_core::EventType;
-use pledger_sheets::cells::{amount, float_decimal, serial_date, text_date, Cell, Unit};
-use pledger_sheets::read::{read, Grid};
-use pledger_sheets::{columns, map_sheet, template, ColumnMap, Lang, Reason};
+use pledger_import::cells::{amount, float_decimal, serial_date, text_date, Cell, Unit};
+use pledger_import::read::{read, Grid};
+use pledger_import::{columns, map_sheet, template, ColumnMap, Lang, Reason};
 
 fn grid(rows: Vec<Vec<Cell>>) -> Grid {
     Grid {
