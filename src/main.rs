@@ -58,6 +58,18 @@ enum Command {
     /// Append events: one JSON object per line, or a JSON array; `-` reads stdin.
     /// The whole input is one batch: all of it is recorded, or none.
     Append { input: String },
+    /// Import a spreadsheet (.xlsx, .xls, .ods) or CSV file of one event
+    /// type, a row per event: all rows are recorded, or none; --dry-run
+    /// lists every bad row (its row, column and reason).
+    Import(commands::import::ImportArgs),
+    /// Write the import template of an event type: Chinese headers, an
+    /// example row, dropdowns for the enumerations.
+    Template {
+        /// The event type, e.g. fund.disbursed.
+        event_type: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print records.
     Log {
         #[arg(long, default_value_t = 0)]
@@ -253,6 +265,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init { origin } => commands::init::run(&cli.data, &origin, cli.format),
         Command::Append { input } => commands::append::run(&cli.data, &input, cli.format),
+        Command::Import(args) => commands::import::run(&cli.data, args, cli.format, lang),
+        Command::Template { event_type, out } => commands::template::run(&event_type, &out, lang),
         Command::Log { from, limit } => commands::log::run(&cli.data, from, limit, cli.format),
         Command::Verify { since } => commands::verify::run(&cli.data, since.as_deref(), cli.format),
         Command::Key => commands::key::run(&cli.data, cli.format),

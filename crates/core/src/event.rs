@@ -49,6 +49,16 @@ macro_rules! events {
                 match s { $($name => Some(EventType::$variant),)* _ => None }
             }
 
+            /// The fields of this type's `data`, from its data struct.
+            pub fn data_fields(self) -> &'static [crate::schema::Field] {
+                match self {
+                    $(EventType::$variant => match <crate::families::$family::$variant as crate::schema::Shaped>::SHAPE {
+                        crate::schema::FieldShape::Object(f) => f,
+                        _ => &[],
+                    }),*
+                }
+            }
+
             /// May an auditor record this type on a matter not its own
             /// (format 2.3)? What an auditor-only token may send.
             pub fn auditor_may_record(self) -> bool {

@@ -63,6 +63,13 @@ macro_rules! word_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),* }
             }
+
+            /// Every accepted word, in declaration order.
+            pub const WORDS: &'static [&'static str] = &[$($text),*];
+        }
+
+        impl $crate::schema::Shaped for $name {
+            const SHAPE: $crate::schema::FieldShape = $crate::schema::FieldShape::Word($name::WORDS);
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -196,6 +203,16 @@ macro_rules! data_structs {
             #[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
             #[serde(deny_unknown_fields)]
             pub struct $name { $($(#[$fm])* pub $field: $ty),* }
+
+            impl $crate::schema::Shaped for $name {
+                const SHAPE: $crate::schema::FieldShape = $crate::schema::FieldShape::Object(&[$(
+                    $crate::schema::Field {
+                        name: stringify!($field),
+                        shape: <$ty as $crate::schema::Shaped>::SHAPE,
+                        optional: <$ty as $crate::schema::Shaped>::OPTIONAL,
+                    }
+                ),*]);
+            }
         )*
     };
 }

@@ -24,6 +24,8 @@
 //! - [`witness`]: what a witness decides on an `add-checkpoint` request.
 //! - [`signature`]: events signed by an entity that registered a public
 //!   key: the signed bytes, which key decides, and signing (`pledger sign`).
+//! - [`schema`]: each event type's data fields and what they hold, derived
+//!   from the data structs (for forms and spreadsheet columns).
 //! - [`error`]: the typed rejection every refused input gets.
 //!
 //! The core never touches a disk, a clock or a socket: callers pass in the
@@ -43,6 +45,7 @@ pub mod money;
 pub mod proof;
 pub mod record;
 pub mod registry;
+pub mod schema;
 pub mod signature;
 pub mod when;
 pub mod witness;

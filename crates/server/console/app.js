@@ -19,9 +19,10 @@ import { incentivesPage } from './page-incentives.js';
 import { recordsPage, recordPage } from './page-records.js';
 import { claimPage } from './page-claim.js';
 import { recordFormPage } from './page-record.js';
+import { importPage } from './page-import.js';
 
 // The pages of the header's navigation, in its order.
-const PAGES = ['findings', 'changes', 'targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'records', 'record'];
+const PAGES = ['findings', 'changes', 'targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'records', 'record', 'import'];
 
 const ROUTES = {
   findings: findingsPage,
@@ -36,6 +37,7 @@ const ROUTES = {
   trace: tracePage,
   claims: claimPage,
   record: recordFormPage,
+  import: importPage,
 };
 
 const NAV_OF = { trace: 'funds', claims: 'targets' };

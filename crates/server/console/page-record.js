@@ -811,14 +811,15 @@ function receiptView(r) {
 
 // ---------------------------------------------------------------- the page
 
-function signInBox(problem) {
+/** The token prompt of the pages that append (recording, importing). */
+export function signInBox(problem, titleKey = 'record_title') {
   const input = el('input', { type: 'password', id: 'signin-token', autocomplete: 'off', spellcheck: false });
   const alert = el('p', { class: 'alert', hidden: !problem }, problem ?? '');
   const button = el('button', { type: 'submit', id: 'signin-submit' }, t('signin_submit'));
   return el(
     'div',
     { class: 'page record-form signin', dataset: { signin: '1' } },
-    el('h1', {}, t('record_title')),
+    el('h1', {}, t(titleKey)),
     el('p', { class: 'intro' }, t('signin_text')),
     alert,
     el(

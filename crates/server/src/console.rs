@@ -35,6 +35,7 @@ pub const FILES: &[(&str, &str, &[u8])] = &[
     ("page-records.js", JS, include_bytes!("../console/page-records.js")),
     ("page-claim.js", JS, include_bytes!("../console/page-claim.js")),
     ("page-record.js", JS, include_bytes!("../console/page-record.js")),
+    ("page-import.js", JS, include_bytes!("../console/page-import.js")),
     ("sign.js", JS, include_bytes!("../console/sign.js")),
     ("app.css", CSS, include_bytes!("../console/app.css")),
     ("i18n.js", JS, include_bytes!("../console/i18n.js")),

@@ -134,7 +134,13 @@ enum Request {
         chunks: Receiver<ImportChunk>,
         reply: Reply,
     },
+    Check {
+        events: Vec<Prepared>,
+        reply: CheckReply,
+    },
 }
+
+type CheckReply = Box<dyn FnOnce(Vec<Rejection>) + Send>;
 
 type Listener = Box<dyn Fn(Head) + Send + Sync>;
 
@@ -337,6 +343,21 @@ impl Ledger {
         rx.recv().map_err(|_| AppendError::Store(StoreError::Closed))?
     }
 
+    /// Judges a batch as [`Ledger::append`] would, event by event, and
+    /// writes nothing: every refusal is returned (with its index), not only
+    /// the first, for a dry run that lists every bad row. Each event is
+    /// judged after the accepted ones before it, as in the batch itself;
+    /// a refused event is left out, so later events that need what it
+    /// would have created are refused too.
+    pub fn check(&self, events: Vec<Prepared>) -> Result<Vec<Rejection>, StoreError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let reply: CheckReply = Box::new(move |r| {
+            let _ = tx.send(r);
+        });
+        self.send(Request::Check { events, reply })?;
+        rx.recv().map_err(|_| StoreError::Closed)
+    }
+
     /// A bounded channel for [`Ledger::import`]: the reader may run at most
     /// a couple of chunks ahead of the writer.
     pub fn import_channel() -> (SyncSender<ImportChunk>, Receiver<ImportChunk>) {
@@ -516,6 +537,13 @@ impl Writer {
                     Request::Append { events: batch, reply } => {
                         events += batch.len();
                         group.push((batch, reply));
+                    }
+                    Request::Check { events: batch, reply } => {
+                        // Judged against the committed registry: the
+                        // appends queued before it go first.
+                        self.commit_group(std::mem::take(&mut group));
+                        events = 0;
+                        reply(self.check(batch));
                     }
                 }
                 if events < MAX_GROUP_EVENTS {
@@ -782,6 +810,67 @@ impl Writer {
             });
         }
         Ok(AppendOutcome { receipts })
+    }
+
+    /// The dry run of [`Ledger::check`]: admit each event in turn under a
+    /// journal, note each refusal, and roll everything back.
+    fn check(&mut self, batch: Vec<Prepared>) -> Vec<Rejection> {
+        let mut problems = Vec::new();
+        let mut accepted = Journal::new();
+        let committed = self.head.len;
+        let mut batch_ids: HashMap<&str, usize> = HashMap::new();
+        for (index, prep) in batch.iter().enumerate() {
+            if let Some(id) = &prep.event.id {
+                if let Some(first) = self.registry.seq_of_id(id).filter(|&s| s < committed) {
+                    let same = self
+                        .event_bytes_at(first, &self.pending())
+                        .is_ok_and(|(b, _)| Some(&b) == prep.jcs.as_ref());
+                    if !same {
+                        problems.push(
+                            Rejection::new(
+                                RejectionKind::IdConflict,
+                                "id",
+                                format!(
+                                    "id {:?} was already used by record {first} for a different event; give this event a new id",
+                                    id.as_str()
+                                ),
+                            )
+                            .at_index(index),
+                        );
+                    }
+                    continue;
+                }
+                if let Some(before) = batch_ids.insert(id.as_str(), index) {
+                    problems.push(
+                        Rejection::new(
+                            RejectionKind::IdConflict,
+                            "id",
+                            format!(
+                                "id {:?} is given to two different events of this batch (#{} and #{})",
+                                id.as_str(),
+                                before + 1,
+                                index + 1
+                            ),
+                        )
+                        .at_index(index),
+                    );
+                    continue;
+                }
+            }
+            let mut one = Journal::new();
+            match self
+                .registry
+                .admit_with(&prep.event, prep.signed.as_deref(), Origin::New, &mut one)
+            {
+                Ok(()) => accepted.extend(one),
+                Err(r) => {
+                    self.registry.rollback(&mut one);
+                    problems.push(r.at_index(index));
+                }
+            }
+        }
+        self.registry.rollback(&mut accepted);
+        problems
     }
 
     /// The id filled in for an event sent without one: `auto-<seq>-<8 hex

@@ -811,3 +811,59 @@ fn a_version_1_ledger_with_records_the_rules_now_refuse_still_opens() {
     let r = rejected(ledger.append(vec![prep(again)]));
     assert_eq!(r.code, "not_permitted", "{r}");
 }
+
+// ------------------------------------------------------ dry run (check)
+
+#[test]
+fn given_a_batch_with_bad_events_when_checked_then_every_refusal_is_listed_and_nothing_changes() {
+    for f in fixtures() {
+        founded(&f.ledger);
+        let before = snapshot(&f.ledger);
+        let batch = vec![
+            disbursement("d1", "treasury", "acme-acct", "10"), // 0: fine
+            disbursement("d2", "treasury", "nowhere", "10"),   // 1: no such account
+            account("new-acct", "acme"),                       // 2: fine, creates new-acct
+            disbursement("d3", "treasury", "new-acct", "5"),   // 3: fine, names what 2 creates
+            disbursement("d1", "treasury", "acme-acct", "11"), // 4: the id d1 again, other content
+            with_id(disbursement_no_id("d5", "acme-acct", "treasury", "1"), "d5"), // 5: acme's money, by the city
+        ];
+        let problems = f.ledger.check(preps(batch.clone())).expect("checked");
+        let found: Vec<(Option<usize>, &str)> = problems.iter().map(|r| (r.index, r.code)).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some(1), "unknown_reference"),
+                (Some(4), "id_conflict"),
+                (Some(5), "not_permitted")
+            ],
+            "{}",
+            f.name
+        );
+        assert_eq!(snapshot(&f.ledger), before, "{}: a check writes nothing", f.name);
+        // The registry is as it was: the good events append, once.
+        let good: Vec<Value> = [0, 2, 3].iter().map(|i| batch[*i].clone()).collect();
+        assert!(f.ledger.check(preps(good.clone())).unwrap().is_empty(), "{}", f.name);
+        assert_eq!(
+            f.ledger.append(preps(good.clone())).unwrap().appended(),
+            3,
+            "{}",
+            f.name
+        );
+        // Checked again, the same events are repeats (not refusals), and a
+        // new event reusing a recorded disbursement id is refused.
+        assert!(f.ledger.check(preps(good)).unwrap().is_empty(), "{}", f.name);
+        let again = f
+            .ledger
+            .check(preps([with_id(
+                disbursement_no_id("d3", "treasury", "acme-acct", "1"),
+                "other",
+            )]))
+            .unwrap();
+        assert_eq!(
+            again.iter().map(|r| r.code).collect::<Vec<_>>(),
+            vec!["duplicate_id"],
+            "{}",
+            f.name
+        );
+    }
+}

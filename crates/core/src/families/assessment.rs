@@ -289,3 +289,8 @@ impl Rules for SanctionImposed {
         Some(Entry::Sanction)
     }
 }
+
+crate::schema::shaped! {
+    Vec<TaskItem> => crate::schema::FieldShape::Json,
+    Consequences => crate::schema::FieldShape::Json,
+}

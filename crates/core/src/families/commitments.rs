@@ -296,3 +296,8 @@ impl Rules for CommitmentWaived {
         reg.only(by, &[beneficiary(reg, &self.commitment_id)], true)
     }
 }
+
+crate::schema::shaped! {
+    Due => crate::schema::FieldShape::Due,
+    Vec<Condition> => crate::schema::FieldShape::Json,
+}

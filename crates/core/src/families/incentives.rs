@@ -202,3 +202,7 @@ impl Rules for IncentiveClawedBack {
         )
     }
 }
+
+crate::schema::shaped! {
+    Vec<Share> => crate::schema::FieldShape::Json,
+}

@@ -214,3 +214,15 @@ pub(crate) fn no_repeats(projects: &[Id]) -> Result<(), Rejection> {
     }
     Ok(())
 }
+
+crate::schema::shaped! {
+    Land => crate::schema::FieldShape::Object(&[
+        crate::schema::Field { name: "parcel_id", shape: crate::schema::FieldShape::Id, optional: false },
+        crate::schema::Field { name: "area_mu", shape: crate::schema::FieldShape::Decimal, optional: false },
+        crate::schema::Field { name: "agreed_start", shape: crate::schema::FieldShape::Date, optional: false },
+    ]),
+    Counts => crate::schema::FieldShape::Object(&[
+        crate::schema::Field { name: "stage", shape: crate::schema::FieldShape::Word(CountStage::WORDS), optional: false },
+        crate::schema::Field { name: "min_investment", shape: crate::schema::FieldShape::Amount, optional: true },
+    ]),
+}

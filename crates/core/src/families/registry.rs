@@ -144,3 +144,7 @@ impl Rules for AccountOpened {
             .map(|(holder, _)| Entry::Account { holder })
     }
 }
+
+crate::schema::shaped! {
+    PublicKey => crate::schema::FieldShape::Key,
+}

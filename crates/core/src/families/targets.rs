@@ -208,3 +208,7 @@ impl Rules for TargetVerified {
         }
     }
 }
+
+crate::schema::shaped! {
+    Vec<Responsible> => crate::schema::FieldShape::Json,
+}

@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod extract;
+pub mod import;
 pub mod ops;
 pub mod proofs;
 pub mod schemas;
@@ -151,6 +152,46 @@ pub fn table() -> Vec<Route> {
                 (507, "the disk is full; nothing was written"),
             ],
             handler: || post(events::append),
+        },
+        Route {
+            method: "post",
+            path: "/v1/import",
+            summary: "Import a spreadsheet (xlsx, xls, ods) or CSV file sent as the body: one event type, a row per event, judged as POST /v1/events judges events and appended as one batch or not at all; every row's actor must be the token's entity (beyond the published format; docs/http.md).",
+            access: Access::Write,
+            params: vec![
+                Param {
+                    required: true,
+                    ..query("type", "string", "The event type every row records, e.g. fund.disbursed.")
+                },
+                query("dry_run", "string", "true: check every row and list the bad ones; write nothing."),
+                query("sheet", "string", "The sheet to read (default: the first)."),
+                LANGUAGE[0],
+                LANGUAGE[1],
+            ],
+            responses: &[
+                (201, "recorded: {\"type\", \"rows\", \"appended\", \"receipts\"}"),
+                (200, "a dry run with no bad row ({\"dry_run\": true, \"rows\"}), or every row an idempotent repeat"),
+                (400, "no or an unknown type, or a malformed parameter"),
+                (401, "no valid token"),
+                (403, "the token's role may not append this type"),
+                (413, "the file is larger than the server accepts"),
+                (422, "bad rows, each {\"row\", \"column\", \"code\", \"reason\"} under \"problems\" (a row whose actor is not the token's entity among them); or a file that is not a workbook or CSV"),
+                (503, "the server is shutting down"),
+                (507, "the disk is full; nothing was written"),
+            ],
+            handler: || post(import::import),
+        },
+        Route {
+            method: "get",
+            path: "/v1/import/template",
+            summary: "The import template of an event type: an xlsx workbook with Chinese headers, an example row and dropdowns (beyond the published format).",
+            access: Access::Open,
+            params: vec![Param {
+                required: true,
+                ..query("type", "string", "The event type, e.g. fund.disbursed.")
+            }],
+            responses: &[(200, "the workbook"), (400, "no or an unknown type")],
+            handler: || get(import::template),
         },
         Route {
             method: "get",
