@@ -649,7 +649,8 @@ fn every_route_answers_as_the_document_says() {
             "/v1/proofs/inclusion" => vec!["?seq=5", "?seq=5&size=100"],
             "/v1/proofs/consistency" => vec!["?from=5", "?from=5&to=100"],
             "/v1/funds/accounts/{id}/trace" => vec!["", "?direction=up", "?as_of=2010-12-31"],
-            "/v1/events" => vec!["", "?from=2000&limit=1000"],
+            "/v1/events" => vec!["", "?from=2000&limit=1000", "?q=%E6%B1%89%E5%AF%BF&type=fund.&limit=5"],
+            "/v1/import/template" => vec!["?type=fund.disbursed", "?type=project.signed&lang=zh-CN"],
             "/v1/findings" => vec!["", "?lang=zh-CN", "?as_of=2008-12-31", "?at_seq=500"],
             // One item, asked of a day it existed on.
             p if p.contains('{') => vec!["", "?as_of=2010-12-31"],

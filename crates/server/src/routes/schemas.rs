@@ -355,11 +355,13 @@ pub fn success(method: &str, path: &str, asset_type: Option<&'static str>) -> Op
             ("paths", json!({"type": "object"})),
         ])),
         ("get", "/") => text("text/html"),
-        ("get", "/v1/workbooks/{report}") | ("get", "/v1/workbooks/trace/{id}") => Some(Answer {
-            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            schema: json!({"type": "string", "format": "binary"}),
-            log_position: false,
-        }),
+        ("get", "/v1/workbooks/{report}") | ("get", "/v1/workbooks/trace/{id}") | ("get", "/v1/import/template") => {
+            Some(Answer {
+                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                schema: json!({"type": "string", "format": "binary"}),
+                log_position: false,
+            })
+        }
         _ => None,
     }
 }
