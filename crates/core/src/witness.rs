@@ -17,9 +17,10 @@
 //! refusal gets: a malformed body 400; the origin not trusted 404; no valid
 //! signature by a trusted key (or a bad one by a trusted key) 403; old size
 //! above the checkpoint's 400; old size not the size held 409 (the answer
-//! says the size held); a size-0 checkpoint whose root is not the empty
-//! tree's 422; a proof given from size 0, a proof that fails, or the same
-//! size with another root 422. Consistency proofs are pledger's (RFC 9162,
+//! says the size held), and the same size with another root 409 too (as
+//! docs/format.md section 6 has it; kept as evidence); a size-0
+//! checkpoint whose root is not the empty tree's 422; a proof given from
+//! size 0 or a proof that fails 422. Consistency proofs are pledger's (RFC 9162,
 //! BLAKE3: `crate::merkle`).
 
 use crate::checkpoint::{Checkpoint, SignedNote, VerifierKey};
@@ -224,6 +225,20 @@ pub fn decide(
         );
         r.held_size = Some(held_size);
         return Err(if forked { r.evidence() } else { r });
+    }
+    // The same size with another root: 409 and the size held, as
+    // docs/format.md section 6 gives it (a later C2SP tlog-witness text
+    // answers 422 here; pledger keeps to its published format). Kept as
+    // evidence of the fork.
+    if forked {
+        let mut r = Refusal::new(
+            409,
+            format!(
+                "this witness already cosigned a checkpoint of size {held_size} with another root: the log has forked"
+            ),
+        );
+        r.held_size = Some(held_size);
+        return Err(r.evidence());
     }
     if cp.size == 0 && cp.root != empty_root() {
         return Err(Refusal::new(422, "a checkpoint of size 0 must have the empty tree's root").evidence());
@@ -470,10 +485,11 @@ mod tests {
         let f9 = tree(9, 0xff);
         let r = w.send(5, &proof(&f9, 5), &w.note(&f9)).unwrap_err();
         assert_eq!((r.status, r.evidence), (422, true));
-        // Same size, another root: 422 from the size held, evidence.
+        // Same size, another root: 409 with the size held (docs/format.md
+        // section 6), evidence.
         let f5 = tree(5, 0xff);
         let r = w.send(5, &[], &w.note(&f5)).unwrap_err();
-        assert_eq!((r.status, r.evidence), (422, true));
+        assert_eq!((r.status, r.evidence, r.held_size), (409, true, Some(5)));
         // ... and the same fork sent from old size 0: 409, still evidence.
         let r = w.send(0, &[], &w.note(&f5)).unwrap_err();
         assert_eq!((r.status, r.evidence), (409, true));
