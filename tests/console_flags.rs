@@ -291,6 +291,59 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
     let types = b.eval("[...new Set([...document.querySelectorAll('table[data-table=\"records\"] tbody tr[data-seq]')].map((tr) => tr.dataset.type))]");
     assert_eq!(types, serde_json::json!(["fund.disbursed"]));
 
+    // Schemes, their targets and tasks, and the payouts' schemes read by
+    // name: no cell of those columns shows a bare id.
+    b.open(&server.base, "#/incentives");
+    let bare = b.eval(
+        "[...document.querySelectorAll('table[data-table=\"schemes\"] tbody tr, table[data-table=\"payouts\"] tbody tr')]
+            .flatMap((tr) => [...tr.querySelectorAll('td')].filter((td) => ['方案', '目标'].includes(td.dataset.label)))
+            .filter((td) => !td.querySelector('.named .party-name'))
+            .map((td) => td.textContent).slice(0, 5)",
+    );
+    assert_eq!(bare, serde_json::json!([]), "ids without names on the incentives page");
+    let jinshi = b
+        .eval("document.querySelector(\"tr[data-scheme='scheme-jinshi-2008'] .named .party-name\")?.textContent ?? ''");
+    assert!(
+        jinshi
+            .as_str()
+            .is_some_and(|s| s.contains("津市市工业园") && s.contains("2008")),
+        "{jinshi}"
+    );
+
+    // The findings page names its subjects: a target in words, an account
+    // by its holder and its name, an entity by its name; no pill shows a
+    // bare id where the thing has a name.
+    b.open(&server.base, "#/findings");
+    let pills = b.eval(
+        "[...document.querySelectorAll('table[data-table=\"findings\"] button.subject')].map((p) => p.textContent)",
+    );
+    let pills: Vec<String> = pills
+        .as_array()
+        .expect("pills")
+        .iter()
+        .filter_map(|p| p.as_str().map(str::to_string))
+        .collect();
+    assert!(
+        pills
+            .iter()
+            .any(|p| p.contains("津市市工业园 2008年") && p.contains("jinshi-2008-ge10m")),
+        "{pills:?}"
+    );
+    assert!(
+        pills
+            .iter()
+            .any(|p| p.contains("汉寿县高新技术产业园") && p.contains("hanshou-park-infra")),
+        "{pills:?}"
+    );
+    for id in [
+        "jinshi-2008-ge10m",
+        "hanshou-park-infra",
+        "jinshi-park",
+        "cdb-credit-city",
+    ] {
+        assert!(!pills.iter().any(|p| p == id), "{id} shown bare: {pills:?}");
+    }
+
     // The planted overpaid commitments no longer read as a plain green
     // 按期兑现: the status names the finding.
     b.open(&server.base, "#/commitments");

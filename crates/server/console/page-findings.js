@@ -4,11 +4,11 @@
 
 import { t, language } from './i18n.js';
 import { el } from './format.js';
-import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, rawName, partyMatches, subjectHref } from './ui.js';
+import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, rawName, partyMatches, subjectHref, targetTitle } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
-  const [answer, ents, known, checkpoint, funds] = await Promise.all([
+  const [answer, ents, known, checkpoint, funds, targets] = await Promise.all([
     apiWithHeaders('/v1/findings', { ...scope(route), lang: language() }),
     entityNames(scope(route)),
     findingCodes(),
@@ -16,10 +16,16 @@ export async function findingsPage(route) {
     // checkpoint yet (404) still shows and prints its findings.
     api('/v1/checkpoint').catch(() => null),
     api('/v1/funds/accounts', scope(route)).catch(() => ({ accounts: [] })),
+    api('/v1/targets', scope(route)).catch(() => ({ targets: [] })),
   ]);
   const data = answer.body;
   // An account a finding names is found by its own name and its holder's.
   const accountText = new Map(funds.accounts.map((a) => [a.account_id, `${a.name ?? ''} ${rawName(ents, a.holder)}`.toLowerCase()]));
+  // Every subject by name: an entity by its registered name, an account by
+  // its holder's and its own, a target in words; else the id alone.
+  const accountNames = new Map(funds.accounts.map((a) => [a.account_id, nameOf(ents, a.holder) && a.name && !a.name.startsWith(nameOf(ents, a.holder)) ? `${nameOf(ents, a.holder)} · ${a.name}` : a.name || null]));
+  const targetNames = new Map(targets.targets.map((x) => [x.target_id, targetTitle(ents, x)]));
+  const subjectName = (s) => nameOf(ents, s) ?? accountNames.get(s) ?? targetNames.get(s) ?? null;
   // The seq of the last record the findings were built from (the server's
   // Pledger-Log-Position), so the printout says what it stands on.
   const position = answer.headers.get('pledger-log-position');
@@ -51,7 +57,12 @@ export async function findingsPage(route) {
     const needle = state.entity.trim().toLowerCase();
     return all
       .filter((f) => !state.code || f.code === state.code)
-      .filter((f) => !needle || f.subjects.some((s) => partyMatches(ents, s, needle) || accountText.get(s)?.includes(needle)) || f.message.toLowerCase().includes(needle))
+      .filter(
+        (f) =>
+          !needle ||
+          f.subjects.some((s) => partyMatches(ents, s, needle) || accountText.get(s)?.includes(needle) || targetNames.get(s)?.toLowerCase().includes(needle)) ||
+          f.message.toLowerCase().includes(needle),
+      )
       .filter((f) => !state.from || f.date >= state.from)
       .filter((f) => !state.to || f.date <= state.to)
       .sort(sorters[state.sort]);
@@ -80,7 +91,7 @@ export async function findingsPage(route) {
         key: 'subjects',
         cell: (f) =>
           f.subjects.map((s) => {
-            const name = nameOf(ents, s);
+            const name = subjectName(s);
             const page = subjectHref(ents, s);
             const pill = el(
               'button',

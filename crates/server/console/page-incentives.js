@@ -3,7 +3,7 @@
 
 import { t, label } from './i18n.js';
 import { el, amountNode, parseFen } from './format.js';
-import { api, scope, href, setQuery, dataTable, section, pageHead, badge, fileScope, entityNames, rawName, party } from './ui.js';
+import { api, scope, href, setQuery, dataTable, section, pageHead, badge, fileScope, entityNames, rawName, party, targetTitle, taskTitle, named } from './ui.js';
 
 function roleBars(scheme) {
   return el(
@@ -26,7 +26,22 @@ function roleBars(scheme) {
 }
 
 export async function incentivesPage(route) {
-  const [data, ents] = await Promise.all([api('/v1/incentives', scope(route)), entityNames(scope(route))]);
+  const [data, ents, targets, assessment] = await Promise.all([
+    api('/v1/incentives', scope(route)),
+    entityNames(scope(route)),
+    api('/v1/targets', scope(route)).catch(() => ({ targets: [] })),
+    api('/v1/assessment', scope(route)).catch(() => ({ tasks: [] })),
+  ]);
+  // Schemes read by what they reward: the target or yearly task in words.
+  const targetById = new Map(targets.targets.map((x) => [x.target_id, x]));
+  const taskById = new Map((assessment.tasks ?? []).map((x) => [x.task_id, x]));
+  const aboutOf = (x) => (x.target_id ? targetTitle(ents, targetById.get(x.target_id)) : taskTitle(ents, taskById.get(x.task_id)));
+  const schemeById = new Map(data.schemes.map((x) => [x.scheme_id, x]));
+  const schemeTitle = (id) => {
+    const x = schemeById.get(id);
+    const about = x ? aboutOf(x) : '';
+    return about ? t('scheme_title', about) : '';
+  };
   const q = route.query;
   const state = { only: q.get('only') === 'unearned' ? 'unearned' : '' };
   const unearnedBy = new Map();
@@ -42,14 +57,18 @@ export async function incentivesPage(route) {
   const schemesTable = dataTable(
     'schemes',
     [
-      { label: t('col_scheme'), key: 'scheme_id', cell: (x) => el('code', { class: 'code' }, x.scheme_id), csv: (x) => x.scheme_id },
+      { label: t('col_scheme'), key: 'scheme_id', cell: (x) => named(schemeTitle(x.scheme_id), x.scheme_id), csv: (x) => x.scheme_id },
       {
         label: t('col_target'),
         key: 'target_id',
         // A scheme on a yearly task (format 2.1) names the task instead.
-        cell: (x) => (x.target_id ? el('a', { href: href(['claims', x.target_id], {}, false), class: 'id' }, x.target_id) : el('code', { class: 'code' }, x.task_id)),
+        cell: (x) =>
+          x.target_id
+            ? named(targetTitle(ents, targetById.get(x.target_id)), x.target_id, href(['claims', x.target_id], {}, false))
+            : named(taskTitle(ents, taskById.get(x.task_id)), x.task_id, href(['assessment', x.task_id])),
         csv: (x) => x.target_id ?? x.task_id,
       },
+      { label: 'about', key: 'about', screen: false, csv: (x) => aboutOf(x) },
       {
         label: t('col_target_status'),
         key: 'target_status',
@@ -83,7 +102,7 @@ export async function incentivesPage(route) {
     'payouts',
     [
       { label: t('col_payout'), key: 'payout_id', cell: (p) => [p.target_met ? null : el('span', { class: 'flag-icon', title: t('only_unearned') }, '⚑ '), el('code', { class: 'code' }, p.payout_id)], csv: (p) => p.payout_id },
-      { label: t('col_scheme'), key: 'scheme_id', cell: (p) => p.scheme_id, csv: (p) => p.scheme_id },
+      { label: t('col_scheme'), key: 'scheme_id', cell: (p) => named(schemeTitle(p.scheme_id), p.scheme_id), csv: (p) => p.scheme_id },
       { label: t('col_payee'), key: 'payee', cell: (p) => party(ents, p.payee), csv: (p) => p.payee },
       { label: t('col_role'), key: 'role', cell: (p) => label('role', p.role), csv: (p) => p.role },
       { label: t('col_amount'), key: 'amount', cell: (p) => amountNode(p.amount), csv: (p) => p.amount, cls: 'num' },

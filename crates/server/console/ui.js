@@ -598,3 +598,34 @@ function markFlagged(tr, ids, cell) {
     b.append(' · ' + flagState.label(worst.code));
   }
 }
+
+// ---------------------------------------------------------------- things by name
+
+/**
+ * A target in words, as a leader names it: "津市市工业园 2008年 新引进1000万元以上项目"
+ * (its assignee's registered name, its period, its metric).
+ */
+export function targetTitle(ents, target) {
+  if (!target) return '';
+  const who = nameOf(ents, target.assignee) ?? target.assignee;
+  return t('target_title', who, periodLabel(target.period), label('metric', target.metric));
+}
+
+/** A yearly task in words: "石门县工业园 2010年 年度目标考核". */
+export function taskTitle(ents, task) {
+  if (!task) return '';
+  const who = nameOf(ents, task.assignee) ?? task.assignee;
+  return t('task_title', who, periodLabel(task.period));
+}
+
+/** A thing by its name in words, with its id beneath (and as a tooltip); the id alone without a name. */
+export function named(title, id, link) {
+  if (!title) return link ? el('a', { href: link, class: 'id' }, id) : el('code', { class: 'code' }, id);
+  return el(
+    'span',
+    { class: 'party named', title: id, dataset: { id } },
+    link ? el('a', { href: link, class: 'party-name' }, title) : el('span', { class: 'party-name' }, title),
+    ' ',
+    el('small', { class: 'party-id' }, id),
+  );
+}
