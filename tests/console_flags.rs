@@ -344,6 +344,42 @@ fn every_finding_is_flagged_on_the_rows_it_names() {
         assert!(!pills.iter().any(|p| p == id), "{id} shown bare: {pills:?}");
     }
 
+    // A record page speaks the reader's language: fields by their Chinese
+    // names (the format's name beneath), the actor by name, evidence as
+    // links that find the records citing the same document.
+    let with_evidence = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|r| r["event"]["type"] == "target.verified" && r["event"]["data"]["evidence"].is_array())
+        .expect("a verification with evidence");
+    let seq = with_evidence["seq"].as_u64().expect("seq");
+    b.open(&server.base, &format!("#/records/{seq}"));
+    let head = b.text("dt[data-field='target_id']");
+    assert!(
+        head.contains("target_id") && head.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{head}"
+    );
+    let refs =
+        b.eval("[...document.querySelectorAll('.evidence-list a.evidence-ref')].map((a) => a.getAttribute('href'))");
+    let refs: Vec<&str> = refs
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        !refs.is_empty() && refs.iter().all(|h| h.starts_with("#/records?q=")),
+        "{refs:?}"
+    );
+    b.open(&server.base, refs[0]);
+    let cited = b.eval("[...document.querySelectorAll('table[data-table=\"records\"] tbody tr[data-seq]')].map((tr) => Number(tr.dataset.seq))");
+    assert!(
+        cited
+            .as_array()
+            .is_some_and(|c| c.iter().any(|x| x.as_u64() == Some(seq))),
+        "the evidence link finds its record: {cited}"
+    );
+
     // The planted overpaid commitments no longer read as a plain green
     // 按期兑现: the status names the finding.
     b.open(&server.base, "#/commitments");

@@ -2,7 +2,7 @@
 // record with its proof and checkpoint, and the "verify here" pieces the
 // claim page uses too.
 
-import { t, label, codesOf } from './i18n.js';
+import { t, label, codesOf, isZh } from './i18n.js';
 import { el, amountNode } from './format.js';
 import { recordHash, verifyRecord, parseCheckpoint, verifyCosignatures } from './verify.js';
 import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, select, rerender, entityNames, party, rawName } from './ui.js';
@@ -211,23 +211,77 @@ function keyPinForm(onchange) {
 }
 
 /** An event's envelope and data as a list of fields (amounts readable, ids linked). */
-export function eventFields(event) {
+// Each event type's fields by their Chinese names (GET /v1/event-fields),
+// asked for once; without them the format's names are shown.
+let fieldNamesCache = null;
+
+export function fieldNames() {
+  if (!fieldNamesCache) {
+    fieldNamesCache = api('/v1/event-fields').then(
+      (d) => d.types ?? {},
+      () => {
+        fieldNamesCache = null;
+        return {};
+      },
+    );
+  }
+  return fieldNamesCache;
+}
+
+/** A field's heading: its name in the reader's language (Chinese from the server), the format's name beneath. */
+function fieldHead(names, type, key) {
+  const zh = isZh() ? names?.[type]?.[key] : null;
+  return zh ? [zh, el('small', { class: 'field-key' }, key)] : key;
+}
+
+/** Evidence as links: each document reference finds the records citing it; its BLAKE3 beside it. */
+function evidenceNode(v) {
+  const list = typeof v === 'string' ? [{ ref: v }] : Array.isArray(v) ? v : [];
+  if (list.length === 0) return el('code', {}, JSON.stringify(v));
+  return el(
+    'ul',
+    { class: 'evidence-list' },
+    list.map((e) =>
+      el(
+        'li',
+        {},
+        el('a', { href: href(['records'], { q: e.ref }, false), class: 'evidence-ref', title: t('evidence_find') }, e.ref),
+        e.blake3 ? [' ', el('small', { class: 'hash', title: 'BLAKE3' }, e.blake3)] : null,
+      ),
+    ),
+  );
+}
+
+/**
+ * A record's event as a list of its fields: named in the reader's
+ * language (`names`, from fieldNames()), parties by name (`ents`), ids
+ * linked to their pages, amounts in 万元 / 亿元, evidence as links.
+ */
+export function eventFields(event, names = null, ents = null) {
+  const who = (id) => (ents ? party(ents, id, true) : id);
   const rows = [
-    ['type', el('code', {}, event.type)],
+    ['type', [label('event_type', event.type), ' ', el('code', {}, event.type)]],
     ['id', el('code', {}, event.id ?? '')],
-    ['actor', event.actor],
+    ['actor', who(event.actor)],
     ['occurred_at', event.occurred_at],
   ];
+  const pages = { target_id: 'claims', project_id: 'projects', task_id: 'assessment' };
   for (const [k, v] of Object.entries(event.data ?? {})) {
     let shown;
-    if (typeof v === 'string' && k === 'target_id') shown = el('a', { href: href(['claims', v], {}, false) }, v);
+    if (typeof v === 'string' && pages[k]) shown = el('a', { href: href([pages[k], v], {}, false) }, v);
     else if (typeof v === 'string' && /(^|_)account$/.test(k)) shown = el('a', { href: href(['trace', v], {}, false) }, v);
-    else if (typeof v === 'string' && (k === 'amount' || k === 'total' || k === 'ceiling')) shown = [amountNode(v), el('small', {}, ' (', v, ')')];
+    else if (typeof v === 'string' && ['assignee', 'assigner', 'promisor', 'beneficiary', 'payee', 'holder', 'host', 'investor', 'subject', 'parent'].includes(k)) shown = who(v);
+    else if (typeof v === 'string' && (k === 'amount' || k === 'total' || k === 'ceiling' || k === 'planned_investment' || k === 'investment_in_place')) shown = [amountNode(v), el('small', {}, ' (', v, ')')];
+    else if (k === 'evidence') shown = evidenceNode(v);
     else if (k === 'seq' && typeof v === 'number') shown = seqLink(v);
     else shown = typeof v === 'string' ? v : el('code', {}, JSON.stringify(v));
-    rows.push(['data.' + k, shown]);
+    rows.push([k, shown]);
   }
-  return el('dl', { class: 'fields' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  return el(
+    'dl',
+    { class: 'fields' },
+    rows.map(([k, v]) => [el('dt', { dataset: { field: k } }, fieldHead(names, event.type, k)), el('dd', {}, v)]),
+  );
 }
 
 /** Which witnesses cosigned the checkpoint, and when (server-checked; see docs/witness.md). */
@@ -253,7 +307,7 @@ async function latestCheckpoint() {
 export async function recordPage(route) {
   const seq = Number(route.parts[1]);
   if (!Number.isSafeInteger(seq) || seq < 0) throw new Error('bad record number');
-  const [record, checkpoint] = await Promise.all([api(`/v1/events/${seq}`), latestCheckpoint()]);
+  const [record, checkpoint, names, ents] = await Promise.all([api(`/v1/events/${seq}`), latestCheckpoint(), fieldNames(), entityNames({})]);
   const covered = checkpoint && seq < checkpoint.size;
   const proof = covered ? await api('/v1/proofs/inclusion', { seq, size: checkpoint.size }) : null;
   const holder = el('div');
@@ -290,7 +344,7 @@ export async function recordPage(route) {
     ),
     section(
       t('record_fields'),
-      eventFields(record.event),
+      eventFields(record.event, names, ents),
       el(
         'dl',
         { class: 'fields' },

@@ -162,3 +162,26 @@ pub async fn template(Language(lang): Language, q: Params) -> Result<Response, A
     )
         .into_response())
 }
+
+/// `GET /v1/event-fields`: each event type's fields by name in Chinese, so
+/// a reader of a record sees "拨付金额" where the format says `amount`
+/// (the import templates' headers; beyond the published format).
+/// `{"types": {"fund.disbursed": {"actor": "记录主体", "amount": "拨付金额", "period.from": ...}}}`.
+pub async fn event_fields() -> Response {
+    let mut types = serde_json::Map::new();
+    for &t in pledger_core::EventType::ALL {
+        let mut fields = serde_json::Map::new();
+        for c in pledger_import::columns::columns(t) {
+            // A nested field's parent ("period" of "period.from") by its own label too.
+            if let Some((parent, _)) = c.key.split_once('.') {
+                let label = pledger_import::columns::label(t, parent);
+                if !label.is_empty() && !fields.contains_key(parent) {
+                    fields.insert(parent.to_string(), json!(label));
+                }
+            }
+            fields.insert(c.key.clone(), json!(c.zh));
+        }
+        types.insert(t.as_str().to_string(), serde_json::Value::Object(fields));
+    }
+    axum::Json(json!({ "types": types })).into_response()
+}

@@ -195,6 +195,15 @@ pub fn table() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/v1/event-fields",
+            summary: "Each event type's fields by their Chinese names (the import templates' headers), for showing records to readers: {\"types\": {TYPE: {FIELD: NAME}}} (beyond the published format).",
+            access: Access::Open,
+            params: vec![],
+            responses: &[(200, "the names")],
+            handler: || get(import::event_fields),
+        },
+        Route {
+            method: "get",
             path: "/v1/events",
             summary: "Records as stored: {\"records\": [...]}; with a search parameter, the records that match, and next_from when there may be more.",
             access: Access::Read,

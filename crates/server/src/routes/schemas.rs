@@ -110,6 +110,10 @@ pub fn success(method: &str, path: &str, asset_type: Option<&'static str>) -> Op
             &[("next_from", integer())],
         )),
         ("get", "/v1/events/{seq}") => json_answer(named("Record")),
+        ("get", "/v1/event-fields") => json_answer(object(&[(
+            "types",
+            json!({"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}}),
+        )])),
         ("get", "/v1/targets") => view(dated(&[
             ("targets", array(named("Target"))),
             ("miss_runs", array(miss_run())),
