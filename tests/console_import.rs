@@ -9,15 +9,12 @@
 //! Chromium (`PLEDGER_SKIP_BROWSER=1` skips it).
 
 mod browser;
+mod common;
 
 use browser::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::Path;
-
-fn ev(kind: &str, id: &str, actor: &str, data: Value) -> Value {
-    json!({"type": kind, "id": id, "actor": actor, "occurred_at": "2011-01-04", "data": data})
-}
 
 fn token(data: &Path, entity: &str, role: &str) -> String {
     pledger(data, &["token", "add", entity, "--role", role])
@@ -88,38 +85,7 @@ fn importing_a_workbook_from_the_console() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("ledger");
     pledger(&data, &["init"]);
-    let events = [
-        ev(
-            "entity.registered",
-            "e-city",
-            "city",
-            json!({"entity_id": "city", "kind": "government", "name": "常德市人民政府"}),
-        ),
-        ev(
-            "entity.registered",
-            "e-fin",
-            "city",
-            json!({"entity_id": "city-finance", "kind": "department", "name": "常德市财政局", "parent": "city"}),
-        ),
-        ev(
-            "entity.registered",
-            "e-park",
-            "city",
-            json!({"entity_id": "park-a", "kind": "park", "name": "常德经济技术开发区", "parent": "city"}),
-        ),
-        ev(
-            "account.opened",
-            "a-tr",
-            "city",
-            json!({"account_id": "city-treasury", "holder": "city", "kind": "source", "name": "市本级财政国库"}),
-        ),
-        ev(
-            "account.opened",
-            "a-pa",
-            "park-a",
-            json!({"account_id": "park-a-infra", "holder": "park-a", "kind": "internal", "name": "经开区基础设施专户"}),
-        ),
-    ];
+    let events = common::import_city();
     let file = dir.path().join("events.ndjson");
     std::fs::write(&file, events.iter().map(|e| e.to_string() + "\n").collect::<String>()).unwrap();
     pledger(&data, &["append", file.to_str().unwrap()]);

@@ -17,46 +17,11 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn ev(kind: &str, id: &str, actor: &str, data: Value) -> Value {
-    json!({"type": kind, "id": id, "actor": actor, "occurred_at": "2011-01-04", "data": data})
-}
-
 /// A city, its finance bureau (an office of it), a park, the treasury
 /// (held by the city) and the park's infrastructure account.
 fn ledger() -> Ledger {
     let l = Ledger::new();
-    let events = vec![
-        ev(
-            "entity.registered",
-            "e-city",
-            "city",
-            json!({"entity_id": "city", "kind": "government", "name": "常德市人民政府"}),
-        ),
-        ev(
-            "entity.registered",
-            "e-fin",
-            "city",
-            json!({"entity_id": "city-finance", "kind": "department", "name": "常德市财政局", "parent": "city"}),
-        ),
-        ev(
-            "entity.registered",
-            "e-park",
-            "city",
-            json!({"entity_id": "park-a", "kind": "park", "name": "常德经济技术开发区", "parent": "city"}),
-        ),
-        ev(
-            "account.opened",
-            "a-tr",
-            "city",
-            json!({"account_id": "city-treasury", "holder": "city", "kind": "source", "name": "市本级财政国库"}),
-        ),
-        ev(
-            "account.opened",
-            "a-pa",
-            "park-a",
-            json!({"account_id": "park-a-infra", "holder": "park-a", "kind": "internal", "name": "经开区基础设施专户"}),
-        ),
-    ];
+    let events = common::import_city();
     l.append_str(&ndjson(&events)).expect(0);
     l
 }

@@ -323,3 +323,46 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// An event dated 2011-01-04 (the import tests' ledger).
+fn dated(kind: &str, id: &str, actor: &str, data: Value) -> Value {
+    json!({"type": kind, "id": id, "actor": actor, "occurred_at": "2011-01-04", "data": data})
+}
+
+/// The ledger the spreadsheet-import tests record into (tests/import.rs,
+/// tests/console_import.rs): the city, its finance bureau (an office of
+/// it), a park, the city treasury and the park's infrastructure account.
+pub fn import_city() -> Vec<Value> {
+    vec![
+        dated(
+            "entity.registered",
+            "e-city",
+            "city",
+            json!({"entity_id": "city", "kind": "government", "name": "常德市人民政府"}),
+        ),
+        dated(
+            "entity.registered",
+            "e-fin",
+            "city",
+            json!({"entity_id": "city-finance", "kind": "department", "name": "常德市财政局", "parent": "city"}),
+        ),
+        dated(
+            "entity.registered",
+            "e-park",
+            "city",
+            json!({"entity_id": "park-a", "kind": "park", "name": "常德经济技术开发区", "parent": "city"}),
+        ),
+        dated(
+            "account.opened",
+            "a-tr",
+            "city",
+            json!({"account_id": "city-treasury", "holder": "city", "kind": "source", "name": "市本级财政国库"}),
+        ),
+        dated(
+            "account.opened",
+            "a-pa",
+            "park-a",
+            json!({"account_id": "park-a-infra", "holder": "park-a", "kind": "internal", "name": "经开区基础设施专户"}),
+        ),
+    ]
+}

@@ -4,7 +4,7 @@
 
 import { t, language } from './i18n.js';
 import { el } from './format.js';
-import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, rawName, partyMatches, subjectHref, targetTitle } from './ui.js';
+import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref, targetTitle, accountNames } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
@@ -19,13 +19,11 @@ export async function findingsPage(route) {
     api('/v1/targets', scope(route)).catch(() => ({ targets: [] })),
   ]);
   const data = answer.body;
-  // An account a finding names is found by its own name and its holder's.
-  const accountText = new Map(funds.accounts.map((a) => [a.account_id, `${a.name ?? ''} ${rawName(ents, a.holder)}`.toLowerCase()]));
   // Every subject by name: an entity by its registered name, an account by
   // its holder's and its own, a target in words; else the id alone.
-  const accountNames = new Map(funds.accounts.map((a) => [a.account_id, nameOf(ents, a.holder) && a.name && !a.name.startsWith(nameOf(ents, a.holder)) ? `${nameOf(ents, a.holder)} · ${a.name}` : a.name || null]));
+  const accounts = accountNames(funds.accounts, ents);
   const targetNames = new Map(targets.targets.map((x) => [x.target_id, targetTitle(ents, x)]));
-  const subjectName = (s) => nameOf(ents, s) ?? accountNames.get(s) ?? targetNames.get(s) ?? null;
+  const subjectName = (s) => nameOf(ents, s) ?? (accounts.has(s) && accounts.get(s) !== s ? accounts.get(s) : null) ?? targetNames.get(s) ?? null;
   // The seq of the last record the findings were built from (the server's
   // Pledger-Log-Position), so the printout says what it stands on.
   const position = answer.headers.get('pledger-log-position');
@@ -60,7 +58,7 @@ export async function findingsPage(route) {
       .filter(
         (f) =>
           !needle ||
-          f.subjects.some((s) => partyMatches(ents, s, needle) || accountText.get(s)?.includes(needle) || targetNames.get(s)?.toLowerCase().includes(needle)) ||
+          f.subjects.some((s) => partyMatches(ents, s, needle) || subjectName(s)?.toLowerCase().includes(needle)) ||
           f.message.toLowerCase().includes(needle),
       )
       .filter((f) => !state.from || f.date >= state.from)

@@ -4,25 +4,9 @@
 import { t } from './i18n.js';
 import { el, amountNode, formatRatio, parseFen } from './format.js';
 import { sankey, fenText } from './sankey.js';
-import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, fileScope, amountCsv, entityNames, rawName, nameOf, party, findingFlags } from './ui.js';
+import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, fileScope, amountCsv, entityNames, rawName, party, findingFlags, accountNames } from './ui.js';
 
 const ACCOUNT_ORDER = { source: 0, internal: 1, external: 2 };
-
-/**
- * Each account by its holder's registered name, then the account's own
- * name ("汉寿县华盛电力工程公司 · 基本存款账户"): a payee's generic
- * account name alone names no one. An account named after its holder
- * already is named once.
- */
-export function accountNames(accounts, ents) {
-  const m = new Map();
-  for (const a of accounts) {
-    const holder = nameOf(ents, a.holder) ?? '';
-    const own = a.name && a.name !== a.account_id ? a.name : '';
-    m.set(a.account_id, holder && own && !own.startsWith(holder) ? `${holder} · ${own}` : own || holder || a.account_id);
-  }
-  return m;
-}
 
 /** An account by name, linking to its trace, with its id beneath. */
 function accountCell(names, id, params) {

@@ -602,6 +602,22 @@ function markFlagged(tr, ids, cell) {
 // ---------------------------------------------------------------- things by name
 
 /**
+ * Each account by its holder's registered name, then the account's own
+ * name ("汉寿县华盛电力工程公司 · 基本存款账户"): a payee's generic
+ * account name alone names no one. An account named after its holder
+ * already is named once.
+ */
+export function accountNames(accounts, ents) {
+  const m = new Map();
+  for (const a of accounts) {
+    const holder = nameOf(ents, a.holder) ?? '';
+    const own = a.name && a.name !== a.account_id ? a.name : '';
+    m.set(a.account_id, holder && own && !own.startsWith(holder) ? `${holder} · ${own}` : own || holder || a.account_id);
+  }
+  return m;
+}
+
+/**
  * A target in words, as a leader names it: "津市市工业园 2008年 新引进1000万元以上项目"
  * (its assignee's registered name, its period, its metric).
  */

@@ -338,11 +338,10 @@ impl Search {
             return false;
         }
         if let Some(text) = &self.text {
+            // The stored line is canonical JSON with its text as UTF-8
+            // (not escaped), so names and words match in it directly.
             let body = String::from_utf8_lossy(line);
-            let decoded = event.to_string();
-            let hit = body.to_lowercase().contains(text.as_str())
-                || decoded.to_lowercase().contains(text.as_str())
-                || named.iter().any(|id| body.contains(id.as_str()));
+            let hit = body.to_lowercase().contains(text.as_str()) || named.iter().any(|id| body.contains(id.as_str()));
             if !hit {
                 return false;
             }
