@@ -51,8 +51,7 @@ pub enum WitnessCommand {
 pub fn run(data: &Path, command: WitnessCommand, format: Format) -> Result<(), Failure> {
     match command {
         WitnessCommand::Init { name } => {
-            WitnessStore::init(data, &name).map_err(|e| Failure::Input(e.to_string()))?;
-            let store = open(data)?;
+            let store = WitnessStore::init(data, &name).map_err(|e| Failure::Input(e.to_string()))?;
             let key = store.verifier_key()?;
             match format {
                 Format::Json => println!(

@@ -128,8 +128,7 @@ mod tests {
     #[tokio::test]
     async fn the_http_interface() {
         let dir = tempfile::tempdir().unwrap();
-        WitnessStore::init(dir.path(), "audit.example/w").unwrap();
-        let store = Arc::new(WitnessStore::open(dir.path()).unwrap());
+        let store = Arc::new(WitnessStore::init(dir.path(), "audit.example/w").unwrap());
         let log = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
         let origin = "pledger.test/ledger";
         store.trust(&VerifierKey::of(origin, &log).unwrap()).unwrap();

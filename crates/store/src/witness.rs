@@ -90,10 +90,12 @@ fn json_err(e: serde_json::Error) -> StoreError {
 }
 
 impl WitnessStore {
-    /// Creates the directory with a fresh key under `name`. Refuses a
-    /// directory that already holds a witness: a new key would orphan every
-    /// cosignature of the old one.
-    pub fn init(dir: &Path, name: &str) -> Result<(), StoreError> {
+    /// Creates the directory with a fresh key under `name` and opens it.
+    /// Refuses a directory that already holds a witness: a new key would
+    /// orphan every cosignature of the old one. The state is opened once
+    /// here: a sled database dropped and opened again at once in one
+    /// process can find its own lock still held by its flusher.
+    pub fn init(dir: &Path, name: &str) -> Result<WitnessStore, StoreError> {
         if !pledger_core::checkpoint::is_valid_key_name(name) {
             return Err(StoreError::Backend(format!(
                 "the witness name {name:?} is not a valid key name: it must be non-empty, without spaces or '+'"
@@ -117,9 +119,9 @@ impl WitnessStore {
             name: name.to_string(),
         };
         fs::write(config_path(dir), serde_json::to_vec_pretty(&config).map_err(json_err)?)?;
-        let db = sled::open(state_path(dir))?;
-        db.flush()?;
-        Ok(())
+        let store = WitnessStore::open(dir)?;
+        store.db.flush()?;
+        Ok(store)
     }
 
     /// Opens an existing witness directory (its sled state is locked by
@@ -324,7 +326,7 @@ mod tests {
     fn state_survives_reopening_and_evidence_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w");
-        WitnessStore::init(&path, "audit.example/w").unwrap();
+        drop(WitnessStore::init(&path, "audit.example/w").unwrap());
         assert!(WitnessStore::init(&path, "audit.example/w").is_err());
         let log = SigningKey::from_bytes(&[1; 32]);
         let vk = VerifierKey::of(ORIGIN, &log).unwrap();
@@ -386,8 +388,7 @@ mod tests {
     fn concurrent_requests_from_one_old_size_cosign_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w");
-        WitnessStore::init(&path, "audit.example/w").unwrap();
-        let w = std::sync::Arc::new(WitnessStore::open(&path).unwrap());
+        let w = std::sync::Arc::new(WitnessStore::init(&path, "audit.example/w").unwrap());
         let log = SigningKey::from_bytes(&[1; 32]);
         w.trust(&VerifierKey::of(ORIGIN, &log).unwrap()).unwrap();
         let handles: Vec<_> = (1..=8u64)
