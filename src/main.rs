@@ -33,6 +33,16 @@ struct Cli {
     #[arg(long, global = true, value_name = "zh-CN|en")]
     lang: Option<pledger_views::Lang>,
 
+    /// Keep the ledger in PostgreSQL at this URL (libpq form; several
+    /// hosts with target_session_attrs=read-write follow a failover);
+    /// `--data` then holds only this node's key, tokens and caches.
+    #[arg(long, global = true, env = "PLEDGER_POSTGRES", value_name = "URL")]
+    postgres: Option<String>,
+
+    /// The ledger's name in that database (one database holds many).
+    #[arg(long, global = true, env = "PLEDGER_LEDGER", value_name = "NAME")]
+    ledger: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -261,6 +271,20 @@ fn main() -> ExitCode {
     {
         eprintln!("pledger: --format xlsx is for `report`, `trace` and `claim`; use table, json or csv here");
         return ExitCode::from(2);
+    }
+    match (cli.postgres.clone(), cli.ledger.clone()) {
+        (Some(url), Some(ledger)) => commands::set_shared(commands::SharedLedger { url, ledger }),
+        (None, None) => {}
+        (Some(_), None) => {
+            eprintln!("pledger: --postgres needs --ledger NAME (or $PLEDGER_LEDGER): which ledger of the database");
+            return ExitCode::from(2);
+        }
+        (None, Some(_)) => {
+            eprintln!(
+                "pledger: --ledger needs --postgres URL (or $PLEDGER_POSTGRES): a ledger by name lives in PostgreSQL"
+            );
+            return ExitCode::from(2);
+        }
     }
     let result = match cli.command {
         Command::Init { origin } => commands::init::run(&cli.data, &origin, cli.format),

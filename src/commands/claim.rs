@@ -14,8 +14,8 @@
 use crate::commands::report::{write_sheets, Sink};
 use crate::{Failure, Format};
 use pledger_sheets::Sheet;
+use pledger_store::bundle::BUNDLE_FORMAT;
 use pledger_store::claim_bundle::{proven_evidence, write_claim_bundle, ClaimHeader, Evidence, KIND_CLAIM};
-use pledger_store::{bundle::BUNDLE_FORMAT, LogBackend};
 use pledger_views::targets::{claim_from_records, Verdict};
 use pledger_views::{Lang, Scope};
 use serde_json::value::RawValue;

@@ -4,7 +4,6 @@
 
 use crate::{Failure, Format};
 use pledger_store::keys::{DataDir, DEFAULT_ORIGIN};
-use pledger_store::LogBackend;
 use pledger_views::{Lang, Scope};
 use std::path::Path;
 
@@ -70,6 +69,8 @@ pub fn run(data: &Path, format: Format, lang: Lang, serve_on: Option<String>) ->
         snapshot_every: pledger_views::load::REFRESH_TAIL,
         log_format: crate::commands::serve::LogFormat::Text,
         witnesses: Vec::new(),
+        advertise: None,
+        audit_every: 300,
     };
     crate::commands::serve::run(data, args)
 }

@@ -11,7 +11,7 @@
 use crate::{Failure, Format};
 use indicatif::{ProgressBar, ProgressStyle};
 use pledger_store::bundle::write_export;
-use pledger_store::{checkpoints, LogBackend};
+use pledger_store::checkpoints;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;

@@ -13,9 +13,9 @@
 
 use crate::{Failure, Format};
 use pledger_store::bundle::{restore_bundle, verify_bundle, BundleError};
+use pledger_store::checkpoints;
 use pledger_store::keys::DataDir;
 use pledger_store::restore::RestoreError;
-use pledger_store::{checkpoints, LogBackend};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -108,7 +108,11 @@ fn import(
     origin: &str,
     created: bool,
 ) -> Result<(pledger_store::bundle::Imported, String, bool), Failure> {
-    let (_, backend) = crate::commands::open_backend(&dir.path)?;
+    let (_, mut backend) = match crate::commands::shared() {
+        // A ledger new to the database is created by the import.
+        Some(s) => crate::commands::open_shared(&dir.path, s, created)?,
+        None => crate::commands::open_backend(&dir.path)?,
+    };
     let len = backend.head()?.len;
     let stored = checkpoints::list(backend.as_ref())?.len();
     if len > 0 || stored > 0 {
@@ -121,6 +125,10 @@ fn import(
     let origin_changed = !created && before != origin;
     if origin_changed {
         dir.set_origin(origin)?;
+        if let Some(s) = crate::commands::shared() {
+            // The empty ledger in the database takes the bundle's origin too.
+            backend = crate::commands::open_shared(&dir.path, s, false)?.1;
+        }
     }
     let restored = dir
         .verifier_key()

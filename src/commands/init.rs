@@ -16,8 +16,20 @@ pub fn run(data: &Path, origin: &str, format: Format) -> Result<(), Failure> {
         )));
     }
     let dir = DataDir::init(data, origin)?;
-    // Open the store once so a fresh directory is complete and usable.
-    crate::commands::open_backend(&dir.path)?;
+    match crate::commands::shared() {
+        // The ledger in the database (and its tables) with this directory's
+        // key; nothing is left behind when the database refuses.
+        Some(s) => {
+            if let Err(e) = crate::commands::open_shared(&dir.path, s, true) {
+                let _ = std::fs::remove_dir_all(&dir.path);
+                return Err(e);
+            }
+        }
+        // Open the store once so a fresh directory is complete and usable.
+        None => {
+            crate::commands::open_backend(&dir.path)?;
+        }
+    }
     match format {
         Format::Json => println!(
             "{}",

@@ -7,7 +7,7 @@ use crate::Failure;
 use pledger_core::merkle::ProofError;
 use pledger_core::proof::{ConsistencyProof, InclusionProof};
 use pledger_store::tree::StoredTree;
-use pledger_store::{LogBackend, StoreError};
+use pledger_store::StoreError;
 use std::path::Path;
 
 pub fn run(data: &Path, seq: Option<u64>, size: Option<u64>, consistency: Option<Vec<u64>>) -> Result<(), Failure> {

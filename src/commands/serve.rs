@@ -49,6 +49,15 @@ pub struct ServeArgs {
     /// `pledger witness key`); repeatable. See docs/witness.md.
     #[arg(long = "witness", value_name = "URL=VERIFIER_KEY")]
     pub witnesses: Vec<String>,
+    /// With --postgres: the address other nodes name to clients while this
+    /// node writes (default: http:// and the address it listens on).
+    #[arg(long, value_name = "URL")]
+    pub advertise: Option<String>,
+    /// With --postgres: re-read the whole log from the database every SECS
+    /// seconds and compare it with the copy this node verified (a row
+    /// altered in the database stops the node).
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub audit_every: u64,
 }
 
 pub fn run(data: &Path, args: ServeArgs) -> Result<(), Failure> {
@@ -81,18 +90,30 @@ pub fn run(data: &Path, args: ServeArgs) -> Result<(), Failure> {
         config.calendar = pledger_views::calendar::Calendar::from_text(&text)
             .map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?;
     }
-    // Fail before binding when the data directory is missing or in use.
-    crate::commands::open_backend(data).map(drop)?;
+    match crate::commands::shared() {
+        // Fail before binding when the data directory is missing or in use.
+        None => crate::commands::open_backend(data).map(drop)?,
+        Some(_) => pledger_store::keys::DataDir::open(data).map(drop)?,
+    }
+    // Bound before the state opens: a node of a shared ledger advertises
+    // the address it actually listens on.
+    let listener = std::net::TcpListener::bind(&args.addr)
+        .map_err(|e| Failure::Input(format!("cannot listen on {}: {e}", args.addr)))?;
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    config.shared = crate::commands::shared().map(|s| pledger_server::SharedConfig {
+        url: s.url.clone(),
+        ledger: s.ledger.clone(),
+        advertise: Some(args.advertise.clone().unwrap_or_else(|| format!("http://{local}"))),
+        audit_every: Duration::from_secs(args.audit_every.max(1)),
+    });
     let state = AppState::open(config).map_err(|e| Failure::Input(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("pledger-http")
         .build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&args.addr)
-            .await
-            .map_err(|e| Failure::Input(format!("cannot listen on {}: {e}", args.addr)))?;
-        let local = listener.local_addr()?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
         // SIGTERM is handled from here on: a supervisor that saw the
         // "listening" line may stop the server at any moment after it.
         let shutdown = pledger_server::shutdown_signal();

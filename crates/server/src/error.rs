@@ -13,6 +13,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub field: String,
+    /// For `not_writer`: the writer's address (`null` when none is known).
+    pub writer: Option<Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -25,6 +27,8 @@ struct Inner<'a> {
     code: &'a str,
     message: &'a str,
     field: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    writer: Option<&'a Option<String>>,
 }
 
 impl ApiError {
@@ -34,7 +38,20 @@ impl ApiError {
             code: code.to_string(),
             message: message.into(),
             field: String::new(),
+            writer: None,
         }
+    }
+
+    /// 503 from a node that does not write the shared ledger now
+    /// (docs/format.md section 7): the client sends the append to `writer`.
+    pub fn not_writer(writer: Option<String>) -> ApiError {
+        let message = match &writer {
+            Some(w) => format!("this node does not write the ledger; send appends to the writer at {w}"),
+            None => "this node does not write the ledger and no writer is elected yet; retry in a moment".to_string(),
+        };
+        let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_writer", message);
+        e.writer = Some(writer);
+        e
     }
 
     pub fn field(mut self, field: impl Into<String>) -> ApiError {
@@ -86,6 +103,7 @@ impl ApiError {
             code: r.code.to_string(),
             message,
             field,
+            writer: None,
         }
     }
 }
@@ -97,6 +115,7 @@ impl IntoResponse for ApiError {
                 code: &self.code,
                 message: &self.message,
                 field: &self.field,
+                writer: self.writer.as_ref(),
             },
         };
         let mut resp = (self.status, axum::Json(body)).into_response();
@@ -121,6 +140,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::DiskFull(_) => ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "disk_full", e.to_string()),
             StoreError::Closed => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", e.to_string()),
+            StoreError::NotWriter(writer) => ApiError::not_writer(writer),
             StoreError::Corrupt(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "corrupt", e.to_string()),
             other => ApiError::internal(other.to_string()),
         }

@@ -35,7 +35,7 @@ pub mod state;
 pub mod tokens;
 pub mod witness;
 
-pub use state::{AppState, ServerConfig};
+pub use state::{AppState, ServerConfig, SharedConfig};
 
 use axum::Router;
 use std::future::Future;

@@ -35,6 +35,10 @@ pub struct Gauges {
     pub log_records: u64,
     pub checkpoint_size: u64,
     pub view_lag: u64,
+    /// Records in the shared database not yet adopted (0 on sled).
+    pub replication_lag: u64,
+    /// 1 while this node writes the ledger (always on sled).
+    pub writer: u64,
 }
 
 impl Metrics {
@@ -154,6 +158,18 @@ impl Metrics {
                 g.view_lag,
             ),
             (
+                "pledger_replication_lag_records",
+                "Records in the PostgreSQL ledger this node has not yet verified and adopted.",
+                "gauge",
+                g.replication_lag,
+            ),
+            (
+                "pledger_node_is_writer",
+                "1 while this node writes the ledger, 0 while it follows.",
+                "gauge",
+                g.writer,
+            ),
+            (
                 "pledger_stream_subscribers",
                 "Live stream subscribers connected.",
                 "gauge",
@@ -194,6 +210,8 @@ mod tests {
             log_records: 5,
             checkpoint_size: 4,
             view_lag: 0,
+            replication_lag: 0,
+            writer: 1,
         });
         assert!(text.contains("pledger_events_appended_total 5\n"));
         assert!(text.contains("pledger_append_latency_seconds_bucket{le=\"0.001\"} 1\n"));

@@ -6,6 +6,7 @@ use crate::live::LiveViews;
 use crate::metrics::Metrics;
 use pledger_core::checkpoint::VerifierKey;
 use pledger_core::when::Day;
+use pledger_postgres::{Node, NodeConfig, NodeStatus, PgBackend, Role};
 use pledger_store::keys::DataDir;
 use pledger_store::{checkpoints, Ledger, LogBackend, SledBackend, StoreError};
 use pledger_views::calendar::Calendar;
@@ -38,6 +39,19 @@ pub struct ServerConfig {
     pub snapshot_every: u64,
     /// Witnesses asked to cosign each new checkpoint (docs/format.md section 6).
     pub witnesses: Vec<crate::cosigning::WitnessTarget>,
+    /// The ledger lives in PostgreSQL (docs/format.md section 7).
+    pub shared: Option<SharedConfig>,
+}
+
+/// A ledger in PostgreSQL served by this node among others.
+#[derive(Clone, Debug)]
+pub struct SharedConfig {
+    pub url: String,
+    pub ledger: String,
+    /// This node's address, named to clients when it writes.
+    pub advertise: Option<String>,
+    /// How often the whole log is re-read from the database and compared.
+    pub audit_every: Duration,
 }
 
 impl ServerConfig {
@@ -52,6 +66,7 @@ impl ServerConfig {
             today: None,
             snapshot_every: pledger_views::load::REFRESH_TAIL,
             witnesses: Vec::new(),
+            shared: None,
         }
     }
 }
@@ -79,6 +94,37 @@ struct Inner {
     snapshot_len: AtomicU64,
     /// The witnesses and the sizes they are known to hold.
     cosigning: Cosigning,
+    /// With a PostgreSQL ledger: the node's role and its database loop.
+    cluster: Option<Cluster>,
+}
+
+/// The node's side of a shared ledger.
+pub struct Cluster {
+    backend: Arc<PgBackend>,
+    node: std::sync::Mutex<Node>,
+}
+
+impl Cluster {
+    pub fn role(&self) -> Role {
+        if self.backend.is_writer() {
+            Role::Writer
+        } else {
+            Role::Follower
+        }
+    }
+
+    pub fn writer(&self) -> Option<String> {
+        self.backend.known_writer()
+    }
+
+    /// Records in the database this node has not adopted yet.
+    pub fn lag(&self) -> u64 {
+        self.node.lock().map(|n| n.lag()).unwrap_or(0)
+    }
+
+    pub fn status(&self) -> NodeStatus {
+        self.node.lock().map(|n| n.status()).unwrap_or_default()
+    }
 }
 
 /// The views snapshot of the data directory.
@@ -92,6 +138,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Views(#[from] pledger_views::ViewError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }
 
 impl AppState {
@@ -99,14 +147,71 @@ impl AppState {
     /// and the views (folded from the log).
     pub fn open(config: ServerConfig) -> Result<AppState, StartError> {
         let dir = DataDir::open(&config.data_dir)?;
-        let backend = Arc::new(SledBackend::open(&DataDir::log_path(&config.data_dir))?);
-        let ledger = Ledger::open(backend)?;
-        Self::with_ledger(config, &dir, ledger)
+        let Some(shared) = config.shared.clone() else {
+            let backend = Arc::new(SledBackend::open(&DataDir::log_path(&config.data_dir))?);
+            let ledger = Ledger::open(backend)?;
+            return Self::with_ledger(config, &dir, ledger);
+        };
+        // The database must hold this directory's ledger before anything is
+        // served; the local copy (a cache, rebuilt when missing) is then
+        // brought up to date and audited by the node's loop.
+        let verifier = dir.verifier_key()?.to_string();
+        let mut client = pledger_postgres::connect(&shared.url).map_err(StoreError::from)?;
+        pledger_postgres::attach(&mut client, &shared.ledger, &dir.config.origin, &verifier, false)
+            .map_err(StoreError::from)?;
+        drop(client);
+        let cache = config.data_dir.join("postgres").join(&shared.ledger);
+        let local = Arc::new(SledBackend::open(&cache)?);
+        let backend = Arc::new(PgBackend::new(local));
+        let ledger = Ledger::open(backend.clone())?;
+        let node = Node::start(
+            backend.clone(),
+            ledger.replicator(),
+            NodeConfig {
+                url: shared.url.clone(),
+                ledger: shared.ledger.clone(),
+                advertise: shared.advertise.clone(),
+                may_write: true,
+                poll: Duration::from_secs(1),
+                audit_every: shared.audit_every,
+            },
+            |why| {
+                // A node whose database does not verify must not answer
+                // one more request: stopping the process is the only way to
+                // be sure no handler in flight serves the altered log.
+                eprintln!("pledger: {why}");
+                std::process::exit(3);
+            },
+        )?;
+        let cluster = Cluster {
+            backend,
+            node: std::sync::Mutex::new(node),
+        };
+        Self::assemble(config, &dir, ledger, Some(cluster))
+    }
+
+    /// With a PostgreSQL ledger: the node's role, writer and lag.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.0.cluster.as_ref()
+    }
+
+    /// May this node sign checkpoints and take appends now?
+    pub fn is_writer(&self) -> bool {
+        self.0.cluster.as_ref().is_none_or(|c| c.role() == Role::Writer)
     }
 
     /// As [`AppState::open`], on a ledger already opened (tests use an
     /// in-memory backend).
     pub fn with_ledger(config: ServerConfig, dir: &DataDir, ledger: Ledger) -> Result<AppState, StartError> {
+        Self::assemble(config, dir, ledger, None)
+    }
+
+    fn assemble(
+        config: ServerConfig,
+        dir: &DataDir,
+        ledger: Ledger,
+        cluster: Option<Cluster>,
+    ) -> Result<AppState, StartError> {
         let signing_key = dir.signing_key()?;
         let verifier = dir.verifier_key()?;
         // The views: from the snapshot and the log's tail when the snapshot
@@ -144,6 +249,7 @@ impl AppState {
             checkpoint_size: AtomicU64::new(checkpoint_size),
             snapshot_len: AtomicU64::new(snapshot_len),
             cosigning,
+            cluster,
         }));
         // Wake the streams after every commit. A weak reference: the
         // ledger (inside the state) must not keep the state alive.
@@ -226,7 +332,8 @@ impl AppState {
     /// Signs a checkpoint of the whole log if it grew since the last one.
     pub fn checkpoint_if_grown(&self) -> Result<Option<u64>, StoreError> {
         let len = self.0.ledger.len();
-        if len == 0 || len <= self.checkpoint_size() {
+        // A follower serves the writer's checkpoints; it signs none.
+        if len == 0 || len <= self.checkpoint_size() || !self.is_writer() {
             return Ok(None);
         }
         let signed = checkpoints::sign(self.backend(), len, &self.0.origin, &self.0.signing_key)?;
@@ -361,6 +468,13 @@ impl AppState {
                 }
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "final checkpoint failed"),
+            }
+        }
+        if let Some(c) = &self.0.cluster {
+            // Resigning closes the lock's session: another node takes over
+            // at once rather than after this one's connection times out.
+            if let Ok(mut node) = c.node.lock() {
+                node.stop();
             }
         }
         self.0.ledger.close();

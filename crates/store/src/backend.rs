@@ -81,6 +81,13 @@ pub trait LogBackend: Send + Sync + 'static {
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;
     /// Makes every earlier write durable.
     fn sync(&self) -> Result<(), StoreError>;
+    /// Keeps a batch that is already durable elsewhere: records a follower
+    /// read from a shared store. A backend that is itself that store (a
+    /// PostgreSQL one) keeps only its local copy; others write and sync.
+    fn adopt(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.write(batch)?;
+        self.sync()
+    }
     /// One record by seq (committed or not).
     fn get(&self, seq: u64) -> Result<Option<StoredRecord>, StoreError>;
     /// Records with `from <= seq < to`, in seq order.

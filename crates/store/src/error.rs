@@ -19,6 +19,10 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("the ledger is shutting down")]
     Closed,
+    /// This node does not write the shared log now (a follower, or a
+    /// writer that lost its election); the writer's address when known.
+    #[error("this node does not write the ledger now{}; send appends to the writer", .0.as_deref().map(|w| format!(" (the writer is {w})")).unwrap_or_default())]
+    NotWriter(Option<String>),
 }
 
 impl From<sled::Error> for StoreError {

@@ -138,6 +138,10 @@ enum Request {
         events: Vec<Prepared>,
         reply: CheckReply,
     },
+    Replicate {
+        records: Vec<StoredRecord>,
+        reply: Box<dyn FnOnce(Result<Head, StoreError>) + Send>,
+    },
 }
 
 type CheckReply = Box<dyn FnOnce(Vec<Rejection>) + Send>;
@@ -159,7 +163,9 @@ pub struct Ledger {
     committed: Arc<AtomicU64>,
     head: Arc<RwLock<Head>>,
     listeners: Arc<RwLock<Vec<Listener>>>,
-    tx: Mutex<Option<Sender<Request>>>,
+    /// Shared with [`Replicator`]s, so closing the ledger cuts them off
+    /// too (else a follower loop's handle would keep the writer alive).
+    tx: Arc<Mutex<Option<Sender<Request>>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -217,7 +223,7 @@ impl Ledger {
             committed,
             head: shared_head,
             listeners,
-            tx: Mutex::new(Some(tx)),
+            tx: Arc::new(Mutex::new(Some(tx))),
             writer: Mutex::new(Some(handle)),
         })
     }
@@ -358,6 +364,35 @@ impl Ledger {
         rx.recv().map_err(|_| StoreError::Closed)
     }
 
+    /// Takes records another node wrote to a shared store (a follower
+    /// catching up), after checking each as `pledger verify` would: its
+    /// body hashes to its stored hash, it carries the next seq, links to
+    /// the record before it, and its event passes the ledger's rules given
+    /// everything before it. Accepted records are kept with
+    /// [`LogBackend::adopt`] and published like an append's; the first one
+    /// that fails refuses the whole call (and nothing of it is kept), with
+    /// [`StoreError::Corrupt`] naming it.
+    pub fn replicate(&self, records: Vec<StoredRecord>) -> Result<Head, StoreError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.send(Request::Replicate {
+            records,
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        })?;
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// A handle that feeds [`Ledger::replicate`] from another thread (a
+    /// follower's catch-up loop) without owning the ledger.
+    pub fn replicator(&self) -> Replicator {
+        Replicator {
+            tx: self.tx.clone(),
+            committed: self.committed.clone(),
+            head: self.head.clone(),
+        }
+    }
+
     /// A bounded channel for [`Ledger::import`]: the reader may run at most
     /// a couple of chunks ahead of the writer.
     pub fn import_channel() -> (SyncSender<ImportChunk>, Receiver<ImportChunk>) {
@@ -374,6 +409,45 @@ impl Ledger {
                 let _ = h.join();
             }
         }
+    }
+}
+
+/// See [`Ledger::replicator`]. Refuses with [`StoreError::Closed`] once
+/// the ledger is closed.
+#[derive(Clone)]
+pub struct Replicator {
+    tx: Arc<Mutex<Option<Sender<Request>>>>,
+    committed: Arc<AtomicU64>,
+    head: Arc<RwLock<Head>>,
+}
+
+impl Replicator {
+    /// As [`Ledger::replicate`].
+    pub fn replicate(&self, records: Vec<StoredRecord>) -> Result<Head, StoreError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let request = Request::Replicate {
+            records,
+            reply: Box::new(move |r| {
+                let _ = tx.send(r);
+            }),
+        };
+        let tx = self.tx.lock().ok().and_then(|g| g.clone()).ok_or(StoreError::Closed)?;
+        tx.send(request).map_err(|_| StoreError::Closed)?;
+        drop(tx);
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Number of committed records.
+    pub fn len(&self) -> u64 {
+        self.committed.load(Ordering::Acquire)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn head(&self) -> Head {
+        self.head.read().map(|h| *h).unwrap_or_default()
     }
 }
 
@@ -544,6 +618,11 @@ impl Writer {
                         self.commit_group(std::mem::take(&mut group));
                         events = 0;
                         reply(self.check(batch));
+                    }
+                    Request::Replicate { records, reply } => {
+                        self.commit_group(std::mem::take(&mut group));
+                        events = 0;
+                        reply(self.replicate(records));
                     }
                 }
                 if events < MAX_GROUP_EVENTS {
@@ -810,6 +889,89 @@ impl Writer {
             });
         }
         Ok(AppendOutcome { receipts })
+    }
+
+    /// See [`Ledger::replicate`].
+    fn replicate(&mut self, records: Vec<StoredRecord>) -> Result<Head, StoreError> {
+        if records.is_empty() {
+            return Ok(self.head);
+        }
+        self.ensure_clean_tail()?;
+        type Parsed = (Hash, Hash, u64, Event, Option<SignedPart>);
+        // Hashing and parsing in parallel; admitting in order.
+        let parsed: Vec<Result<Parsed, String>> = records
+            .par_iter()
+            .map(|r| {
+                let hash = r.hash().ok_or("its stored value is too short to hold a hash")?;
+                if record_hash(r.body()) != hash {
+                    return Err("its body does not hash to its stored hash (the stored bytes were changed)".into());
+                }
+                let h = RecordHeader::parse(r.body()).map_err(|e| e.to_string())?;
+                let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
+                let text = h.event.get();
+                let e = Event::parse_text(text).map_err(|e| e.to_string())?;
+                let signed = if text.contains("\"signature\"") {
+                    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                    signature::signed_part(&value).map_err(|e| e.to_string())?
+                } else {
+                    None
+                };
+                Ok((hash, prev, h.seq, e, signed))
+            })
+            .collect();
+        let mut p = self.pending();
+        let mut journal = Journal::new();
+        let mut stored = Vec::with_capacity(records.len());
+        let result = (|| -> Result<(), StoreError> {
+            for (r, parsed) in records.into_iter().zip(parsed) {
+                let seq = p.next_seq();
+                let corrupt = |why: String| StoreError::Corrupt(format!("record {seq}: {why}"));
+                let (hash, prev, body_seq, event, signed) = parsed.map_err(corrupt)?;
+                if r.seq != seq || body_seq != seq {
+                    return Err(corrupt(format!(
+                        "the shared store gave seq {} (its body says {body_seq}) where {seq} comes next",
+                        r.seq
+                    )));
+                }
+                if prev != p.prev {
+                    return Err(corrupt("its prev_hash is not the hash of the record before it".into()));
+                }
+                // Every rule, authority included, as for a restore: the
+                // shared store is not trusted to hold only what the writer
+                // admitted.
+                self.registry
+                    .admit_with(&event, signed.as_ref(), Origin::New, &mut journal)
+                    .map_err(|e| corrupt(format!("its event does not pass the ledger's rules: {e}")))?;
+                if let Some(id) = self.registry.entity_touched(&event) {
+                    p.touched.push(id.into());
+                }
+                p.nodes.extend(p.frontier.push(&hash));
+                p.prev = hash;
+                p.written += 1;
+                stored.push(r);
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            self.registry.rollback(&mut journal);
+            return Err(e);
+        }
+        let new_head = Head {
+            len: p.next_seq(),
+            hash: p.prev,
+        };
+        let batch = WriteBatch {
+            records: stored,
+            nodes: std::mem::take(&mut p.nodes),
+            head: Some(new_head),
+        };
+        if let Err(e) = self.backend.adopt(batch) {
+            self.registry.rollback(&mut journal);
+            self.undo_tail();
+            return Err(e);
+        }
+        self.publish(new_head, &mut p);
+        Ok(new_head)
     }
 
     /// The dry run of [`Ledger::check`]: admit each event in turn under a

@@ -20,6 +20,7 @@
 //! - [`bundle`]: the export file (records, checkpoints, verifier keys) and
 //!   its offline verification.
 //! - [`restore`]: writes verified, pre-built records into an empty log.
+//! - [`conformance`]: the suite every backend's tests run.
 //!
 //! Invariants: a record is acknowledged only after the backend synced it;
 //! records past the committed head are invisible and discarded at open;
@@ -29,6 +30,7 @@ pub mod backend;
 pub mod bundle;
 pub mod checkpoints;
 pub mod claim_bundle;
+pub mod conformance;
 pub mod error;
 pub mod input;
 pub mod keys;
@@ -41,6 +43,6 @@ pub mod witness;
 
 pub use backend::{Head, LogBackend, MemBackend, StoredRecord, WriteBatch};
 pub use error::{AppendError, StoreError};
-pub use ledger::{prepare, AppendOutcome, Ledger, Prepared, Receipt};
+pub use ledger::{prepare, AppendOutcome, Ledger, Prepared, Receipt, Replicator};
 pub use sled_backend::SledBackend;
 pub use verify::{verify_ledger, verify_log, LedgerReport, VerifyFailure, VerifyReport};

@@ -62,6 +62,11 @@ async fn append_inner(
     caller: &Principal,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<AppendOutcome, ApiError> {
+    // A follower of a shared ledger answers at once, before reading a body
+    // it could not record anyway.
+    if let Some(c) = state.cluster().filter(|_| !state.is_writer()) {
+        return Err(ApiError::not_writer(c.writer()));
+    }
     let body = body.map_err(|e| {
         let status = e.status();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE {

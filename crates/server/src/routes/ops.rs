@@ -9,8 +9,23 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+/// The node's role, head and lag (docs/format.md section 7); an embedded
+/// sled ledger is always its own writer with no lag.
 pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "status": "ok", "records": state.ledger().len() }))
+    let head = state.ledger().head();
+    let (backend, role, lag, writer) = match state.cluster() {
+        Some(c) => ("postgres", c.role().as_str(), c.lag(), c.writer()),
+        None => ("sled", "writer", 0, None),
+    };
+    Json(json!({
+        "status": "ok",
+        "records": head.len,
+        "role": role,
+        "head": {"size": head.len, "hash": hex::encode(head.hash)},
+        "lag": lag,
+        "writer": writer,
+        "backend": backend,
+    }))
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
@@ -19,6 +34,8 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         log_records: len,
         checkpoint_size: state.checkpoint_size(),
         view_lag: len.saturating_sub(state.live().applied()),
+        replication_lag: state.cluster().map_or(0, |c| c.lag()),
+        writer: u64::from(state.is_writer()),
     });
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

@@ -351,7 +351,15 @@ pub fn success(method: &str, path: &str, asset_type: Option<&'static str>) -> Op
             ("entity", string()),
             ("revoked_at", string()),
         ])),
-        ("get", "/healthz") => json_answer(object(&[("status", string()), ("records", integer())])),
+        ("get", "/healthz") => json_answer(object(&[
+            ("status", string()),
+            ("records", integer()),
+            ("role", json!({"type": "string", "enum": ["writer", "follower"]})),
+            ("head", object(&[("size", integer()), ("hash", hex())])),
+            ("lag", integer()),
+            ("writer", nullable("string")),
+            ("backend", json!({"type": "string", "enum": ["sled", "postgres"]})),
+        ])),
         ("get", "/metrics") => text("text/plain; version=0.0.4"),
         ("get", "/openapi.json") => json_answer(object(&[
             ("openapi", string()),
@@ -405,7 +413,11 @@ pub fn components() -> Map<String, Value> {
         "Error".into(),
         object(&[(
             "error",
-            object(&[("code", string()), ("message", string()), ("field", string())]),
+            // `writer` only with code not_writer (docs/format.md section 7).
+            object_with(
+                &[("code", string()), ("message", string()), ("field", string())],
+                &[("writer", nullable("string"))],
+            ),
         )]),
     );
     schemas.insert(
