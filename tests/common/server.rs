@@ -99,6 +99,29 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Waits up to `timeout` for the server to exit by itself (it is not
+    /// signalled): its exit code and everything it logged, or `None` while
+    /// it still runs.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<(Option<i32>, String)> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                let log = self
+                    .stderr
+                    .take()
+                    .map(|h| h.join().unwrap_or_default())
+                    .unwrap_or_default();
+                return Some((status.code(), log));
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
