@@ -190,7 +190,7 @@ export async function tracePage(route) {
       'div',
       { class: 'page-head' },
       el('h1', {}, t('trace_title', names.get(id) ?? id)),
-      el('p', { class: 'meta' }, el('code', {}, id)),
+      el('p', { class: 'meta' }, el('small', { class: 'party-id' }, id)),
       // The traced account's own findings (a credit line over its ceiling).
       el('div', { class: 'trace-flags', dataset: { flagIds: id } }, findingFlags([id])),
     ),
