@@ -253,6 +253,9 @@ const en = {
   accounts_title: 'Accounts and balances',
   allocations_title: 'Allocations',
   flows_title: 'Flows between accounts',
+  disbursements_title: 'Each disbursement',
+  disbursements_intro: 'Every live disbursement (voided ones left out), newest first: the day, what it was for, who paid whom, and the record that says so.',
+  col_category: 'Category',
   col_account: 'Account',
   col_name: 'Name',
   col_holder: 'Holder',
@@ -768,6 +771,9 @@ const zh = {
   accounts_title: '账户与余额',
   allocations_title: '资金计划',
   flows_title: '账户间资金流',
+  disbursements_title: '逐笔拨付',
+  disbursements_intro: '每一笔有效拨付(已作废的不列),最新的在前:日期、用途类别、由谁拨给谁,以及记载它的原始记录。',
+  col_category: '类别',
   col_account: '账户',
   col_name: '名称',
   col_holder: '开户主体',
@@ -1177,6 +1183,12 @@ const labels = {
       'commitment.breached': '审计机关认定承诺已违约。',
       'event.voided': '作废一条记录:记录仍留在账本中,但不再计入任何视图。只有记录者本身或审计机关可以作废。',
     },
+  },
+  // A disbursement's spending category (free text in the format; these are
+  // the ones the guides and the demo use), else shown as written.
+  category: {
+    en: { infrastructure: 'infrastructure', reward: 'reward', subsidy: 'subsidy', land_discount: 'land discount', tax_refund: 'tax refund', administration: 'administration' },
+    zh: { infrastructure: '基础设施', reward: '奖励', subsidy: '补助', land_discount: '地价优惠', tax_refund: '税收返还', administration: '行政经费' },
   },
   disbursement_kind: {
     en: { transfer: 'transfer', expenditure: 'expenditure', repayment: 'repayment', interest: 'interest' },
