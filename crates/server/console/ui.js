@@ -338,6 +338,8 @@ export function dataTable(name, columns, rows, opts = {}) {
     if (newRows.length === 0) body.append(el('tr', { class: 'empty' }, el('td', { colSpan: shown.length }, t('no_rows'))));
     count.textContent = t(newRows.length === 1 ? 'rows_one' : 'rows', newRows.length);
     table.dataset.rows = String(newRows.length);
+    // After the change in hand (a filter's chips are set after the rows).
+    queueMicrotask(refreshPrintHeader);
   };
   update(rows);
   csvTables.set(name, () =>
@@ -735,3 +737,64 @@ export function namesInText(text, title) {
   out.push(text.slice(last));
   return out;
 }
+
+// ---------------------------------------------------------------- printing a page
+
+// A printed page must say what it shows: the day it is judged at (or the
+// as-of date), the filters in force and how many rows each table holds —
+// a printout shows neither the address nor the controls. The shell puts a
+// header (hidden on screen) on each report page; it is read again from
+// the page's own controls and tables whenever a table changes, and just
+// before printing.
+let printHeaderNode = null;
+
+/** The header printed above a report page (the shell adds it; app.css shows it in print only). */
+export function printHeader() {
+  printHeaderNode = el('header', { class: 'print-header' });
+  return printHeaderNode;
+}
+
+/** The filters set on the page, as "label: value" in the reader's language. */
+function activeFilters(page) {
+  const out = [];
+  for (const f of page.querySelectorAll('.filters label.field')) {
+    const name = f.querySelector('span')?.textContent ?? '';
+    const c = f.querySelector('select, input');
+    if (!c || !c.value) continue;
+    const value = c.tagName === 'SELECT' ? c.selectedOptions[0]?.textContent ?? c.value : c.value;
+    out.push(`${name}: ${value}`);
+  }
+  for (const c of page.querySelectorAll('label.check input[type=checkbox]:checked')) out.push(c.parentElement.textContent.trim());
+  for (const c of page.querySelectorAll('.chips .chip.active')) {
+    const what = c.querySelector('.badge, .chip-label, .qual');
+    out.push((what ?? c).textContent.trim());
+  }
+  return out;
+}
+
+/** Fills the print header from the page as it now stands. */
+export function refreshPrintHeader() {
+  const node = printHeaderNode;
+  if (!node || !node.isConnected) return;
+  const page = node.parentElement;
+  const s = scope(parseRoute());
+  const judged = page.querySelector('.page-head .meta[data-judged-at]')?.dataset.judgedAt || '';
+  const when = [s.as_of ? t('print_as_of', s.as_of) : null, judged ? t('judged_at', judged) : null, s.at_seq ? t('at_seq_note', s.at_seq) : null].filter(Boolean);
+  const filters = activeFilters(page);
+  const tables = [...page.querySelectorAll('table.data[data-table]:not(.inner)')].filter((x) => !x.closest('.print-header, .task-detail-row'));
+  node.replaceChildren(
+    el('p', { class: 'print-scope', dataset: { asOf: s.as_of ?? '', judgedAt: judged } }, when.join(' · ')),
+    el('p', { class: 'print-filters', dataset: { filters: String(filters.length) } }, filters.length ? t('print_filters', filters.join('; ')) : t('print_no_filters')),
+    el(
+      'p',
+      { class: 'print-counts' },
+      tables.map((x, i) => {
+        const caption = x.closest('section')?.querySelector('h2')?.textContent ?? page.querySelector('h1')?.textContent ?? x.dataset.table;
+        return el('span', { class: 'print-count-of', dataset: { table: x.dataset.table, rows: x.dataset.rows ?? '0' } }, i ? ' · ' : '', t('print_rows', caption, x.dataset.rows ?? '0'));
+      }),
+    ),
+    el('p', { class: 'print-date' }, t('print_printed', new Date().toISOString().slice(0, 10))),
+  );
+}
+
+window.addEventListener('beforeprint', refreshPrintHeader);
