@@ -203,9 +203,22 @@ impl WriterConn {
     /// when it commits. Records without a head (an import's inner chunks)
     /// stay invisible past the head until a later call moves it.
     pub fn append(&mut self, records: &[StoredRecord], head: Option<Head>, expected_len: u64) -> Result<(), PgError> {
-        let first_seq = records.first().map_or(0, |r| r.seq as i64);
-        let count = records.len() as i32;
-        let data = pack(records);
+        let first_seq = records.first().map_or(0, |r| r.seq);
+        self.append_packed(first_seq, records.len(), &pack(records), head, expected_len)
+    }
+
+    /// As [`WriterConn::append`], with the records already packed.
+    pub fn append_packed(
+        &mut self,
+        first_seq: u64,
+        count: usize,
+        data: &[u8],
+        head: Option<Head>,
+        expected_len: u64,
+    ) -> Result<(), PgError> {
+        let first_seq = first_seq as i64;
+        let count =
+            i32::try_from(count).map_err(|_| PgError::Ledger(format!("{count} records are too many for one row")))?;
         let Some(head) = head else {
             if count > 0 {
                 self.client
