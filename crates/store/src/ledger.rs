@@ -932,11 +932,12 @@ impl Writer {
                 if prev != p.prev {
                     return Err(corrupt("its prev_hash is not the hash of the record before it".into()));
                 }
-                // Every rule, authority included, as for a restore: the
-                // shared store is not trusted to hold only what the writer
-                // admitted.
+                // The rules `pledger verify` applies (signatures included;
+                // who may record what was judged when it was appended, by
+                // the rules of that day, as at every open): a record that
+                // breaks them is not the ledger's, whoever wrote it there.
                 self.registry
-                    .admit_with(&event, signed.as_ref(), Origin::New, &mut journal)
+                    .admit_with(&event, signed.as_ref(), Origin::Recorded, &mut journal)
                     .map_err(|e| corrupt(format!("its event does not pass the ledger's rules: {e}")))?;
                 if let Some(id) = self.registry.entity_touched(&event) {
                     p.touched.push(id.into());
