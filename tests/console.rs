@@ -1797,10 +1797,12 @@ fn language_switch(b: &mut Browser, base: &str) {
     b.eval("localStorage.removeItem('pledger.lang')");
 }
 
-/// The sentences of the findings page, in the table's order.
+/// The sentences of the findings page, in the table's order, as the ledger
+/// wrote them: the names the console puts before bare ids (`.msg-name`)
+/// taken away again.
 fn finding_sentences(b: &mut Browser) -> Vec<String> {
     let v = b.eval(
-        "[...document.querySelectorAll('table[data-table=findings] tbody td.message')].map(td => td.textContent)",
+        "[...document.querySelectorAll('table[data-table=findings] tbody td.message')].map(td => { const c = td.cloneNode(true); c.querySelectorAll('.msg-name').forEach((n) => n.remove()); return c.textContent; })",
     );
     v.as_array()
         .expect("sentences")

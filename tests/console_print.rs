@@ -250,3 +250,167 @@ fn the_findings_report_prints() {
     );
     b.assert_no_errors("the printed findings report");
 }
+
+/// A4's printable width in CSS pixels: 210 mm less two 10 mm margins, at
+/// 96 px to the inch.
+const A4_PX: u64 = 718;
+
+fn get(base: &str, path: &str) -> Value {
+    ureq::get(&format!("{base}{path}"))
+        .call()
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+        .into_json()
+        .unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
+}
+
+/// The page as print media shows it at A4's width: no menu, date picker or
+/// controls; the print header shown, with a count per table equal to its
+/// rows; nothing wider than the paper. Returns the header's text.
+fn printed_page(b: &mut Browser, base: &str, page: &str) -> String {
+    b.call("Emulation.setEmulatedMedia", json!({"media": ""}));
+    b.open(base, page);
+    b.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let hidden = |b: &mut Browser, selector: &str| -> bool {
+        let s = serde_json::to_string(selector).unwrap();
+        b.eval(&format!(
+            "[...document.querySelectorAll({s})].every((e) => e.getClientRects().length === 0)"
+        )) == json!(true)
+    };
+    for selector in ["#top", "nav", "#as-of", ".table-tools", ".filters"] {
+        assert!(hidden(b, selector), "{page}: {selector} is printed");
+    }
+    assert!(
+        b.count("#top nav a") > 0 && b.count("#as-of") == 1,
+        "{page}: the menu is on the page"
+    );
+    assert!(!hidden(b, ".print-header"), "{page}: no print header");
+    // Each table's count in the header is the rows it holds.
+    let counts = b.eval(
+        "[...document.querySelectorAll('.print-header .print-count-of')].map((c) => [c.dataset.table, c.dataset.rows,
+            document.querySelector('table.data[data-table=\"' + c.dataset.table + '\"]').querySelectorAll(':scope > tbody > tr:not(.group):not(.empty):not(.task-detail-row)').length])",
+    );
+    let counts = counts.as_array().expect("counts");
+    assert!(!counts.is_empty(), "{page}: the header counts nothing");
+    for c in counts {
+        assert_eq!(c[1], json!(c[2].to_string()), "{page}: the count of {}", c[0]);
+    }
+    // Nothing is cut off at A4's width: the page and every cell fit.
+    let width = b
+        .eval("document.documentElement.scrollWidth")
+        .as_u64()
+        .unwrap_or(u64::MAX);
+    let wide = b.eval(&format!(
+        "[...document.querySelectorAll('table.data, table.data td, table.data th, svg')].filter((e) => e.getClientRects().length && e.getBoundingClientRect().right > {A4_PX} + 1)
+            .slice(0, 5).map((e) => e.tagName + ' ' + (e.dataset.label || e.dataset.table || '') + ' @' + Math.round(e.getBoundingClientRect().right))"
+    ));
+    assert!(
+        width <= A4_PX && wide == json!([]),
+        "{page} is {width} px wide in print: {wide}"
+    );
+    let name = page.trim_start_matches("#/").replace(['?', '/', '&', '='], "-");
+    let target = screenshots_dir().parent().expect("target").join("console-print");
+    std::fs::create_dir_all(&target).expect("create target/console-print");
+    b.screenshot_in(&target, &format!("{name}-print-media-zh"));
+    b.text(".print-header")
+}
+
+/// The PDF of the page in Chromium's print, its text with no white space.
+fn pdf_text(b: &mut Browser, name: &str) -> String {
+    use base64::Engine;
+    let printed = b.call("Page.printToPDF", json!({"preferCSSPageSize": true}));
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(printed["data"].as_str().expect("PDF data"))
+        .expect("base64 PDF");
+    assert!(pdf.starts_with(b"%PDF-") && pdf_pages(&pdf) >= 1, "{name}: not a PDF");
+    let target = screenshots_dir().parent().expect("target").join("console-print");
+    std::fs::write(target.join(format!("{name}.pdf")), &pdf).expect("write the PDF");
+    pdf::pages_text(&pdf).concat().split_whitespace().collect()
+}
+
+#[test]
+fn the_report_pages_print_with_their_scope_filters_and_counts() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("ledger");
+    pledger(&data, &["demo"]);
+    let server = Server::start(&data, true);
+    let base = server.base.clone();
+    let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": A4_PX, "height": 1100, "deviceScaleFactor": 1, "mobile": false}),
+    );
+
+    // Targets, filtered to one park, as of a day: the header says both, and
+    // counts the park's targets as the API gives them.
+    let as_of = "2010-12-31";
+    let targets = get(&base, &format!("/v1/targets?as_of={as_of}"));
+    let jinshi = targets["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .filter(|x| x["assignee"] == "jinshi-park")
+        .count();
+    assert!(jinshi > 3);
+    let page = format!("#/targets?as_of={as_of}&assignee=jinshi-park");
+    let head = printed_page(&mut b, &base, &page);
+    assert_eq!(
+        b.count("table[data-table=targets] tbody tr[data-target]"),
+        jinshi as u64
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.print-count-of[data-table=targets]').dataset.rows"),
+        json!(jinshi.to_string())
+    );
+    assert!(head.contains(&format!("截至 {as_of}")), "{head}");
+    assert!(head.contains("筛选条件") && head.contains("津市市工业园"), "{head}");
+    assert!(head.contains(&format!("{jinshi} 行")), "{head}");
+    assert_eq!(
+        b.eval("document.querySelector('.print-filters').dataset.filters"),
+        json!("1")
+    );
+    // The PDF's header, by what does not need a CJK font to be read back:
+    // the date and the filtered park's id.
+    let text = pdf_text(&mut b, "targets-jinshi-zh");
+    for needle in [as_of, "jinshi-park"] {
+        assert!(text.contains(needle), "the targets PDF lacks {needle:?}");
+    }
+
+    // Funds, unfiltered: says so, and counts the accounts, allocations and
+    // disbursements as the funds view has them.
+    let funds = get(&base, "/v1/funds/accounts");
+    let head = printed_page(&mut b, &base, "#/funds");
+    assert!(head.contains("未筛选"), "{head}");
+    assert!(head.contains("判定日期 2011-06-30"), "{head}");
+    for (table, n) in [
+        ("accounts", funds["accounts"].as_array().expect("accounts").len()),
+        (
+            "allocations",
+            funds["allocations"].as_array().expect("allocations").len(),
+        ),
+    ] {
+        assert_eq!(
+            b.eval(&format!(
+                "document.querySelector('.print-count-of[data-table={table}]').dataset.rows"
+            )),
+            json!(n.to_string()),
+            "funds: {table}"
+        );
+    }
+    let text = pdf_text(&mut b, "funds-zh");
+    assert!(text.contains("2011-06-30"), "the funds PDF lacks its header");
+
+    // The other report pages, one filtered through its chips.
+    for page in [
+        "#/commitments?status=overdue",
+        "#/incentives?only=unearned",
+        "#/projects",
+        "#/assessment",
+    ] {
+        let head = printed_page(&mut b, &base, page);
+        if page.contains('?') {
+            assert!(head.contains("筛选条件"), "{page}: {head}");
+        }
+    }
+    b.assert_no_errors("the printed report pages");
+}

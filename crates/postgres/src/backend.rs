@@ -16,10 +16,21 @@ use pledger_core::Hash;
 use pledger_store::{Head, LogBackend, StoreError, StoredRecord, WriteBatch};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::thread::JoinHandle;
+
+/// A poisoned lock only means a panic mid-write; the connection state is
+/// still what it was, and a failed write already dropped it.
+fn lock_writer(writer: &Mutex<Option<WriterConn>>) -> MutexGuard<'_, Option<WriterConn>> {
+    writer.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 pub struct PgBackend {
     local: Arc<dyn LogBackend>,
-    writer: Mutex<Option<WriterConn>>,
+    writer: Arc<Mutex<Option<WriterConn>>>,
+    /// An import chunk still being inserted on a thread of its own, so the
+    /// ledger stages the next chunk meanwhile; at most one at a time, and
+    /// settled before anything else is written.
+    inflight: Mutex<Option<JoinHandle<Result<(), StoreError>>>>,
     /// The head length in the database as this node's writer last moved it:
     /// what the next head move must find there.
     db_len: AtomicU64,
@@ -31,7 +42,8 @@ impl PgBackend {
     pub fn new(local: Arc<dyn LogBackend>) -> PgBackend {
         PgBackend {
             local,
-            writer: Mutex::new(None),
+            writer: Arc::new(Mutex::new(None)),
+            inflight: Mutex::new(None),
             db_len: AtomicU64::new(0),
             known_writer: RwLock::new(None),
         }
@@ -43,9 +55,19 @@ impl PgBackend {
     }
 
     fn writer(&self) -> MutexGuard<'_, Option<WriterConn>> {
-        // A poisoned lock only means a panic mid-write; the connection state
-        // is still what it was, and a failed write already dropped it.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        lock_writer(&self.writer)
+    }
+
+    /// Waits for the import chunk in flight, if any, and returns its outcome.
+    fn settle(&self) -> Result<(), StoreError> {
+        let handle = self.inflight.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match handle.map(|h| h.join()) {
+            None => Ok(()),
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(StoreError::Backend(
+                "writing an import chunk to PostgreSQL panicked".into(),
+            )),
+        }
     }
 
     /// Makes this node the writer: `conn` holds the lock, and the database's
@@ -57,6 +79,7 @@ impl PgBackend {
 
     /// Gives up writing (the session is closed, so the lock is released).
     pub fn resign(&self) {
+        let _ = self.settle();
         self.writer().take();
     }
 
@@ -134,6 +157,33 @@ impl LogBackend for PgBackend {
     }
 
     fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        // An import's inner chunk: insert it on a thread of its own while
+        // the ledger stages the next one (they stay past the head, unseen,
+        // until the final write moves it).
+        if batch.head.is_none() && !batch.records.is_empty() {
+            self.settle()?;
+            if !self.is_writer() {
+                return Err(self.not_writer());
+            }
+            let first_seq = batch.records[0].seq;
+            let count = batch.records.len();
+            let data = crate::shared::pack(&batch.records);
+            let writer = self.writer.clone();
+            let handle = std::thread::Builder::new()
+                .name("pledger-pg-chunk".into())
+                .spawn(move || {
+                    let mut w = lock_writer(&writer);
+                    let conn = w.as_mut().ok_or(StoreError::NotWriter(None))?;
+                    conn.append_packed(first_seq, count, &data, None, 0).map_err(|e| {
+                        tracing::warn!("writing an import chunk to PostgreSQL failed, this node stops writing: {e}");
+                        w.take();
+                        StoreError::NotWriter(None)
+                    })
+                })?;
+            *self.inflight.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+            return self.local.write(batch);
+        }
+        self.settle()?;
         let db_len = self.db_len.load(Ordering::Acquire);
         // Putting the local head back (the undo of a failed write) or any
         // other head-only batch at or below the database's head changes
@@ -184,6 +234,8 @@ impl LogBackend for PgBackend {
     }
 
     fn discard_from(&self, len: u64) -> Result<(), StoreError> {
+        // A chunk still in flight must land (or fail) before its rows go.
+        let _ = self.settle();
         // Rows past the database's head are an import that never committed;
         // only the writer removes them (and never a committed row).
         if len >= self.db_len.load(Ordering::Acquire) && self.is_writer() {

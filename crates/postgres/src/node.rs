@@ -72,6 +72,7 @@ pub struct Node {
     status: Arc<RwLock<NodeStatus>>,
     stop: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
+    first_turn: FirstTurn,
 }
 
 impl Node {
@@ -84,6 +85,7 @@ impl Node {
     ) -> std::io::Result<Node> {
         let status: Arc<RwLock<NodeStatus>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
+        let first_turn: FirstTurn = Arc::default();
         let mut turn = Loop {
             backend: backend.clone(),
             replicator: replicator.clone(),
@@ -92,6 +94,8 @@ impl Node {
             listen: None,
             meta_seen: 0,
             last_audit: None,
+            last_ping: None,
+            first_turn: first_turn.clone(),
         };
         let stopping = stop.clone();
         let handle = std::thread::Builder::new()
@@ -103,7 +107,17 @@ impl Node {
             status,
             stop,
             handle: Some(handle),
+            first_turn,
         })
+    }
+
+    /// Waits (at most `limit`) until the loop's first turn is over: the
+    /// node has caught up with the database and tried for the lock.
+    pub fn wait_first_turn(&self, limit: Duration) {
+        let (lock, cv) = &*self.first_turn;
+        if let Ok(done) = lock.lock() {
+            let _ = cv.wait_timeout_while(done, limit, |d| !*d);
+        }
     }
 
     pub fn role(&self) -> Role {
@@ -149,12 +163,29 @@ struct Loop {
     listen: Option<Client>,
     meta_seen: i64,
     last_audit: Option<Instant>,
+    last_ping: Option<Instant>,
+    /// Flipped after the first turn (caught up, lock tried), for a server
+    /// that should not answer before it knows its role.
+    first_turn: FirstTurn,
 }
+
+type FirstTurn = Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>;
+
+/// How often the writer checks its session when nothing fails.
+const PING_EVERY: Duration = Duration::from_secs(2);
 
 impl Loop {
     fn run(&mut self, stop: &AtomicBool, on_fatal: impl Fn(&str)) {
         while !stop.load(Ordering::Acquire) {
-            match self.turn() {
+            let result = self.turn();
+            {
+                let (lock, cv) = &*self.first_turn;
+                if let Ok(mut done) = lock.lock() {
+                    *done = true;
+                    cv.notify_all();
+                }
+            }
+            match result {
                 Ok(()) => self.note(|s| s.trouble = None),
                 Err(PgError::Corrupt(why)) => {
                     let message =
@@ -192,7 +223,15 @@ impl Loop {
             client.batch_execute(&format!("LISTEN {}", names(&self.config.ledger).channel))?;
             self.listen = Some(client);
         }
-        let writing = self.backend.is_writer() && self.backend.ping();
+        // The writer's session is checked every few seconds, not on every
+        // turn: a ping takes the connection the group commits need.
+        let ping_due = self.last_ping.is_none_or(|t| t.elapsed() >= PING_EVERY);
+        let writing = if self.backend.is_writer() && ping_due {
+            self.last_ping = Some(Instant::now());
+            self.backend.ping()
+        } else {
+            self.backend.is_writer()
+        };
         let client = self
             .listen
             .as_mut()
@@ -268,7 +307,9 @@ impl Loop {
         };
         let deadline = Instant::now() + self.config.poll;
         // Wake on the first notification (new rows), or every 200 ms to
-        // notice a stop, until `poll` has passed.
+        // notice a stop, until `poll` has passed. The writer's own commits
+        // notify too: it drains them but has nothing to read.
+        let writer = self.backend.is_writer();
         let mut broken = false;
         while !stop.load(Ordering::Acquire) && Instant::now() < deadline {
             let mut notes = client.notifications();
@@ -277,8 +318,8 @@ impl Loop {
                 .next()
                 .map(|n| n.is_some());
             match next {
-                Ok(true) => break,
-                Ok(false) => {}
+                Ok(true) if !writer => break,
+                Ok(_) => {}
                 Err(_) => {
                     broken = true;
                     break;

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS pledger_rows (
     data      bytea NOT NULL,
     PRIMARY KEY (ledger, first_seq)
 );
+-- Rows are written once and read whole: compressing them costs more CPU
+-- on a bulk import than the disk it saves is worth.
+ALTER TABLE pledger_rows ALTER COLUMN data SET STORAGE EXTERNAL;
 CREATE TABLE IF NOT EXISTS pledger_meta (
     ledger text NOT NULL REFERENCES pledger_ledgers (name),
     key    text NOT NULL,

@@ -8,7 +8,9 @@
 use crate::schema::{head_of, names, Names};
 use crate::PgError;
 use pledger_store::{Head, StoredRecord};
-use postgres::Client;
+use postgres::error::SqlState;
+use postgres::types::Type;
+use postgres::{Client, Statement};
 
 /// Rows read per query while catching up: bounded memory whatever the log's
 /// size (an import row holds up to a few thousand records).
@@ -122,7 +124,28 @@ pub struct WriterConn {
     client: Client,
     ledger: String,
     names: Names,
+    /// Prepared once: a group commit is then one round trip and one
+    /// commit in the database.
+    append: Statement,
+    insert: Statement,
 }
+
+/// A group commit in one statement (so one round trip, one transaction):
+/// the row goes in (when there are records), the head moves only if it is
+/// still at the expected length, and the followers are told. When the head
+/// has moved, the division by the zero rows updated aborts the statement,
+/// and with it the insert and the notification.
+const APPEND: &str = "
+WITH ins AS (
+    INSERT INTO pledger_rows (ledger, first_seq, count, data)
+    SELECT $1, $2, $3, $4 WHERE $3 > 0
+    RETURNING 1
+), upd AS (
+    UPDATE pledger_ledgers SET head_len = $5, head_hash = $6
+    WHERE name = $1 AND head_len = $7
+    RETURNING 1
+)
+SELECT 1 / (SELECT count(*)::int FROM upd), (SELECT count(*) FROM ins), pg_notify($8, $5::text)";
 
 impl WriterConn {
     /// Tries to take the ledger's lock on `client`; `None` when another
@@ -132,10 +155,32 @@ impl WriterConn {
         let got: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&names.lock_key])?
             .get(0);
-        Ok(got.then(|| WriterConn {
+        if !got {
+            return Ok(None);
+        }
+        let append = client.prepare_typed(
+            APPEND,
+            &[
+                Type::TEXT,
+                Type::INT8,
+                Type::INT4,
+                Type::BYTEA,
+                Type::INT8,
+                Type::BYTEA,
+                Type::INT8,
+                Type::TEXT,
+            ],
+        )?;
+        let insert = client.prepare_typed(
+            "INSERT INTO pledger_rows (ledger, first_seq, count, data) VALUES ($1, $2, $3, $4)",
+            &[Type::TEXT, Type::INT8, Type::INT4, Type::BYTEA],
+        )?;
+        Ok(Some(WriterConn {
             client,
             ledger: ledger.to_string(),
             names,
+            append,
+            insert,
         }))
     }
 
@@ -154,43 +199,53 @@ impl WriterConn {
 
     /// Appends `records` (may be empty) and, when `head` is given, moves the
     /// committed head to it — but only if the database's head is still
-    /// `expected_len`, all in one transaction. New rows are announced to
-    /// the followers when it commits.
+    /// `expected_len`, atomically. New rows are announced to the followers
+    /// when it commits. Records without a head (an import's inner chunks)
+    /// stay invisible past the head until a later call moves it.
     pub fn append(&mut self, records: &[StoredRecord], head: Option<Head>, expected_len: u64) -> Result<(), PgError> {
-        let mut tx = self.client.transaction()?;
-        if let Some(first) = records.first() {
-            tx.execute(
-                "INSERT INTO pledger_rows (ledger, first_seq, count, data) VALUES ($1, $2, $3, $4)",
-                &[
-                    &self.ledger,
-                    &(first.seq as i64),
-                    &(records.len() as i32),
-                    &pack(records),
-                ],
-            )?;
-        }
-        if let Some(head) = head {
-            let moved = tx.execute(
-                "UPDATE pledger_ledgers SET head_len = $2, head_hash = $3 WHERE name = $1 AND head_len = $4",
-                &[
-                    &self.ledger,
-                    &(head.len as i64),
-                    &&head.hash[..],
-                    &(expected_len as i64),
-                ],
-            )?;
-            if moved != 1 {
-                return Err(PgError::Ledger(format!(
-                    "the ledger's head in the database is no longer at {expected_len}: another node extended it; this node stops writing"
-                )));
+        let first_seq = records.first().map_or(0, |r| r.seq);
+        self.append_packed(first_seq, records.len(), &pack(records), head, expected_len)
+    }
+
+    /// As [`WriterConn::append`], with the records already packed.
+    pub fn append_packed(
+        &mut self,
+        first_seq: u64,
+        count: usize,
+        data: &[u8],
+        head: Option<Head>,
+        expected_len: u64,
+    ) -> Result<(), PgError> {
+        let first_seq = first_seq as i64;
+        let count =
+            i32::try_from(count).map_err(|_| PgError::Ledger(format!("{count} records are too many for one row")))?;
+        let Some(head) = head else {
+            if count > 0 {
+                self.client
+                    .execute(&self.insert, &[&self.ledger, &first_seq, &count, &data])?;
             }
-            tx.execute(
-                "SELECT pg_notify($1, $2)",
-                &[&self.names.channel, &head.len.to_string()],
-            )?;
+            return Ok(());
+        };
+        let result = self.client.execute(
+            &self.append,
+            &[
+                &self.ledger,
+                &first_seq,
+                &count,
+                &data,
+                &(head.len as i64),
+                &&head.hash[..],
+                &(expected_len as i64),
+                &self.names.channel,
+            ],
+        );
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(&SqlState::DIVISION_BY_ZERO) => Err(PgError::Ledger(format!(
+                "the ledger's head in the database is no longer at {expected_len}: another node extended it; this node stops writing"
+            ))),
+            Err(e) => Err(e.into()),
         }
-        tx.commit()?;
-        Ok(())
     }
 
     /// Removes rows past the committed head (an import that never committed).

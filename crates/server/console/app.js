@@ -7,7 +7,7 @@
 
 import { t, detectLanguage, setLanguage, language, isZh } from './i18n.js';
 import { el } from './format.js';
-import { HttpError, token as currentToken, setToken, whoami, parseRoute, scope, href, setQuery, field, clearTables, setRenderer, loadFlags } from './ui.js';
+import { HttpError, token as currentToken, setToken, whoami, parseRoute, scope, href, setQuery, field, clearTables, setRenderer, loadFlags, printHeader, refreshPrintHeader } from './ui.js';
 import { findingsPage } from './page-findings.js';
 import { changesPage } from './page-changes.js';
 import { targetsPage } from './page-targets.js';
@@ -41,6 +41,9 @@ const ROUTES = {
 };
 
 const NAV_OF = { trace: 'funds', claims: 'targets' };
+
+// The report pages that print with a header of their scope, filters and counts.
+const PRINTED = new Set(['targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'trace']);
 
 // The pages whose tables flag each row a finding names (ui.js loadFlags).
 const FLAGGED = new Set(['targets', 'assessment', 'projects', 'commitments', 'funds', 'incentives', 'trace', 'claims']);
@@ -186,7 +189,9 @@ async function render() {
     }
   }
   if (gen !== generation) return;
+  if (state === 'ready' && PRINTED.has(route.page)) node.prepend(printHeader());
   main.replaceChildren(node);
+  refreshPrintHeader();
   body.dataset.state = state;
 }
 

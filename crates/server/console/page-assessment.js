@@ -5,7 +5,7 @@
 
 import { t, label, isZh } from './i18n.js';
 import { el, valueNode } from './format.js';
-import { api, enc, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, party, periodLabel, plainTable } from './ui.js';
+import { api, enc, scope, href, setQuery, dataTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, party, periodLabel, plainTable, named, targetTitle } from './ui.js';
 
 // ---------------------------------------------------------------- pieces
 
@@ -91,16 +91,14 @@ function consequencesCell(x) {
 
 const cmp = (c) => (c === '<=' ? '≤' : c === '>=' ? '≥' : c || '');
 
-function itemColumns(units) {
+function itemColumns(targets, ents) {
+  const units = new Map([...targets].map(([id, x]) => [id, x.unit]));
   return [
     {
       label: t('col_target'),
       key: 'target_id',
-      cell: (i) => [
-        el('span', { class: 'metric' }, label('metric', i.metric)),
-        el('br'),
-        el('a', { href: href(['claims', i.target_id], {}, false), class: 'id' }, i.target_id),
-      ],
+      // In words, linking to its claim; the metric alone when the target cannot be read.
+      cell: (i) => named(targets.has(i.target_id) ? targetTitle(ents, targets.get(i.target_id)) : label('metric', i.metric), i.target_id, href(['claims', i.target_id], {}, false)),
       csv: (i) => i.target_id,
     },
     { label: 'metric', key: 'metric', screen: false, csv: (i) => i.metric ?? '' },
@@ -163,15 +161,15 @@ function taskParts(x, ents, units, table) {
   const cons = withRow(x.consequences, (c) => ({ kind: c.kind, consequence: c.status }), (c) => (c.status === 'not_imposed' ? 'flag' : ''));
   const none = x.status === 'open' || x.status === 'undecided' ? t('no_consequences_open') : t('no_consequences');
   return {
-    items: table('task-items', itemColumns(units), items),
+    items: table('task-items', itemColumns(units, ents), items),
     consequences: cons.length ? table('task-consequences', consequenceColumns(ents), cons) : el('p', { class: 'none', dataset: { noConsequences: '1' } }, none),
   };
 }
 
-/** Each target's unit, for showing values ("12%", "3个"); empty if the targets cannot be read. */
+/** Each target by id, for its unit ("12%", "3个") and its title; empty if the targets cannot be read. */
 function targetUnits(s) {
   return api('/v1/targets', s)
-    .then((d) => new Map((d.targets ?? []).map((x) => [x.target_id, x.unit])))
+    .then((d) => new Map((d.targets ?? []).map((x) => [x.target_id, x])))
     .catch(() => new Map());
 }
 
@@ -429,7 +427,7 @@ export async function assessmentTaskPage(route) {
       'div',
       { class: 'page-head' },
       el('h1', {}, `${unitName(x)} · ${label('group', x.group)} · ${yearLabel(x.period)}`),
-      el('p', { class: 'meta' }, t('task_title', x.task_id), ' · ', t('judged_at', x.judged_at ?? ''), s.at_seq ? ' · ' + t('at_seq_note', s.at_seq) : ''),
+      el('p', { class: 'meta' }, el('small', { class: 'party-id' }, t('task_id_note', x.task_id)), ' · ', t('judged_at', x.judged_at ?? ''), s.at_seq ? ' · ' + t('at_seq_note', s.at_seq) : ''),
     ),
     section(
       t('task_result'),

@@ -3,7 +3,7 @@
 
 import { t, language } from './i18n.js';
 import { el } from './format.js';
-import { api, stored, store, scope, setQuery, dataTable, section, pageHead, seqLink, field, fileScope, entityNames, nameOf, party, subjectHref } from './ui.js';
+import { api, stored, store, scope, setQuery, dataTable, section, pageHead, seqLink, field, fileScope, party, subjectHref, thingTitles, namesInText } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 const AUDIT_SEQ_KEY = 'pledger.audit-seq';
@@ -39,16 +39,17 @@ export async function changesPage(route) {
   if (given === '' || Number(given) > last) {
     return el('div', { class: 'page changes' }, head, form, el('p', { class: 'shown-note' }, t('changes_none_kept', last)));
   }
-  const [data, ents, known] = await Promise.all([
+  const [data, titles, known] = await Promise.all([
     api('/v1/findings/changes', { from_seq: given, as_of: scope(route).as_of, lang: language() }),
-    entityNames({}),
+    thingTitles({}),
     findingCodes(),
   ]);
+  const ents = titles.ents;
   // A finding's subjects as on the findings page: a pill each, an entity by
   // its name with its id beside; one with a page of its own (a project)
   // linked to it.
   const subject = (id) => {
-    const name = nameOf(ents, id);
+    const name = titles.title(id);
     const text = name ? [el('span', { class: 'party-name' }, name), ' ', el('small', { class: 'party-id' }, id)] : id;
     const page = subjectHref(ents, id);
     return el('span', { class: 'subject', title: name ? id : null, dataset: { entity: id } }, page ? el('a', { href: page }, text) : text);
@@ -62,7 +63,7 @@ export async function changesPage(route) {
       csv: (f) => f.code,
     },
     { label: t('col_subjects'), key: 'subjects', cell: (f) => f.subjects.map(subject), csv: (f) => f.subjects.join(' ') },
-    { label: t('col_message'), key: 'message', cell: (f) => f.message, csv: (f) => f.message, cls: 'message' },
+    { label: t('col_message'), key: 'message', cell: (f) => namesInText(f.message, titles.title), csv: (f) => f.message, cls: 'message' },
     {
       label: t('col_changed_by'),
       key: 'changed_by',

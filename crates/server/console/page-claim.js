@@ -4,7 +4,7 @@
 
 import { t, label, isZh } from './i18n.js';
 import { el, valueNode, formatValue } from './format.js';
-import { api, enc, scope, section, badge, seqLink, rerender, dataTable, fileScope, entityNames, nameOf, party, periodLabel, findingsOf, findingFlags } from './ui.js';
+import { api, enc, scope, section, badge, seqLink, rerender, dataTable, fileScope, thingTitles, namesInText, nameOf, party, periodLabel, findingsOf, findingFlags } from './ui.js';
 import { verifyWithPin, verificationView, pinForm } from './page-records.js';
 import { countsLine, projectRegister, projectsBehind } from './page-projects.js';
 
@@ -76,12 +76,13 @@ function reasonInWords(c, target) {
 export async function claimPage(route) {
   const id = route.parts[1];
   const s = scope(route);
-  const [c, projects, target, ents] = await Promise.all([
+  const [c, projects, target, titles] = await Promise.all([
     api(`/v1/claims/targets/${enc(id)}`),
     behind(id),
     api(`/v1/targets/${enc(id)}`, s).catch(() => null),
-    entityNames(s),
+    thingTitles(s),
   ]);
+  const ents = titles.ents;
   const ev = c.evidence;
   const checkpoint = ev ? { text: ev.checkpoint, key: ev.key } : null;
   const items = ev ? ev.records : [];
@@ -104,7 +105,7 @@ export async function claimPage(route) {
       { class: 'page-head' },
       el('p', { class: 'claim-kicker' }, t('claim_kicker')),
       el('h1', { class: 'claim-question' }, heading),
-      el('p', { class: 'meta' }, t('judged_at', c.judged_at ?? ''), ' · ', el('code', {}, id)),
+      el('p', { class: 'meta' }, t('judged_at', c.judged_at ?? ''), ' · ', el('small', { class: 'party-id' }, id)),
     ),
     el(
       'section',
@@ -131,7 +132,7 @@ export async function claimPage(route) {
             { class: 'claim-findings' },
             el('h3', {}, t('claim_findings')),
             findingFlags([id]),
-            el('ul', {}, found.map((f) => el('li', { dataset: { code: f.code } }, f.message, ' ', f.seqs.map((q) => [seqLink(q), ' '])))),
+            el('ul', {}, found.map((f) => el('li', { dataset: { code: f.code } }, namesInText(f.message, titles.title), ' ', f.seqs.map((q) => [seqLink(q), ' '])))),
           )
         : null,
       el('p', { class: 'claim-deciding' }, t('claim_deciding'), ': ', (c.deciding_seqs ?? []).map((q) => [seqLink(q), ' '])),

@@ -1,8 +1,8 @@
 // Commitments (format 3.3), overdue first.
 
-import { t, label } from './i18n.js';
+import { t } from './i18n.js';
 import { el, amountNode, formatAmount, daysBetween, parseFen } from './format.js';
-import { api, scope, setQuery, dataTable, pageHead, badge, chip, field, fileScope, amountCsv, entityNames, rawName, party } from './ui.js';
+import { api, scope, setQuery, dataTable, pageHead, badge, chip, field, fileScope, amountCsv, entityNames, rawName, party, named, commitmentTitle } from './ui.js';
 
 const COMMITMENT_ORDER = ['overdue', 'disputed', 'breached', 'conditional', 'open', 'kept_late', 'waived', 'kept'];
 const commitmentRank = (s) => {
@@ -31,7 +31,7 @@ export async function commitmentsPage(route) {
       .filter(
         (c) =>
           !needle ||
-          [c.commitment_id, c.promisor, c.beneficiary, c.terms, c.kind, rawName(ents, c.promisor), rawName(ents, c.beneficiary)].some((s) =>
+          [c.commitment_id, c.promisor, c.beneficiary, c.terms, c.kind, rawName(ents, c.promisor), rawName(ents, c.beneficiary), commitmentTitle(ents, c)].some((s) =>
             String(s ?? '').toLowerCase().includes(needle),
           ),
       );
@@ -52,7 +52,8 @@ export async function commitmentsPage(route) {
       {
         label: t('col_commitment'),
         key: 'commitment_id',
-        cell: (c) => [el('code', { class: 'code' }, c.commitment_id), el('br'), el('small', {}, label('kind', c.kind))],
+        // In words (who promised what to whom, by when), the id beneath.
+        cell: (c) => named(commitmentTitle(ents, c), c.commitment_id),
         csv: (c) => c.commitment_id,
       },
       { label: t('col_kind'), key: 'kind', screen: false, csv: (c) => c.kind },
@@ -85,6 +86,7 @@ export async function commitmentsPage(route) {
       { label: t('col_terms'), key: 'terms', cell: (c) => el('span', { class: 'terms', title: c.terms }, c.terms), csv: (c) => c.terms, cls: 'terms-cell' },
       { label: 'promisor_name', key: 'promisor_name', screen: false, csv: (c) => rawName(ents, c.promisor) },
       { label: 'beneficiary_name', key: 'beneficiary_name', screen: false, csv: (c) => rawName(ents, c.beneficiary) },
+      { label: 'title', key: 'commitment_title', screen: false, csv: (c) => commitmentTitle(ents, c) },
     ],
     [],
     { flags: (c) => [c.commitment_id], rowData: (c) => ({ commitment: c.commitment_id, status: c.status }), rowClass: (c) => 'status-row-' + c.status, workbook: 'commitments', file: () => fileScope('commitments') },

@@ -4,26 +4,24 @@
 
 import { t, language } from './i18n.js';
 import { el } from './format.js';
-import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, nameOf, partyMatches, subjectHref, targetTitle, accountNames } from './ui.js';
+import { api, apiWithHeaders, scope, setQuery, dataTable, pageHead, seqLink, chip, field, select, fileScope, entityNames, partyMatches, subjectHref, thingTitles, namesInText } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 export async function findingsPage(route) {
-  const [answer, ents, known, checkpoint, funds, targets] = await Promise.all([
+  const [answer, ents, known, checkpoint, titles] = await Promise.all([
     apiWithHeaders('/v1/findings', { ...scope(route), lang: language() }),
     entityNames(scope(route)),
     findingCodes(),
     // Only the printed report's footer needs it: a ledger with no signed
     // checkpoint yet (404) still shows and prints its findings.
     api('/v1/checkpoint').catch(() => null),
-    api('/v1/funds/accounts', scope(route)).catch(() => ({ accounts: [] })),
-    api('/v1/targets', scope(route)).catch(() => ({ targets: [] })),
+    thingTitles(scope(route)),
   ]);
   const data = answer.body;
   // Every subject by name: an entity by its registered name, an account by
-  // its holder's and its own, a target in words; else the id alone.
-  const accounts = accountNames(funds.accounts, ents);
-  const targetNames = new Map(targets.targets.map((x) => [x.target_id, targetTitle(ents, x)]));
-  const subjectName = (s) => nameOf(ents, s) ?? (accounts.has(s) && accounts.get(s) !== s ? accounts.get(s) : null) ?? targetNames.get(s) ?? null;
+  // its holder's and its own, a target, task, scheme or commitment in
+  // words; else the id alone.
+  const subjectName = titles.title;
   // The seq of the last record the findings were built from (the server's
   // Pledger-Log-Position), so the printout says what it stands on.
   const position = answer.headers.get('pledger-log-position');
@@ -101,7 +99,7 @@ export async function findingsPage(route) {
           }),
         csv: (f) => f.subjects.join(' '),
       },
-      { label: t('col_message'), key: 'message', cell: (f) => f.message, csv: (f) => f.message, cls: 'message' },
+      { label: t('col_message'), key: 'message', cell: (f) => namesInText(f.message, subjectName), csv: (f) => f.message, cls: 'message' },
       { label: t('col_records'), key: 'seqs', cell: (f) => f.seqs.map(seqLink), csv: (f) => f.seqs.join(' '), cls: 'seqs' },
     ],
     [],
@@ -123,7 +121,7 @@ export async function findingsPage(route) {
   const refresh = () => {
     const rows = visible();
     table.update(rows);
-    printed.replaceChildren(...printReport({ data, rows, total: all.length, ents, severity, codeLabel, checkpoint, position, scope: scope(route) }));
+    printed.replaceChildren(...printReport({ data, rows, total: all.length, subjectName, severity, codeLabel, checkpoint, position, scope: scope(route) }));
     printed.dataset.count = String(rows.length);
     shownNote.textContent = rows.length === all.length ? t('findings_count', all.length) : t('findings_shown', rows.length, all.length);
     shownNote.dataset.shown = String(rows.length);
@@ -152,7 +150,7 @@ export async function findingsPage(route) {
     state.sort,
     (v) => apply({ sort: v }),
   );
-  const datalist = el('datalist', { id: 'finding-subjects' }, subjects.map((s) => el('option', { value: s, label: nameOf(ents, s) })));
+  const datalist = el('datalist', { id: 'finding-subjects' }, subjects.map((s) => el('option', { value: s, label: subjectName(s) })));
   refresh();
 
   return el(
@@ -187,7 +185,7 @@ export async function findingsPage(route) {
  * position the report was built on, repeated on every printed page (a
  * table footer), so a loose page still says what it stands on.
  */
-function printReport({ data, rows, total, ents, severity, codeLabel, checkpoint, position, scope: s }) {
+function printReport({ data, rows, total, subjectName, severity, codeLabel, checkpoint, position, scope: s }) {
   const head = el(
     'header',
     { class: 'print-head' },
@@ -202,7 +200,7 @@ function printReport({ data, rows, total, ents, severity, codeLabel, checkpoint,
     el('p', { class: 'print-date' }, t('print_printed', new Date().toISOString().slice(0, 10))),
   );
   const unit = (id) => {
-    const name = nameOf(ents, id);
+    const name = subjectName(id);
     return el('div', { class: 'print-unit' }, name ? [name, ' ', el('small', {}, `(${id})`)] : id);
   };
   const body = rows.map((f, i) =>

@@ -1,10 +1,10 @@
 // Funds (format 3.2): the fund-flow picture, balances, allocations and the
 // flows between accounts; and the trace of one account, down or up.
 
-import { t } from './i18n.js';
+import { t, label } from './i18n.js';
 import { el, amountNode, formatRatio, parseFen } from './format.js';
 import { sankey, fenText } from './sankey.js';
-import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, fileScope, amountCsv, entityNames, rawName, party, findingFlags, accountNames } from './ui.js';
+import { api, pool, enc, scope, href, dataTable, section, pageHead, badge, fileScope, amountCsv, entityNames, rawName, party, findingFlags, accountNames, seqLink } from './ui.js';
 
 const ACCOUNT_ORDER = { source: 0, internal: 1, external: 2 };
 
@@ -32,9 +32,43 @@ function balanceCell(a) {
   return amountNode(a.balance);
 }
 
+/** Every record of one event type, following the search's pages. */
+async function recordsOfType(type) {
+  const out = [];
+  let from = 0;
+  for (;;) {
+    const d = await api('/v1/events', { type, from, limit: 1000 });
+    out.push(...d.records);
+    if (d.next_from === undefined || d.next_from === null) return out;
+    from = d.next_from;
+  }
+}
+
+/**
+ * The disbursements the funds view sums, one by one: the view gives totals
+ * only, so they are the log's fund.disbursed records in the page's scope
+ * (as_of leaves out later ones; at_seq later records, later voids too)
+ * less those a void undid (a void counts whatever its date).
+ */
+async function liveDisbursements(s) {
+  const [paid, voids] = await Promise.all([recordsOfType('fund.disbursed'), recordsOfType('event.voided')]);
+  const upTo = (r) => !s.at_seq || r.seq <= Number(s.at_seq);
+  const voided = new Set(voids.filter(upTo).map((r) => r.event.data.seq));
+  return paid
+    .filter((r) => upTo(r) && !voided.has(r.seq) && (!s.as_of || r.event.occurred_at.slice(0, 10) <= s.as_of))
+    .sort((a, b) => (a.event.occurred_at < b.event.occurred_at ? 1 : a.event.occurred_at > b.event.occurred_at ? -1 : b.seq - a.seq));
+}
+
+/** A disbursement's category in words (its kind when it gives none), the code beneath. */
+function categoryCell(d) {
+  const code = d.category ?? d.kind ?? 'transfer';
+  const words = d.category ? label('category', code) : label('disbursement_kind', code);
+  return el('span', { class: 'party', title: d.purpose ?? '' }, el('span', { class: 'party-name' }, words), words !== code ? el('small', { class: 'party-id' }, code) : null);
+}
+
 export async function fundsPage(route) {
   const s = scope(route);
-  const [data, ents] = await Promise.all([api('/v1/funds/accounts', s), entityNames(s)]);
+  const [data, ents, paid] = await Promise.all([api('/v1/funds/accounts', s), entityNames(s), liveDisbursements(s)]);
   const accounts = [...data.accounts].sort(
     (a, b) => (ACCOUNT_ORDER[a.kind] ?? 3) - (ACCOUNT_ORDER[b.kind] ?? 3) || a.account_id.localeCompare(b.account_id),
   );
@@ -74,6 +108,32 @@ export async function fundsPage(route) {
     ],
     edges,
     { file: () => fileScope('flows') },
+  );
+
+  // Each disbursement: when, for what, who paid whom, how much, and the
+  // record (the flows above are totals, with no date or record).
+  const disbursements = dataTable(
+    'disbursements',
+    [
+      { label: t('col_date'), key: 'date', cell: (r) => el('span', { class: 'date' }, r.event.occurred_at.slice(0, 10)), csv: (r) => r.event.occurred_at, cls: 'nowrap' },
+      { label: t('col_category'), key: 'category', cell: (r) => categoryCell(r.event.data), csv: (r) => r.event.data.category ?? '' },
+      { label: 'kind', key: 'kind', screen: false, csv: (r) => r.event.data.kind ?? 'transfer' },
+      { label: t('col_from'), key: 'from', cell: (r) => accountCell(names, r.event.data.from_account), csv: (r) => r.event.data.from_account },
+      { label: t('col_to'), key: 'to', cell: (r) => accountCell(names, r.event.data.to_account), csv: (r) => r.event.data.to_account },
+      { label: t('col_amount'), key: 'amount', cell: (r) => amountNode(r.event.data.amount), csv: (r) => r.event.data.amount, cls: 'num' },
+      { label: t('col_purpose'), key: 'purpose', cell: (r) => el('span', { class: 'terms', title: r.event.data.purpose ?? '' }, r.event.data.purpose ?? ''), csv: (r) => r.event.data.purpose ?? '', cls: 'terms-cell' },
+      { label: t('col_record'), key: 'seq', cell: (r) => seqLink(r.seq), csv: (r) => r.seq },
+      { label: 'disbursement_id', key: 'disbursement_id', screen: false, csv: (r) => r.event.data.disbursement_id },
+      { label: 'from_name', key: 'from_name', screen: false, csv: (r) => names.get(r.event.data.from_account) ?? '' },
+      { label: 'to_name', key: 'to_name', screen: false, csv: (r) => names.get(r.event.data.to_account) ?? '' },
+    ],
+    paid,
+    {
+      flags: (r) => [r.event.data.disbursement_id],
+      flagsIn: 'category',
+      rowData: (r) => ({ seq: String(r.seq), disbursement: r.event.data.disbursement_id, from: r.event.data.from_account, to: r.event.data.to_account, amount: r.event.data.amount }),
+      file: () => fileScope('disbursements'),
+    },
   );
 
   const money = (key, labelKey, extra = {}) => ({ label: t(labelKey), key, cell: (a) => (a[key] === null || a[key] === undefined ? '—' : amountNode(a[key])), csv: (a) => amountCsv(a[key]), cls: 'num', ...extra });
@@ -148,6 +208,7 @@ export async function fundsPage(route) {
     section(t('accounts_title'), accountsTable.node),
     section(t('allocations_title'), allocations.node),
     section(t('flows_title'), flows.node),
+    section(t('disbursements_title'), el('p', { class: 'intro' }, t('disbursements_intro')), disbursements.node),
   );
 }
 
@@ -190,7 +251,7 @@ export async function tracePage(route) {
       'div',
       { class: 'page-head' },
       el('h1', {}, t('trace_title', names.get(id) ?? id)),
-      el('p', { class: 'meta' }, el('code', {}, id)),
+      el('p', { class: 'meta' }, el('small', { class: 'party-id' }, id)),
       // The traced account's own findings (a credit line over its ceiling).
       el('div', { class: 'trace-flags', dataset: { flagIds: id } }, findingFlags([id])),
     ),

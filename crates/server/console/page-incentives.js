@@ -3,7 +3,7 @@
 
 import { t, label } from './i18n.js';
 import { el, amountNode, parseFen } from './format.js';
-import { api, scope, href, setQuery, dataTable, section, pageHead, badge, fileScope, entityNames, rawName, party, targetTitle, taskTitle, named } from './ui.js';
+import { api, scope, href, setQuery, dataTable, section, pageHead, badge, fileScope, entityNames, rawName, party, targetTitle, taskTitle, named, schemeTitle as schemeTitleOf } from './ui.js';
 
 function roleBars(scheme) {
   return el(
@@ -37,11 +37,7 @@ export async function incentivesPage(route) {
   const taskById = new Map((assessment.tasks ?? []).map((x) => [x.task_id, x]));
   const aboutOf = (x) => (x.target_id ? targetTitle(ents, targetById.get(x.target_id)) : taskTitle(ents, taskById.get(x.task_id)));
   const schemeById = new Map(data.schemes.map((x) => [x.scheme_id, x]));
-  const schemeTitle = (id) => {
-    const x = schemeById.get(id);
-    const about = x ? aboutOf(x) : '';
-    return about ? t('scheme_title', about) : '';
-  };
+  const schemeTitle = (id) => schemeTitleOf(ents, schemeById.get(id), targetById, taskById);
   const q = route.query;
   const state = { only: q.get('only') === 'unearned' ? 'unearned' : '' };
   const unearnedBy = new Map();

@@ -7,7 +7,7 @@
 
 import { t, label, language } from './i18n.js';
 import { el, amountNode, parseFen, valueNode } from './format.js';
-import { api, enc, scope, href, setQuery, dataTable, plainTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName } from './ui.js';
+import { api, enc, scope, href, setQuery, dataTable, plainTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, rawName, thingTitles, namesInText, named as namedTitle } from './ui.js';
 import { findingCodes } from './finding-codes.js';
 
 // ---------------------------------------------------------------- pieces
@@ -74,7 +74,7 @@ function qualifiesNode(c) {
 const targetHref = (id) => href(['targets'], { open: id });
 
 /** Who counted the project: per claim or verification, the target, the record, and whether it qualified. */
-function countedNode(p, ents) {
+function countedNode(p, ents, titles) {
   if (!p.counted_by.length) return el('span', { class: 'none' }, t('not_counted'));
   const units = new Set(p.counted_by.map((c) => c.assignee));
   return el(
@@ -87,7 +87,7 @@ function countedNode(p, ents) {
         { class: 'counted' + (c.qualifies ? '' : ' not-qualifying'), dataset: { target: c.target_id, seq: String(c.seq), record: c.record, qualifies: String(c.qualifies) } },
         qualifiesNode(c),
         ' ',
-        el('a', { href: targetHref(c.target_id), class: 'id', title: label('metric', c.metric) }, c.target_id),
+        namedTitle(titles.title(c.target_id), c.target_id, targetHref(c.target_id)),
         el('small', { class: 'counted-by' }, rawName(ents, c.assignee) || c.assignee, ' · ', label('record', c.record), ' ', c.as_of, ' ', seqLink(c.seq)),
       ),
     ),
@@ -195,11 +195,11 @@ function countedRows(p) {
   return p.counted_by.map((c) => Object.assign({}, c, { __data: { target: c.target_id, seq: String(c.seq), qualifies: String(c.qualifies) }, __class: c.qualifies ? '' : 'flag' }));
 }
 
-const countedColumns = (ents) => [
+const countedColumns = (ents, titles) => [
   {
     label: t('col_target'),
     key: 'target_id',
-    cell: (c) => [el('span', { class: 'metric' }, label('metric', c.metric)), el('br'), el('a', { href: targetHref(c.target_id), class: 'id' }, c.target_id)],
+    cell: (c) => namedTitle(titles.title(c.target_id) ?? label('metric', c.metric), c.target_id, targetHref(c.target_id)),
     csv: (c) => c.target_id,
   },
   { label: t('col_unit'), key: 'assignee', cell: (c) => named(c.assignee, rawName(ents, c.assignee)), csv: (c) => c.assignee },
@@ -212,14 +212,14 @@ const countedColumns = (ents) => [
 ];
 
 /** A project opened inside the register. */
-function projectDetail(p, ents) {
+function projectDetail(p, ents, titles) {
   return el(
     'div',
     { class: 'task-detail project-detail' },
     el('h3', {}, t('stage_history')),
     plainTable('project-stages', historyColumns(), historyRows(p)),
     el('h3', {}, t('project_counted_by')),
-    p.counted_by.length ? plainTable('project-counted-by', countedColumns(ents), countedRows(p)) : el('p', { class: 'none' }, t('not_counted')),
+    p.counted_by.length ? plainTable('project-counted-by', countedColumns(ents, titles), countedRows(p)) : el('p', { class: 'none' }, t('not_counted')),
     el('p', { class: 'more' }, el('a', { href: projectHref(p.project_id) }, t('project_detail') + ' →')),
   );
 }
@@ -232,7 +232,9 @@ const STAGES = ['signed', 'started', 'producing', 'stalled', 'cancelled'];
 
 export async function projectsPage(route) {
   const s = scope(route);
-  const [data, ents] = await Promise.all([api('/v1/projects', s), entityNames(s)]);
+  // Targets named in words (the counted-by column), entities by name.
+  const [data, titles] = await Promise.all([api('/v1/projects', s), thingTitles(s)]);
+  const ents = titles.ents;
   const q = route.query;
   const state = { host: q.get('host') || '', stage: q.get('stage') || '', idle: q.get('idle') === '1' ? '1' : '', counted: q.get('counted') === 'not_qualifying' ? 'not_qualifying' : '' };
   const hostName = (p) => p.host_name || p.host;
@@ -261,7 +263,7 @@ export async function projectsPage(route) {
       if (next && next.classList.contains('task-detail-row')) next.remove();
     } else {
       open.add(p.project_id);
-      tr.after(el('tr', { class: 'task-detail-row', dataset: { detailOf: p.project_id } }, el('td', { colSpan: tr.children.length }, projectDetail(p, ents))));
+      tr.after(el('tr', { class: 'task-detail-row', dataset: { detailOf: p.project_id } }, el('td', { colSpan: tr.children.length }, projectDetail(p, ents, titles))));
     }
     tr.classList.toggle('expanded', open.has(p.project_id));
     tr.querySelector('.expand')?.setAttribute('aria-expanded', String(open.has(p.project_id)));
@@ -292,7 +294,7 @@ export async function projectsPage(route) {
       { label: 'agreed_start', key: 'agreed_start', screen: false, csv: (p) => p.land?.agreed_start ?? '' },
       { label: 'idle_since', key: 'idle_since', screen: false, csv: (p) => p.land?.idle_since ?? '' },
       { label: 'reclaimable', key: 'reclaimable', screen: false, csv: (p) => (p.land ? String(p.land.reclaimable) : '') },
-      { label: t('col_counted_by'), key: 'counted_by', cell: (p) => countedNode(p, ents), csv: countedCsv, cls: 'counted-cell' },
+      { label: t('col_counted_by'), key: 'counted_by', cell: (p) => countedNode(p, ents, titles), csv: countedCsv, cls: 'counted-cell' },
       { label: 'host_name', key: 'host_name', screen: false, csv: (p) => p.host_name ?? '' },
       { label: 'investor_name', key: 'investor_name', screen: false, csv: (p) => p.investor_name ?? '' },
       { label: 'seq', key: 'seq', screen: false, csv: (p) => p.seq },
@@ -371,23 +373,24 @@ export async function projectsPage(route) {
 export async function projectPage(route) {
   const id = route.parts[1];
   const s = scope(route);
-  const [p, ents, findings, known] = await Promise.all([
+  const [p, titles, findings, known] = await Promise.all([
     api(`/v1/projects/${enc(id)}`, s),
-    entityNames(s),
+    thingTitles(s),
     api('/v1/findings', { ...s, lang: language() }).catch(() => ({ findings: [] })),
     findingCodes().catch(() => null),
   ]);
+  const ents = titles.ents;
   const about = (findings.findings ?? []).filter((f) => f.subjects.includes(p.project_id));
   const dt = (k, ...v) => [el('dt', {}, k), el('dd', {}, ...v)];
   const stages = dataTable('project-stages', historyColumns(), historyRows(p), { rowData: (r) => r.__data, rowClass: (r) => r.__class, file: () => fileScope(`project-${p.project_id}-stages`) });
-  const counted = dataTable('project-counted-by', countedColumns(ents), countedRows(p), { rowData: (r) => r.__data, rowClass: (r) => r.__class, file: () => fileScope(`project-${p.project_id}-counted-by`) });
+  const counted = dataTable('project-counted-by', countedColumns(ents, titles), countedRows(p), { rowData: (r) => r.__data, rowClass: (r) => r.__class, file: () => fileScope(`project-${p.project_id}-counted-by`) });
   const codeLabel = (c) => (known ? known.label(c) : c);
   const found = dataTable(
     'project-findings',
     [
       { label: t('col_date'), key: 'date', cell: (f) => f.date, csv: (f) => f.date, cls: 'nowrap' },
       { label: t('col_code'), key: 'code', cell: (f) => [el('span', { class: 'code-label' }, codeLabel(f.code)), el('code', { class: 'code' }, f.code)], csv: (f) => f.code },
-      { label: t('col_message'), key: 'message', cell: (f) => f.message, csv: (f) => f.message, cls: 'message' },
+      { label: t('col_message'), key: 'message', cell: (f) => namesInText(f.message, titles.title), csv: (f) => f.message, cls: 'message' },
       { label: t('col_records'), key: 'seqs', cell: (f) => f.seqs.map(seqLink), csv: (f) => f.seqs.join(' '), cls: 'seqs' },
     ],
     about,
@@ -401,7 +404,7 @@ export async function projectPage(route) {
       'div',
       { class: 'page-head' },
       el('h1', {}, p.name && p.name !== p.project_id ? p.name : p.project_id),
-      el('p', { class: 'meta' }, t('project_title', p.project_id), ' · ', t('judged_at', p.judged_at ?? ''), s.at_seq ? ' · ' + t('at_seq_note', s.at_seq) : ''),
+      el('p', { class: 'meta' }, el('small', { class: 'party-id' }, t('project_title', p.project_id)), ' · ', t('judged_at', p.judged_at ?? ''), s.at_seq ? ' · ' + t('at_seq_note', s.at_seq) : ''),
     ),
     section(
       t('project_overview'),

@@ -5,9 +5,22 @@
 import { t, label, codesOf, isZh } from './i18n.js';
 import { el, amountNode } from './format.js';
 import { recordHash, verifyRecord, parseCheckpoint, verifyCosignatures } from './verify.js';
-import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, select, rerender, entityNames, party, rawName } from './ui.js';
+import { HttpError, PIN_KEY, stored, store, api, href, dataTable, section, pageHead, seqLink, field, select, rerender, entityNames, party, rawName, named, thingTitles } from './ui.js';
 
 const PAGE_SIZE = 50;
+
+// The fields that say what a record is about, most telling first: money
+// moves between two accounts; anything else concerns the first thing it
+// names (the record's own id of a new thing, or the thing it reports on).
+const ABOUT_KEYS = ['entity_id', 'target_id', 'task_id', 'commitment_id', 'scheme_id', 'project_id', 'account_id', 'payout_id', 'sanction_id', 'allocation_id', 'disbursement_id', 'subject'];
+
+/** The ids a record is about (shown by name in the records list). */
+function aboutIds(event) {
+  const d = event.data ?? {};
+  if (d.from_account && d.to_account) return [d.from_account, d.to_account];
+  const key = ABOUT_KEYS.find((k) => typeof d[k] === 'string');
+  return key ? [d[key]] : [];
+}
 
 export async function recordsPage(route) {
   const q = route.query;
@@ -16,7 +29,8 @@ export async function recordsPage(route) {
   // scan the log; without one the log is paged by seq.
   const search = { q: q.get('q') || '', type: q.get('type') || '', from_date: q.get('from_date') || '', to_date: q.get('to_date') || '' };
   const searching = Object.values(search).some((v) => v !== '');
-  const [data, ents] = await Promise.all([api('/v1/events', { ...(searching ? search : {}), from, limit: PAGE_SIZE }), entityNames({})]);
+  const [data, titles] = await Promise.all([api('/v1/events', { ...(searching ? search : {}), from, limit: PAGE_SIZE }), thingTitles({})]);
+  const ents = titles.ents;
   const records = data.records;
   const checks = new Map();
   records.forEach((r, i) => {
@@ -33,6 +47,12 @@ export async function recordsPage(route) {
       { label: t('col_type'), key: 'type', cell: (r) => [label('event_type', r.event.type), el('br'), el('code', { class: 'code' }, r.event.type)], csv: (r) => r.event.type },
       { label: t('col_actor'), key: 'actor', cell: (r) => party(ents, r.event.actor), csv: (r) => r.event.actor },
       { label: 'actor_name', key: 'actor_name', screen: false, csv: (r) => rawName(ents, r.event.actor) },
+      {
+        label: t('col_subjects'),
+        key: 'about',
+        cell: (r) => aboutIds(r.event).map((id, i) => [i ? ' → ' : null, named(titles.title(id), id)]),
+        csv: (r) => aboutIds(r.event).join(' '),
+      },
       { label: t('col_id'), key: 'id', cell: (r) => el('code', { class: 'code' }, r.event.id ?? ''), csv: (r) => r.event.id ?? '' },
       { label: t('col_hash'), key: 'hash', cell: (r) => el('code', { class: 'hash', title: r.hash }, r.hash.slice(0, 16) + '…'), csv: (r) => r.hash },
       { label: 'prev_hash', key: 'prev_hash', screen: false, csv: (r) => r.prev_hash },
@@ -257,8 +277,14 @@ function evidenceNode(v) {
  * language (`names`, from fieldNames()), parties by name (`ents`), ids
  * linked to their pages, amounts in 万元 / 亿元, evidence as links.
  */
-export function eventFields(event, names = null, ents = null) {
+export function eventFields(event, names = null, ents = null, title = null) {
   const who = (id) => (ents ? party(ents, id, true) : id);
+  // An id the ledger names (a target, account, commitment…) by its name, the id beneath.
+  const titled = (v, link) => {
+    const name = title ? title(v) : null;
+    if (name) return named(name, v, link);
+    return link ? el('a', { href: link }, v) : v;
+  };
   const rows = [
     ['type', [label('event_type', event.type), ' ', el('code', {}, event.type)]],
     ['id', el('code', {}, event.id ?? '')],
@@ -268,13 +294,13 @@ export function eventFields(event, names = null, ents = null) {
   const pages = { target_id: 'claims', project_id: 'projects', task_id: 'assessment' };
   for (const [k, v] of Object.entries(event.data ?? {})) {
     let shown;
-    if (typeof v === 'string' && pages[k]) shown = el('a', { href: href([pages[k], v], {}, false) }, v);
-    else if (typeof v === 'string' && /(^|_)account$/.test(k)) shown = el('a', { href: href(['trace', v], {}, false) }, v);
+    if (typeof v === 'string' && pages[k]) shown = titled(v, href([pages[k], v], {}, false));
+    else if (typeof v === 'string' && /(^|_)account$/.test(k)) shown = titled(v, href(['trace', v], {}, false));
     else if (typeof v === 'string' && ['assignee', 'assigner', 'promisor', 'beneficiary', 'payee', 'holder', 'host', 'investor', 'subject', 'parent'].includes(k)) shown = who(v);
     else if (typeof v === 'string' && (k === 'amount' || k === 'total' || k === 'ceiling' || k === 'planned_investment' || k === 'investment_in_place')) shown = [amountNode(v), el('small', {}, ' (', v, ')')];
     else if (k === 'evidence') shown = evidenceNode(v);
     else if (k === 'seq' && typeof v === 'number') shown = seqLink(v);
-    else shown = typeof v === 'string' ? v : el('code', {}, JSON.stringify(v));
+    else shown = typeof v === 'string' ? titled(v) : el('code', {}, JSON.stringify(v));
     rows.push([k, shown]);
   }
   return el(
@@ -307,7 +333,8 @@ async function latestCheckpoint() {
 export async function recordPage(route) {
   const seq = Number(route.parts[1]);
   if (!Number.isSafeInteger(seq) || seq < 0) throw new Error('bad record number');
-  const [record, checkpoint, names, ents] = await Promise.all([api(`/v1/events/${seq}`), latestCheckpoint(), fieldNames(), entityNames({})]);
+  const [record, checkpoint, names, titles] = await Promise.all([api(`/v1/events/${seq}`), latestCheckpoint(), fieldNames(), thingTitles({})]);
+  const ents = titles.ents;
   const covered = checkpoint && seq < checkpoint.size;
   const proof = covered ? await api('/v1/proofs/inclusion', { seq, size: checkpoint.size }) : null;
   const holder = el('div');
@@ -344,7 +371,7 @@ export async function recordPage(route) {
     ),
     section(
       t('record_fields'),
-      eventFields(record.event, names, ents),
+      eventFields(record.event, names, ents, titles.title),
       el(
         'dl',
         { class: 'fields' },

@@ -5,7 +5,7 @@
 
 import { t, label } from './i18n.js';
 import { el, formatRatio, valueNode } from './format.js';
-import { api, scope, href, setQuery, dataTable, plainTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party, periodLabel } from './ui.js';
+import { api, scope, href, setQuery, dataTable, plainTable, section, pageHead, badge, seqLink, chip, field, select, fileScope, entityNames, rawName, nameOf, party, periodLabel, named, targetTitle } from './ui.js';
 import { countsLine, projectRegister, projectsBehind } from './page-projects.js';
 
 function ratioOf(target, value) {
@@ -50,6 +50,7 @@ function reading(r, unit, onProjects) {
 export async function targetsPage(route) {
   const [data, ents] = await Promise.all([api('/v1/targets', scope(route)), entityNames(scope(route))]);
   const all = data.targets;
+  const byId = new Map(all.map((x) => [x.target_id, x]));
   // The register, asked for only when a target counts projects.
   const register = all.some((x) => x.counts) ? await projectRegister(scope(route)) : new Map();
   const q = route.query;
@@ -114,9 +115,8 @@ export async function targetsPage(route) {
         key: 'target_id',
         cell: (x) => [
           x.counts ? el('button', { type: 'button', class: 'expand', title: t('show_projects'), 'aria-expanded': 'false', onclick: (e) => toggle(x, e.currentTarget.closest('tr')) }, '▸') : null,
-          el('span', { class: 'metric' }, label('metric', x.metric)),
-          el('br'),
-          el('code', { class: 'code' }, x.target_id),
+          // In words ("津市市工业园 2008年 新引进1000万元以上项目"), the id beneath.
+          named(targetTitle(ents, x), x.target_id),
           x.counts ? [el('br'), el('small', {}, countsLine(x.counts))] : null,
         ],
         csv: (x) => x.target_id,
@@ -220,7 +220,7 @@ export async function targetsPage(route) {
       {
         label: t('col_targets'),
         key: 'target_ids',
-        cell: (r) => r.target_ids.map((id) => [el('a', { href: href(['claims', id], {}, false), class: 'id' }, id), ' ']),
+        cell: (r) => r.target_ids.map((id) => el('div', { class: 'run-target' }, named(targetTitle(ents, byId.get(id)), id, href(['claims', id], {}, false)))),
         csv: (r) => r.target_ids.join(' '),
       },
       { label: 'assignee_name', key: 'assignee_name', screen: false, csv: (r) => rawName(ents, r.assignee) },

@@ -338,6 +338,8 @@ export function dataTable(name, columns, rows, opts = {}) {
     if (newRows.length === 0) body.append(el('tr', { class: 'empty' }, el('td', { colSpan: shown.length }, t('no_rows'))));
     count.textContent = t(newRows.length === 1 ? 'rows_one' : 'rows', newRows.length);
     table.dataset.rows = String(newRows.length);
+    // After the change in hand (a filter's chips are set after the rows).
+    queueMicrotask(refreshPrintHeader);
   };
   update(rows);
   csvTables.set(name, () =>
@@ -645,3 +647,154 @@ export function named(title, id, link) {
     el('small', { class: 'party-id' }, id),
   );
 }
+
+/**
+ * A commitment in words, as its parties would name it: "汉寿县向汉寿县高新技术产业园承诺的资金安排(限2010-12-31)".
+ * Commitments carry no name of their own; who promised what to whom (and
+ * by when, which tells a yearly series apart) is how people refer to one.
+ */
+export function commitmentTitle(ents, c) {
+  if (!c) return '';
+  const who = (id) => nameOf(ents, id) ?? id;
+  const title = t('commitment_title', who(c.promisor), who(c.beneficiary), label('kind', c.kind));
+  return c.due ? title + t('commitment_due', c.due) : title;
+}
+
+/** A scheme by what it rewards: "津市市工业园 2008年 新引进1000万元以上项目 奖励方案". */
+export function schemeTitle(ents, scheme, targetById, taskById) {
+  if (!scheme) return '';
+  const about = scheme.target_id ? targetTitle(ents, targetById.get(scheme.target_id)) : taskTitle(ents, taskById.get(scheme.task_id));
+  return about ? t('scheme_title', about) : '';
+}
+
+// Every id the findings and the log can name, in words: asked for once per
+// scope and language (the titles are built in it) while the page lives.
+const titleCache = new Map();
+
+/**
+ * `title(id)`: the thing's name in words — an entity's registered name, an
+ * account by holder and name, a target, yearly task, scheme or commitment
+ * in words — or null when it has none (the id is then shown bare).
+ */
+export function thingTitles(s) {
+  const key = JSON.stringify(s) + language();
+  let p = titleCache.get(key);
+  if (!p) {
+    const view = (path, empty) => api(path, s).catch(() => empty);
+    p = Promise.all([
+      entityNames(s),
+      view('/v1/funds/accounts', { accounts: [] }),
+      view('/v1/targets', { targets: [] }),
+      view('/v1/assessment', { tasks: [] }),
+      view('/v1/commitments', { commitments: [] }),
+      view('/v1/incentives', { schemes: [] }),
+    ]).then(([ents, funds, targets, assessment, commitments, incentives]) => {
+      const m = new Map();
+      for (const [id, name] of accountNames(funds.accounts ?? [], ents)) if (name !== id) m.set(id, name);
+      const targetById = new Map((targets.targets ?? []).map((x) => [x.target_id, x]));
+      const taskById = new Map((assessment.tasks ?? []).map((x) => [x.task_id, x]));
+      for (const x of targetById.values()) m.set(x.target_id, targetTitle(ents, x));
+      for (const x of taskById.values()) m.set(x.task_id, taskTitle(ents, x));
+      for (const c of commitments.commitments ?? []) m.set(c.commitment_id, commitmentTitle(ents, c));
+      for (const x of incentives.schemes ?? []) {
+        const title = schemeTitle(ents, x, targetById, taskById);
+        if (title) m.set(x.scheme_id, title);
+      }
+      return { ents, title: (id) => nameOf(ents, id) ?? m.get(id) ?? null };
+    });
+    titleCache.set(key, p);
+    p.catch(() => titleCache.delete(key));
+  }
+  return p;
+}
+
+/**
+ * A finding's sentence with each id in it that has a name made readable:
+ * the server writes "名称（id）" for entities but a target, task, scheme or
+ * commitment by its bare id ("目标jinshi-2008-ge10m"). Each such id gets its
+ * name before it (class `msg-name`, with the brackets); every named id
+ * becomes the small type of an id. Taking away the `msg-name` parts gives
+ * the sentence back exactly as the ledger wrote it.
+ */
+export function namesInText(text, title) {
+  const out = [];
+  let last = 0;
+  const [open, close] = language() === 'zh-CN' ? ['（', '）'] : [' (', ')'];
+  for (const m of text.matchAll(/[A-Za-z0-9][A-Za-z0-9._:-]*[A-Za-z0-9]/g)) {
+    const id = m[0];
+    const name = title(id);
+    if (!name) continue;
+    const before = text.slice(last, m.index);
+    out.push(before);
+    // "名称（id）" or "name (id)" names it already: only the id is made small.
+    const alreadyNamed = text.slice(0, m.index).replace(/\s*[（(]$/, '').endsWith(name);
+    if (!alreadyNamed) out.push(el('span', { class: 'msg-name' }, name + open));
+    out.push(el('small', { class: 'party-id in-text' }, id));
+    if (!alreadyNamed) out.push(el('span', { class: 'msg-name' }, close));
+    last = m.index + id.length;
+  }
+  if (!out.length) return text;
+  out.push(text.slice(last));
+  return out;
+}
+
+// ---------------------------------------------------------------- printing a page
+
+// A printed page must say what it shows: the day it is judged at (or the
+// as-of date), the filters in force and how many rows each table holds —
+// a printout shows neither the address nor the controls. The shell puts a
+// header (hidden on screen) on each report page; it is read again from
+// the page's own controls and tables whenever a table changes, and just
+// before printing.
+let printHeaderNode = null;
+
+/** The header printed above a report page (the shell adds it; app.css shows it in print only). */
+export function printHeader() {
+  printHeaderNode = el('header', { class: 'print-header' });
+  return printHeaderNode;
+}
+
+/** The filters set on the page, as "label: value" in the reader's language. */
+function activeFilters(page) {
+  const out = [];
+  for (const f of page.querySelectorAll('.filters label.field')) {
+    const name = f.querySelector('span')?.textContent ?? '';
+    const c = f.querySelector('select, input');
+    if (!c || !c.value) continue;
+    const value = c.tagName === 'SELECT' ? c.selectedOptions[0]?.textContent ?? c.value : c.value;
+    out.push(`${name}: ${value}`);
+  }
+  for (const c of page.querySelectorAll('label.check input[type=checkbox]:checked')) out.push(c.parentElement.textContent.trim());
+  for (const c of page.querySelectorAll('.chips .chip.active')) {
+    const what = c.querySelector('.badge, .chip-label, .qual');
+    out.push((what ?? c).textContent.trim());
+  }
+  return out;
+}
+
+/** Fills the print header from the page as it now stands. */
+export function refreshPrintHeader() {
+  const node = printHeaderNode;
+  if (!node || !node.isConnected) return;
+  const page = node.parentElement;
+  const s = scope(parseRoute());
+  const judged = page.querySelector('.page-head .meta[data-judged-at]')?.dataset.judgedAt || '';
+  const when = [s.as_of ? t('print_as_of', s.as_of) : null, judged ? t('judged_at', judged) : null, s.at_seq ? t('at_seq_note', s.at_seq) : null].filter(Boolean);
+  const filters = activeFilters(page);
+  const tables = [...page.querySelectorAll('table.data[data-table]:not(.inner)')].filter((x) => !x.closest('.print-header, .task-detail-row'));
+  node.replaceChildren(
+    el('p', { class: 'print-scope', dataset: { asOf: s.as_of ?? '', judgedAt: judged } }, when.join(' · ')),
+    el('p', { class: 'print-filters', dataset: { filters: String(filters.length) } }, filters.length ? t('print_filters', filters.join('; ')) : t('print_no_filters')),
+    el(
+      'p',
+      { class: 'print-counts' },
+      tables.map((x, i) => {
+        const caption = x.closest('section')?.querySelector('h2')?.textContent ?? page.querySelector('h1')?.textContent ?? x.dataset.table;
+        return el('span', { class: 'print-count-of', dataset: { table: x.dataset.table, rows: x.dataset.rows ?? '0' } }, i ? ' · ' : '', t('print_rows', caption, x.dataset.rows ?? '0'));
+      }),
+    ),
+    el('p', { class: 'print-date' }, t('print_printed', new Date().toISOString().slice(0, 10))),
+  );
+}
+
+window.addEventListener('beforeprint', refreshPrintHeader);

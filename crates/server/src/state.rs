@@ -183,6 +183,9 @@ impl AppState {
                 std::process::exit(3);
             },
         )?;
+        // Serve once the node knows its role and has read the database's
+        // head (or failed to reach it): not a burst of 503s at start.
+        node.wait_first_turn(Duration::from_secs(60));
         let cluster = Cluster {
             backend,
             node: std::sync::Mutex::new(node),

@@ -200,14 +200,14 @@ mod replicate_tests {
         }
     }
 
-    /// Correctly hashed and chained, but recorded in another's name: the
-    /// rules refuse it, as they would an append.
+    /// Correctly hashed and chained, but breaking the ledger's rules: a
+    /// follower refuses it, as `pledger verify` would.
     #[test]
     fn a_follower_applies_the_ledgers_rules_to_what_it_reads() {
         let genuine = source();
-        // An enterprise voiding the city's own account.
-        let event = json!({"type": "event.voided", "id": "void-x", "actor": "conf-co", "occurred_at": "2026-01-02",
-            "data": {"seq": 3, "reason": "不想要了"}});
+        // An account held by nobody the ledger knows.
+        let event = json!({"type": "account.opened", "id": "acct-x", "actor": "conf-co", "occurred_at": "2026-01-02",
+            "data": {"account_id": "conf-acct-x", "holder": "nobody-registered", "name": "无主账户", "kind": "source"}});
         let prev = genuine[3].hash().unwrap();
         let ev = pledger_core::record::jcs(&event).unwrap();
         let body = pledger_core::record::record_body(4, "2026-01-03T00:00:00.000Z", &prev, &ev);

@@ -466,6 +466,16 @@ fn inner_message(e: &StoreError) -> String {
     }
 }
 
+/// One store error as the same kind of error for each request of a group
+/// (a full disk stays a full disk, a node that does not write says so).
+fn same_kind(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::DiskFull(_) => StoreError::DiskFull(inner_message(e)),
+        StoreError::NotWriter(w) => StoreError::NotWriter(w.clone()),
+        _ => StoreError::Backend(inner_message(e)),
+    }
+}
+
 /// Reads every committed record and replays it into a fresh registry.
 /// Parsing is spread over all cores; admitting is sequential.
 pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, StoreError> {
@@ -651,15 +661,8 @@ impl Writer {
             return;
         }
         if let Err(e) = self.ensure_clean_tail() {
-            let disk_full = matches!(e, StoreError::DiskFull(_));
-            let message = inner_message(&e);
             for (_, reply) in group {
-                let err = if disk_full {
-                    StoreError::DiskFull(message.clone())
-                } else {
-                    StoreError::Backend(message.clone())
-                };
-                reply(Err(err.into()));
+                reply(Err(same_kind(&e).into()));
             }
             return;
         }
@@ -692,15 +695,8 @@ impl Writer {
         if !pending.staged.is_empty() {
             if let Err(e) = self.write_and_commit(&mut pending) {
                 self.registry.rollback(&mut accepted);
-                let message = inner_message(&e);
-                let disk_full = matches!(e, StoreError::DiskFull(_));
                 for (r, reply) in results {
-                    let err = if disk_full {
-                        StoreError::DiskFull(message.clone())
-                    } else {
-                        StoreError::Backend(message.clone())
-                    };
-                    reply(r.and(Err(err.into())));
+                    reply(r.and(Err(same_kind(&e).into())));
                 }
                 return;
             }
@@ -936,11 +932,12 @@ impl Writer {
                 if prev != p.prev {
                     return Err(corrupt("its prev_hash is not the hash of the record before it".into()));
                 }
-                // Every rule, authority included, as for a restore: the
-                // shared store is not trusted to hold only what the writer
-                // admitted.
+                // The rules `pledger verify` applies (signatures included;
+                // who may record what was judged when it was appended, by
+                // the rules of that day, as at every open): a record that
+                // breaks them is not the ledger's, whoever wrote it there.
                 self.registry
-                    .admit_with(&event, signed.as_ref(), Origin::New, &mut journal)
+                    .admit_with(&event, signed.as_ref(), Origin::Recorded, &mut journal)
                     .map_err(|e| corrupt(format!("its event does not pass the ledger's rules: {e}")))?;
                 if let Some(id) = self.registry.entity_touched(&event) {
                     p.touched.push(id.into());
