@@ -4,6 +4,8 @@
 //! link to its record — that together add up to the funds view of the HTTP
 //! API (`GET /v1/funds/accounts`): what each account paid out and took in,
 //! today and as of an earlier date. A voided disbursement is not listed.
+//! The rows are those of `GET /v1/funds/disbursements`, in its order, a
+//! page at a time with a "more" button.
 //!
 //! Needs a headless Chromium like the other console tests
 //! (`PLEDGER_SKIP_BROWSER=1` skips it).
@@ -47,6 +49,56 @@ fn rows(b: &mut Browser) -> Vec<Value> {
     .as_array()
     .expect("rows")
     .clone()
+}
+
+/// Clicks the list's "more" until every disbursement is listed; returns
+/// how many times.
+fn show_all(b: &mut Browser) -> usize {
+    let mut clicks = 0;
+    while b.eval("document.querySelector('.more-rows[data-table=disbursements]').hidden") == Value::Bool(false) {
+        let before = b.count("table[data-table=disbursements] tbody tr[data-seq]");
+        b.eval("document.querySelector('.more-rows[data-table=disbursements] button').click(); true");
+        b.wait_for(
+            &format!(
+                "document.querySelectorAll('table[data-table=disbursements] tbody tr[data-seq]').length > {before}"
+            ),
+            "the next disbursements",
+        );
+        clicks += 1;
+        assert!(clicks < 100, "the list never ends");
+    }
+    clicks
+}
+
+/// Every page of `GET /v1/funds/disbursements` (`query` the scope), as
+/// the rows compare: seq, accounts, amount, date.
+fn listed(base: &str, query: &str) -> (Vec<Value>, u64) {
+    let mut out = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = get(base, &format!("/v1/funds/disbursements?limit=37&from={from}{query}"));
+        let total = page["total"].as_u64().expect("total");
+        for d in page["disbursements"].as_array().expect("disbursements") {
+            out.push(serde_json::json!({
+                "seq": d["seq"], "from": d["from_account"], "to": d["to_account"],
+                "amount": d["amount"], "date": d["date"],
+            }));
+        }
+        match page["next_from"].as_u64() {
+            Some(n) => from = n,
+            None => {
+                assert_eq!(out.len() as u64, total, "{query}: total");
+                return (out, total);
+            }
+        }
+    }
+}
+
+/// The rows as the route's answer has them.
+fn as_listed(rows: &[Value]) -> Vec<Value> {
+    rows.iter()
+        .map(|r| serde_json::json!({"seq": r["seq"], "from": r["from"], "to": r["to"], "amount": r["amount"], "date": r["date"]}))
+        .collect()
 }
 
 /// Per account: (paid out, taken in) in fen, summed over the rows.
@@ -118,7 +170,24 @@ fn the_funds_page_lists_each_disbursement() {
     let mut b = Browser::launch(&chromium, &["--lang=zh-CN", "--accept-lang=zh-CN,zh"]);
     b.open(&base, "#/funds");
     b.screenshot("funds-disbursements-zh");
+    // A page at a time (the page lists 200, then 200 more at each click),
+    // saying how many of how many are listed.
+    let (listed_now, total) = listed(&base, "");
+    let first = rows(&mut b);
+    assert_eq!(first.len(), 200.min(listed_now.len()), "the first page");
+    assert_eq!(
+        as_listed(&first),
+        listed_now[..first.len()],
+        "the first page is the route's"
+    );
+    if listed_now.len() > first.len() {
+        let note = b.text(".more-rows[data-table=disbursements] .more-count");
+        assert!(note.contains(&format!("共 {total} 笔")), "{note}");
+        assert!(show_all(&mut b) > 0);
+    }
     let shown = rows(&mut b);
+    // The console's rows are the route's, in its order.
+    assert_eq!(as_listed(&shown), listed_now, "the console lists what the route lists");
     assert!(shown.len() > 100, "the demo's disbursements: {}", shown.len());
     assert_adds_up(&shown, &get(&base, "/v1/funds/accounts"), "today");
     let seqs: BTreeSet<u64> = shown.iter().filter_map(|r| r["seq"].as_u64()).collect();
@@ -159,7 +228,12 @@ fn the_funds_page_lists_each_disbursement() {
         assert_eq!(event["type"], "fund.disbursed", "#{seq}");
         assert_eq!(event["data"]["from_account"], r["from"], "#{seq}");
         assert_eq!(event["data"]["to_account"], r["to"], "#{seq}");
-        assert_eq!(event["data"]["amount"], r["amount"], "#{seq}");
+        // The same amount (the view writes it with its two decimals).
+        assert_eq!(
+            fen(event["data"]["amount"].as_str().expect("amount")),
+            fen(r["amount"].as_str().expect("amount")),
+            "#{seq}"
+        );
         let date = r["date"].as_str().expect("date");
         assert_eq!(
             date,
@@ -224,7 +298,13 @@ fn the_funds_page_lists_each_disbursement() {
 
     // As of an earlier day: only what had happened by then, and it still adds up.
     b.open(&base, "#/funds?as_of=2008-12-31");
+    show_all(&mut b);
     let then = rows(&mut b);
+    assert_eq!(
+        as_listed(&then),
+        listed(&base, "&as_of=2008-12-31").0,
+        "as of 2008-12-31, the console lists what the route lists"
+    );
     assert!(
         !then.is_empty() && then.len() < shown.len(),
         "{} then, {} now",

@@ -649,6 +649,14 @@ fn every_route_answers_as_the_document_says() {
             "/v1/proofs/inclusion" => vec!["?seq=5", "?seq=5&size=100"],
             "/v1/proofs/consistency" => vec!["?from=5", "?from=5&to=100"],
             "/v1/funds/accounts/{id}/trace" => vec!["", "?direction=up", "?as_of=2010-12-31"],
+            "/v1/funds/disbursements" => vec![
+                "",
+                "?as_of=2008-12-31",
+                "?at_seq=500",
+                "?from=5&limit=5",
+                "?account={account}&limit=1000",
+                "?account={account}&as_of=2009-12-31&from=2&limit=3",
+            ],
             "/v1/events" => vec!["", "?from=2000&limit=1000", "?q=%E6%B1%89%E5%AF%BF&type=fund.&limit=5"],
             "/v1/import/template" => vec!["?type=fund.disbursed", "?type=project.signed&lang=zh-CN"],
             "/v1/findings" => vec!["", "?lang=zh-CN", "?as_of=2008-12-31", "?at_seq=500"],
@@ -680,7 +688,7 @@ fn every_route_answers_as_the_document_says() {
             _ => None,
         };
         for q in variants(path) {
-            let url = format!("{}{q}", concrete(path));
+            let url = format!("{}{}", concrete(path), q.replace("{account}", &account));
             let answer = call(&a, &s.url(&url), token);
             check_answer(&doc, path, &url, &answer, 200, &mut bad);
             if q.is_empty() {
@@ -702,6 +710,16 @@ fn every_route_answers_as_the_document_says() {
         ("/v1/targets/{id}", "/v1/targets/no-such-target".to_string(), 404),
         ("/v1/targets", "/v1/targets?as_of=yesterday".to_string(), 400),
         ("/v1/events/{seq}", format!("/v1/events/{}", records + 10), 404),
+        (
+            "/v1/funds/disbursements",
+            "/v1/funds/disbursements?account=no-such-account".to_string(),
+            404,
+        ),
+        (
+            "/v1/funds/disbursements",
+            "/v1/funds/disbursements?limit=many".to_string(),
+            400,
+        ),
         ("/v1/findings/changes", "/v1/findings/changes".to_string(), 400),
         ("/console/app.js", "/console/no-such-file.js".to_string(), 404),
     ] {

@@ -32,31 +32,16 @@ function balanceCell(a) {
   return amountNode(a.balance);
 }
 
-/** Every record of one event type, following the search's pages. */
-async function recordsOfType(type) {
-  const out = [];
-  let from = 0;
-  for (;;) {
-    const d = await api('/v1/events', { type, from, limit: 1000 });
-    out.push(...d.records);
-    if (d.next_from === undefined || d.next_from === null) return out;
-    from = d.next_from;
-  }
-}
+/** Disbursements the page lists at first, and then at each "more". */
+const DISBURSEMENTS_PAGE = 200;
 
 /**
- * The disbursements the funds view sums, one by one: the view gives totals
- * only, so they are the log's fund.disbursed records in the page's scope
- * (as_of leaves out later ones; at_seq later records, later voids too)
- * less those a void undid (a void counts whatever its date).
+ * A page of the disbursements the funds view sums, one by one, from the
+ * server (GET /v1/funds/disbursements): in the page's scope, voided ones
+ * left out, newest first (date, then record, descending).
  */
-async function liveDisbursements(s) {
-  const [paid, voids] = await Promise.all([recordsOfType('fund.disbursed'), recordsOfType('event.voided')]);
-  const upTo = (r) => !s.at_seq || r.seq <= Number(s.at_seq);
-  const voided = new Set(voids.filter(upTo).map((r) => r.event.data.seq));
-  return paid
-    .filter((r) => upTo(r) && !voided.has(r.seq) && (!s.as_of || r.event.occurred_at.slice(0, 10) <= s.as_of))
-    .sort((a, b) => (a.event.occurred_at < b.event.occurred_at ? 1 : a.event.occurred_at > b.event.occurred_at ? -1 : b.seq - a.seq));
+function disbursementsPage(s, from) {
+  return api('/v1/funds/disbursements', { ...s, from, limit: DISBURSEMENTS_PAGE });
 }
 
 /** A disbursement's category in words (its kind when it gives none), the code beneath. */
@@ -68,7 +53,7 @@ function categoryCell(d) {
 
 export async function fundsPage(route) {
   const s = scope(route);
-  const [data, ents, paid] = await Promise.all([api('/v1/funds/accounts', s), entityNames(s), liveDisbursements(s)]);
+  const [data, ents, firstPage] = await Promise.all([api('/v1/funds/accounts', s), entityNames(s), disbursementsPage(s, 0)]);
   const accounts = [...data.accounts].sort(
     (a, b) => (ACCOUNT_ORDER[a.kind] ?? 3) - (ACCOUNT_ORDER[b.kind] ?? 3) || a.account_id.localeCompare(b.account_id),
   );
@@ -111,30 +96,60 @@ export async function fundsPage(route) {
   );
 
   // Each disbursement: when, for what, who paid whom, how much, and the
-  // record (the flows above are totals, with no date or record).
+  // record (the flows above are totals, with no date or record). A page at
+  // a time: "more" adds the next one.
+  const paid = [...firstPage.disbursements];
   const disbursements = dataTable(
     'disbursements',
     [
-      { label: t('col_date'), key: 'date', cell: (r) => el('span', { class: 'date' }, r.event.occurred_at.slice(0, 10)), csv: (r) => r.event.occurred_at, cls: 'nowrap' },
-      { label: t('col_category'), key: 'category', cell: (r) => categoryCell(r.event.data), csv: (r) => r.event.data.category ?? '' },
-      { label: 'kind', key: 'kind', screen: false, csv: (r) => r.event.data.kind ?? 'transfer' },
-      { label: t('col_from'), key: 'from', cell: (r) => accountCell(names, r.event.data.from_account), csv: (r) => r.event.data.from_account },
-      { label: t('col_to'), key: 'to', cell: (r) => accountCell(names, r.event.data.to_account), csv: (r) => r.event.data.to_account },
-      { label: t('col_amount'), key: 'amount', cell: (r) => amountNode(r.event.data.amount), csv: (r) => r.event.data.amount, cls: 'num' },
-      { label: t('col_purpose'), key: 'purpose', cell: (r) => el('span', { class: 'terms', title: r.event.data.purpose ?? '' }, r.event.data.purpose ?? ''), csv: (r) => r.event.data.purpose ?? '', cls: 'terms-cell' },
+      { label: t('col_date'), key: 'date', cell: (r) => el('span', { class: 'date' }, r.date), csv: (r) => r.date, cls: 'nowrap' },
+      { label: t('col_category'), key: 'category', cell: (r) => categoryCell(r), csv: (r) => r.category ?? '' },
+      { label: 'kind', key: 'kind', screen: false, csv: (r) => r.kind },
+      { label: t('col_from'), key: 'from', cell: (r) => accountCell(names, r.from_account), csv: (r) => r.from_account },
+      { label: t('col_to'), key: 'to', cell: (r) => accountCell(names, r.to_account), csv: (r) => r.to_account },
+      { label: t('col_amount'), key: 'amount', cell: (r) => amountNode(r.amount), csv: (r) => r.amount, cls: 'num' },
+      { label: t('col_purpose'), key: 'purpose', cell: (r) => el('span', { class: 'terms', title: r.purpose }, r.purpose), csv: (r) => r.purpose, cls: 'terms-cell' },
       { label: t('col_record'), key: 'seq', cell: (r) => seqLink(r.seq), csv: (r) => r.seq },
-      { label: 'disbursement_id', key: 'disbursement_id', screen: false, csv: (r) => r.event.data.disbursement_id },
-      { label: 'from_name', key: 'from_name', screen: false, csv: (r) => names.get(r.event.data.from_account) ?? '' },
-      { label: 'to_name', key: 'to_name', screen: false, csv: (r) => names.get(r.event.data.to_account) ?? '' },
+      { label: 'disbursement_id', key: 'disbursement_id', screen: false, csv: (r) => r.disbursement_id },
+      { label: 'from_name', key: 'from_name', screen: false, csv: (r) => names.get(r.from_account) ?? '' },
+      { label: 'to_name', key: 'to_name', screen: false, csv: (r) => names.get(r.to_account) ?? '' },
     ],
     paid,
     {
-      flags: (r) => [r.event.data.disbursement_id],
+      flags: (r) => [r.disbursement_id],
       flagsIn: 'category',
-      rowData: (r) => ({ seq: String(r.seq), disbursement: r.event.data.disbursement_id, from: r.event.data.from_account, to: r.event.data.to_account, amount: r.event.data.amount }),
+      rowData: (r) => ({ seq: String(r.seq), disbursement: r.disbursement_id, from: r.from_account, to: r.to_account, amount: r.amount }),
       file: () => fileScope('disbursements'),
     },
   );
+  const moreNote = el('span', { class: 'more-count' });
+  const moreButton = el('button', { type: 'button', class: 'more-rows-button' });
+  const more = el('p', { class: 'more-rows', dataset: { table: 'disbursements' } }, moreNote, ' ', moreButton);
+  let next = firstPage.next_from;
+  let total = firstPage.total;
+  const showMore = () => {
+    moreNote.textContent = t('disbursements_listed', paid.length, total);
+    more.hidden = next === undefined || next === null;
+    more.dataset.listed = String(paid.length);
+    more.dataset.total = String(total);
+    moreButton.textContent = t('disbursements_more', Math.min(DISBURSEMENTS_PAGE, Math.max(0, total - paid.length)));
+  };
+  moreButton.onclick = async () => {
+    moreButton.disabled = true;
+    try {
+      const page = await disbursementsPage(s, next);
+      // A disbursement recorded meanwhile may shift the list: no row twice.
+      const listed = new Set(paid.map((r) => r.seq));
+      paid.push(...page.disbursements.filter((r) => !listed.has(r.seq)));
+      next = page.next_from;
+      total = page.total;
+      disbursements.update(paid);
+      showMore();
+    } finally {
+      moreButton.disabled = false;
+    }
+  };
+  showMore();
 
   const money = (key, labelKey, extra = {}) => ({ label: t(labelKey), key, cell: (a) => (a[key] === null || a[key] === undefined ? '—' : amountNode(a[key])), csv: (a) => amountCsv(a[key]), cls: 'num', ...extra });
   const accountsTable = dataTable(
@@ -208,7 +223,7 @@ export async function fundsPage(route) {
     section(t('accounts_title'), accountsTable.node),
     section(t('allocations_title'), allocations.node),
     section(t('flows_title'), flows.node),
-    section(t('disbursements_title'), el('p', { class: 'intro' }, t('disbursements_intro')), disbursements.node),
+    section(t('disbursements_title'), el('p', { class: 'intro' }, t('disbursements_intro')), disbursements.node, more),
   );
 }
 

@@ -807,3 +807,228 @@ proptest! {
         }
     }
 }
+
+// --- the disbursements one by one -----------------------------------------
+
+/// The disbursements list folded by hand from the records as JSON: the
+/// `fund.disbursed` records dated on or before `as_of` (all when none) that
+/// no void among the records names, whatever the void's date; `received`
+/// when a live `fund.received` in scope, recorded after it, names it.
+/// Newest first: date descending, then seq descending.
+fn folded_list(records: &[Value], as_of: Option<&str>) -> Vec<Value> {
+    let date = |e: &Value| e["occurred_at"].as_str().expect("occurred_at")[..10].to_string();
+    let voided: std::collections::BTreeSet<u64> = records
+        .iter()
+        .filter(|e| e["type"] == "event.voided")
+        .filter_map(|e| e["data"]["seq"].as_u64())
+        .collect();
+    let live = |seq: usize, e: &Value| as_of.is_none_or(|d| date(e).as_str() <= d) && !voided.contains(&(seq as u64));
+    // The first live receipt of each disbursement id, by seq.
+    let mut receipts: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (seq, e) in records.iter().enumerate() {
+        if e["type"] == "fund.received" && live(seq, e) {
+            let id = e["data"]["disbursement_id"].as_str().expect("id").to_string();
+            receipts.entry(id).or_default().push(seq);
+        }
+    }
+    let mut rows: Vec<Value> = records
+        .iter()
+        .enumerate()
+        .filter(|(seq, e)| e["type"] == "fund.disbursed" && live(*seq, e))
+        .map(|(seq, e)| {
+            let d = &e["data"];
+            let or_null = |k: &str| d.get(k).cloned().unwrap_or(Value::Null);
+            let id = d["disbursement_id"].as_str().expect("id");
+            json!({
+                "seq": seq,
+                "date": date(e),
+                "disbursement_id": id,
+                "from_account": d["from_account"],
+                "to_account": d["to_account"],
+                "amount": Amount::parse(d["amount"].as_str().expect("amount")).expect("amount").to_string(),
+                "kind": d.get("kind").cloned().unwrap_or(json!("transfer")),
+                "category": or_null("category"),
+                "purpose": d["purpose"],
+                "allocation_id": or_null("allocation_id"),
+                "commitment_id": or_null("commitment_id"),
+                "received": receipts.get(id).is_some_and(|r| r.iter().any(|&s| s > seq)),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| (b["date"].as_str(), b["seq"].as_u64()).cmp(&(a["date"].as_str(), a["seq"].as_u64())));
+    rows
+}
+
+/// Every page of the list, `limit` at a time, following `next_from`.
+fn paged(facts: &Facts, account: Option<&str>, limit: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = funds::disbursements(facts, account, from, limit);
+        assert!(page.disbursements.len() <= limit);
+        out.extend(page.disbursements.iter().map(|r| serde_json::to_value(r).unwrap()));
+        match page.next_from {
+            Some(n) => {
+                assert_eq!(n as usize, from + limit, "the next page starts where this one ended");
+                from = n as usize;
+            }
+            None => return out,
+        }
+    }
+}
+
+/// The list of the facts of `records` as of `as_of` equals the fold by
+/// hand; its pages, and its rows of each account, are parts of it; and it
+/// adds up to the funds report's `disbursed_in` / `disbursed_out`.
+fn assert_list_is_the_fold(records: &[Value], as_of: Option<&str>) {
+    let facts = from_json(records, as_of.map(day)).expect("valid events");
+    let want = folded_list(records, as_of);
+    let at = format!("records 0..{} as of {as_of:?}", records.len());
+    let all = funds::disbursements(&facts, None, 0, usize::MAX);
+    assert_eq!(serde_json::to_value(&all.disbursements).unwrap(), json!(want), "{at}");
+    assert_eq!((all.total, all.next_from), (want.len() as u64, None), "{at}");
+    for limit in [1, 2, 5] {
+        assert_eq!(paged(&facts, None, limit), want, "{at}, {limit} a page");
+    }
+    let r = funds::report(&facts, day("2030-01-01"));
+    for a in &r.accounts {
+        let id = a.account_id.as_str();
+        let mine: Vec<Value> = want
+            .iter()
+            .filter(|w| w["from_account"] == id || w["to_account"] == id)
+            .cloned()
+            .collect();
+        assert_eq!(paged(&facts, Some(id), 2), mine, "{at}, account {id}");
+        let sum = |side: &str| -> Amount {
+            mine.iter()
+                .filter(|w| w[side] == id)
+                .map(|w| yuan(w["amount"].as_str().unwrap()))
+                .sum()
+        };
+        assert_eq!(
+            (sum("from_account"), sum("to_account")),
+            (a.disbursed_out, a.disbursed_in),
+            "{at}, account {id}"
+        );
+    }
+}
+
+/// The city's payments, out of date order, with a confirmation, a voided
+/// payment whose void is dated after it, and a voided confirmation.
+fn payments() -> Vec<Value> {
+    let mut events = city();
+    events.extend([
+        disburse_with(
+            "d1",
+            "budget",
+            "zone",
+            "300",
+            "2026-02-01",
+            json!({"category": "infrastructure"}),
+        ), // 3
+        disburse_with("d2", "budget", "zone", "100", "2026-01-15", json!({"kind": "transfer"})), // 4: earlier date, later record
+        disburse_with(
+            "d3",
+            "zone",
+            "contractor",
+            "250.50",
+            "2026-02-01",
+            json!({"kind": "expenditure", "category": "subsidy"}),
+        ), // 5: the same day as d1
+        received("d1", "2026-02-03"),                                                            // 6
+        disburse("d4", "budget", "zone", "50", "2026-03-01"), // 7: entered by mistake,
+        void(7, "2026-06-01"),                                // 8: voided in June
+        received("d2", "2026-02-20"),                         // 9
+        void(9, "2026-02-21"),                                // 10: a confirmation voided
+        disburse("d5", "zone", "contractor", "20", "2026-01-20T23:30:00+08:00"), // 11
+        disburse_with("d6", "zone", "budget", "10", "2026-04-01", json!({"kind": "repayment"})), // 12
+    ]);
+    events
+}
+
+#[test]
+fn the_disbursements_newest_first_without_the_voided_one() {
+    // Given the city's payments,
+    let events = payments();
+    // when the list is read as of 2026-03-15 (before the void's own date),
+    let list = funds::disbursements(&given(&events, "2026-03-15"), None, 0, 100);
+    // then the voided d4 is not in it, and the rest come newest first,
+    // the same day's later record first;
+    let order: Vec<(&str, u64)> = list
+        .disbursements
+        .iter()
+        .map(|r| (r.disbursement_id.as_str(), r.seq))
+        .collect();
+    assert_eq!(order, vec![("d3", 5), ("d1", 3), ("d5", 11), ("d2", 4)]);
+    // each row says what the record says, the kind `transfer` by default,
+    let d1 = &list.disbursements[1];
+    assert_eq!(
+        serde_json::to_value(d1).unwrap(),
+        json!({
+            "seq": 3, "date": "2026-02-01", "disbursement_id": "d1", "from_account": "budget",
+            "to_account": "zone", "amount": "300.00", "kind": "transfer", "category": "infrastructure",
+            "purpose": "park construction", "allocation_id": null, "commitment_id": null, "received": true
+        })
+    );
+    // a date-time's day as written, and a voided confirmation confirms nothing;
+    assert_eq!(list.disbursements[2].date, day("2026-01-20"));
+    assert!(!list.disbursements[3].received);
+    // and a page of two says where the next starts.
+    let page = funds::disbursements(&given(&events, "2026-03-15"), None, 0, 2);
+    assert_eq!((page.total, page.next_from), (4, Some(2)));
+    let last = funds::disbursements(&given(&events, "2026-03-15"), Some("contractor"), 1, 2);
+    assert_eq!((last.total, last.next_from, last.disbursements.len()), (2, None, 1));
+    assert_eq!(last.disbursements[0].disbursement_id, "d5");
+}
+
+#[test]
+fn the_disbursements_at_every_log_position_and_date_are_the_fold() {
+    // Given the city's payments, at every log position (a void counts only
+    // from its own record on) and as of several dates (a void whatever its
+    // date), the list is the fold by hand.
+    let events = payments();
+    for n in 1..=events.len() {
+        for as_of in [
+            None,
+            Some("2025-12-31"),
+            Some("2026-01-20"),
+            Some("2026-02-01"),
+            Some("2026-03-15"),
+            Some("2026-05-01"),
+        ] {
+            assert_list_is_the_fold(&events[..n], as_of);
+        }
+    }
+}
+
+#[test]
+fn the_disbursements_of_a_generated_ledger_are_the_fold() {
+    // Given a generated ledger (valid by construction; its voids name
+    // progress reports), and then voids of every seventh disbursement and
+    // receipt, dated on the ledger's first day,
+    let mut events: Vec<Value> = pledger_gen::Generator::with_events_per_year(7, 300).take(700).collect();
+    let first_day = events[0]["occurred_at"].as_str().unwrap()[..10].to_string();
+    let undone: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e["type"] == "fund.disbursed" || e["type"] == "fund.received")
+        .map(|(seq, _)| seq)
+        .step_by(7)
+        .collect();
+    assert!(undone.len() > 5, "the generator pays: {undone:?}");
+    events.extend(undone.iter().map(|&seq| void(seq, &first_day)));
+    let mut dates: Vec<String> = events
+        .iter()
+        .map(|e| e["occurred_at"].as_str().unwrap()[..10].to_string())
+        .collect();
+    dates.sort();
+    let quartiles: Vec<&str> = [1, 2, 3].iter().map(|q| dates[dates.len() * q / 4].as_str()).collect();
+    // at log positions through it and as of its quartile dates, the list
+    // is the fold by hand.
+    for n in (1..=events.len()).step_by(23).chain(events.len() - 3..=events.len()) {
+        assert_list_is_the_fold(&events[..n], None);
+        for &d in &quartiles {
+            assert_list_is_the_fold(&events[..n], Some(d));
+        }
+    }
+}

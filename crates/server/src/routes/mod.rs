@@ -271,6 +271,21 @@ pub fn table() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/v1/funds/disbursements",
+            summary: "The live disbursements /v1/funds/accounts sums, one by one, newest first (business date, then seq, descending): date, accounts, amount, kind, category, purpose, record (beyond the published format).",
+            access: Access::Read,
+            params: vec![
+                query("account", "string", "Only disbursements paid out of or into this account_id (404 when the scope knows no such account)."),
+                query("from", "integer", "Position in the list to start at (default 0, the newest); next_from of the previous page."),
+                query("limit", "integer", "At most this many disbursements (default 100, at most 1000)."),
+                AS_OF,
+                AT_SEQ,
+            ],
+            responses: &READ_PAGE,
+            handler: || get(views::disbursements),
+        },
+        Route {
+            method: "get",
             path: "/v1/commitments",
             summary: "Every commitment's status and computed due date (3.3).",
             access: Access::Read,
@@ -580,6 +595,12 @@ pub fn table() -> Vec<Route> {
     ]
 }
 
+const READ_PAGE: [(u16, &str); 4] = [
+    (200, "a page of the list: {\"disbursements\", \"total\", \"next_from\"}"),
+    READ_ERRORS[0],
+    READ_ERRORS[1],
+    (404, "no such account"),
+];
 const READ_ERRORS_OK: [(u16, &str); 3] = [(200, "the view"), READ_ERRORS[0], READ_ERRORS[1]];
 const READ_ONE: [(u16, &str); 4] = [(200, "the item"), READ_ERRORS[0], READ_ERRORS[1], (404, "no such item")];
 

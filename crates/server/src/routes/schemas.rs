@@ -168,6 +168,30 @@ pub fn success(method: &str, path: &str, asset_type: Option<&'static str>) -> Op
                 ])),
             ),
         ])),
+        ("get", "/v1/funds/disbursements") => view(dated(&[
+            (
+                "disbursements",
+                array(object(&[
+                    ("seq", integer()),
+                    ("date", date()),
+                    ("disbursement_id", string()),
+                    ("from_account", string()),
+                    ("to_account", string()),
+                    ("amount", amount()),
+                    (
+                        "kind",
+                        json!({"enum": ["transfer", "expenditure", "repayment", "interest"]}),
+                    ),
+                    ("category", nullable("string")),
+                    ("purpose", string()),
+                    ("allocation_id", nullable("string")),
+                    ("commitment_id", nullable("string")),
+                    ("received", boolean()),
+                ])),
+            ),
+            ("total", integer()),
+            ("next_from", nullable("integer")),
+        ])),
         ("get", "/v1/commitments") => view(dated(&[("commitments", array(named("Commitment")))])),
         ("get", "/v1/commitments/{id}") => view(with_judged_at(named("Commitment"))),
         ("get", "/v1/incentives") => view(dated(&[

@@ -142,6 +142,44 @@ pub async fn trace(
     .await
 }
 
+/// The live disbursements one by one, newest first (business date, then
+/// seq, both descending): those `/v1/funds/accounts` sums, in the same
+/// scope. `account` keeps those paid out of or into it (404, as for a
+/// trace, when the scope knows no such account); `from` and
+/// `limit` page through the list (`next_from`: where the next page
+/// starts, null on the last).
+pub async fn disbursements(
+    State(state): State<AppState>,
+    _r: Reader,
+    Scoped { scope, params }: Scoped,
+) -> Result<Response, ApiError> {
+    let from = usize::try_from(params.number("from")?.unwrap_or(0)).unwrap_or(usize::MAX);
+    let limit = params
+        .number("limit")?
+        .unwrap_or(DISBURSEMENTS_LIMIT)
+        .clamp(1, MAX_DISBURSEMENTS_LIMIT) as usize;
+    let account = params.text("account").map(str::to_string);
+    view(&state, scope, move |_, facts, _| {
+        let page = pledger_views::funds::disbursements(facts, account.as_deref(), from, limit);
+        if let Some(a) = account.as_deref() {
+            // Unknown in the scope, as for a trace: not open, and no live
+            // disbursement names it.
+            if page.total == 0 && !facts.accounts.get(a).is_some_and(|f| facts.live(f.at.seq)) {
+                return Err(ApiError::not_found(format!(
+                    "no account {a:?} is recorded in this ledger"
+                )));
+            }
+        }
+        to_value(page)
+    })
+    .await
+}
+
+/// `limit` of `/v1/funds/disbursements` when none is given, and the most
+/// it takes.
+pub const DISBURSEMENTS_LIMIT: u64 = 100;
+pub const MAX_DISBURSEMENTS_LIMIT: u64 = 1000;
+
 pub async fn commitments(
     State(state): State<AppState>,
     _r: Reader,
