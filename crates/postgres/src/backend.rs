@@ -14,7 +14,7 @@
 use crate::shared::WriterConn;
 use pledger_core::Hash;
 use pledger_store::{Head, LogBackend, StoreError, StoredRecord, WriteBatch};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::thread::JoinHandle;
 
@@ -27,6 +27,10 @@ fn lock_writer(writer: &Mutex<Option<WriterConn>>) -> MutexGuard<'_, Option<Writ
 pub struct PgBackend {
     local: Arc<dyn LogBackend>,
     writer: Arc<Mutex<Option<WriterConn>>>,
+    /// Whether `writer` holds a connection, readable without its lock:
+    /// HTTP handlers ask on every append, and must not wait behind a
+    /// commit in flight (which holds the lock).
+    writing: Arc<AtomicBool>,
     /// An import chunk still being inserted on a thread of its own, so the
     /// ledger stages the next chunk meanwhile; at most one at a time, and
     /// settled before anything else is written.
@@ -43,6 +47,7 @@ impl PgBackend {
         PgBackend {
             local,
             writer: Arc::new(Mutex::new(None)),
+            writing: Arc::new(AtomicBool::new(false)),
             inflight: Mutex::new(None),
             db_len: AtomicU64::new(0),
             known_writer: RwLock::new(None),
@@ -75,16 +80,18 @@ impl PgBackend {
     pub fn become_writer(&self, conn: WriterConn, db_len: u64) {
         self.db_len.store(db_len, Ordering::Release);
         *self.writer() = Some(conn);
+        self.writing.store(true, Ordering::Release);
     }
 
     /// Gives up writing (the session is closed, so the lock is released).
     pub fn resign(&self) {
         let _ = self.settle();
         self.writer().take();
+        self.writing.store(false, Ordering::Release);
     }
 
     pub fn is_writer(&self) -> bool {
-        self.writer().is_some()
+        self.writing.load(Ordering::Acquire)
     }
 
     /// Checks the writer's session; a dead one is dropped, so the node
@@ -96,6 +103,7 @@ impl PgBackend {
             Some(Err(e)) => {
                 tracing::warn!("lost the writer's PostgreSQL session: {e}");
                 w.take();
+                self.writing.store(false, Ordering::Release);
                 false
             }
             None => false,
@@ -145,6 +153,7 @@ impl PgBackend {
             Err(e) => {
                 tracing::warn!("a write to PostgreSQL failed, this node stops writing until it is elected again: {e}");
                 w.take();
+                self.writing.store(false, Ordering::Release);
                 Err(StoreError::NotWriter(None))
             }
         }
@@ -169,6 +178,7 @@ impl LogBackend for PgBackend {
             let count = batch.records.len();
             let data = crate::shared::pack(&batch.records);
             let writer = self.writer.clone();
+            let writing = self.writing.clone();
             let handle = std::thread::Builder::new()
                 .name("pledger-pg-chunk".into())
                 .spawn(move || {
@@ -177,6 +187,7 @@ impl LogBackend for PgBackend {
                     conn.append_packed(first_seq, count, &data, None, 0).map_err(|e| {
                         tracing::warn!("writing an import chunk to PostgreSQL failed, this node stops writing: {e}");
                         w.take();
+                        writing.store(false, Ordering::Release);
                         StoreError::NotWriter(None)
                     })
                 })?;
@@ -260,5 +271,28 @@ impl LogBackend for PgBackend {
 
     fn meta_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         self.local.meta_with_prefix(prefix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pledger_store::MemBackend;
+    use std::time::Duration;
+
+    /// HTTP handlers ask for the role on every append: the answer must not
+    /// wait for a commit in flight, which holds the connection's lock (it
+    /// did once, and halved the appends a writer took).
+    #[test]
+    fn the_role_is_read_without_waiting_for_a_commit_in_flight() {
+        let backend = Arc::new(PgBackend::new(Arc::new(MemBackend::new())));
+        let commit_in_flight = backend.writer();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let asker = backend.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(asker.is_writer());
+        });
+        assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(false));
+        drop(commit_in_flight);
     }
 }
