@@ -14,9 +14,7 @@ mod pg;
 #[path = "common/server.rs"]
 mod server;
 
-use common::{
-    base_events, check_chain, cmd, disbursement, founding, ndjson, parse_json_lines, run_cmd, Ledger, Out, CITY,
-};
+use common::{base_events, check_chain, cmd, disbursement, ndjson, parse_json_lines, run_cmd, Ledger, Out, CITY};
 use pg::{psql, PgCluster};
 use serde_json::{json, Value};
 use server::{Reply, Server};
@@ -139,16 +137,6 @@ impl Shared {
         }
         out
     }
-}
-
-/// The stored body of a record: JCS of the record without its hash
-/// (contract 1.2), as common::record_hash hashes it.
-fn jcs_body(record: &Value) -> String {
-    let mut body = record.clone();
-    body.as_object_mut().unwrap().remove("hash");
-    let mut s = String::new();
-    common::jcs(&body, &mut s);
-    s
 }
 
 /// Initialises a ledger in the database with `dir` as its first node's
@@ -343,20 +331,7 @@ fn failover_of_the_writer_node_and_of_the_database_loses_no_acknowledged_append(
     let dirs: Vec<PathBuf> = (0..NODES).map(|n| tmp.path().join(format!("node{n}"))).collect();
     init(&sh, &dirs[0]);
     // Each client is its own organisation with its own accounts.
-    let mut setup = vec![founding()];
-    for c in 0..CLIENTS {
-        let org = format!("org-{c}");
-        setup.push(
-            json!({"type": "entity.registered", "actor": CITY, "occurred_at": "2026-01-01",
-            "data": {"entity_id": org, "kind": "enterprise", "name": format!("企业 {c}")}}),
-        );
-        for (acc, kind) in [("src", "source"), ("pay", "external")] {
-            setup.push(
-                json!({"type": "account.opened", "actor": org, "occurred_at": "2026-01-01",
-                "data": {"account_id": format!("{org}-{acc}"), "holder": org, "name": acc, "kind": kind}}),
-            );
-        }
-    }
+    let setup = common::client_orgs(CLIENTS);
     sh.run_stdin(&dirs[0], &["append", "-"], &ndjson(&setup)).expect(0);
     let tokens: Vec<String> = (0..CLIENTS)
         .map(|c| token(&sh, &dirs[0], &format!("org-{c}"), "recorder"))
@@ -480,7 +455,7 @@ fn failover_of_the_writer_node_and_of_the_database_loses_no_acknowledged_append(
     assert_eq!(packed.len(), records.len());
     for ((seq, hash, body), r) in packed.iter().zip(&records) {
         assert_eq!(r["hash"], hash.as_str(), "packed record {seq}");
-        assert_eq!(*body, jcs_body(r), "packed record {seq}");
+        assert_eq!(*body, common::record_body(r), "packed record {seq}");
     }
 
     // `verify` against the database passes with every node's directory.
@@ -720,7 +695,7 @@ fn two_ledgers_in_one_database_stay_independent() {
         assert_eq!(packed.len(), recs.len());
         for ((seq, hash, body), r) in packed.iter().zip(recs) {
             assert_eq!(r["hash"], hash.as_str(), "{} record {seq}", sh.ledger);
-            assert_eq!(*body, jcs_body(r), "{} record {seq}", sh.ledger);
+            assert_eq!(*body, common::record_body(r), "{} record {seq}", sh.ledger);
         }
     }
     a_sh.run(&a_dir, &["verify"]).expect(0);

@@ -541,20 +541,7 @@ fn thirty_two_clients_append_two_thousand_events_each() {
     const EACH: usize = 2000;
     let l = Ledger::new();
     // Each client is its own organisation with its own accounts.
-    let mut setup = vec![founding()];
-    for c in 0..CLIENTS {
-        let org = format!("org-{c}");
-        setup.push(
-            json!({"type": "entity.registered", "actor": CITY, "occurred_at": "2026-01-01",
-            "data": {"entity_id": org, "kind": "enterprise", "name": format!("企业 {c}")}}),
-        );
-        for (acc, kind) in [("src", "source"), ("pay", "external")] {
-            setup.push(
-                json!({"type": "account.opened", "actor": org, "occurred_at": "2026-01-01",
-                "data": {"account_id": format!("{org}-{acc}"), "holder": org, "name": acc, "kind": kind}}),
-            );
-        }
-    }
+    let setup = common::client_orgs(CLIENTS);
     l.append_str(&ndjson(&setup)).expect(0);
     let base = setup.len();
     let tokens: Vec<String> = (0..CLIENTS)

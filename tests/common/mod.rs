@@ -254,13 +254,41 @@ pub fn jcs(v: &Value, out: &mut String) {
     }
 }
 
-/// Contract 1.2: BLAKE3("pledger/record/v1\n" || JCS(record without hash)), hex.
-pub fn record_hash(record: &Value) -> String {
+/// The stored body of a record (contract 1.2): JCS of the record without
+/// its hash.
+pub fn record_body(record: &Value) -> String {
     let mut body = record.clone();
     body.as_object_mut().expect("a record is an object").remove("hash");
-    let mut text = String::from("pledger/record/v1\n");
+    let mut text = String::new();
     jcs(&body, &mut text);
+    text
+}
+
+/// Contract 1.2: BLAKE3("pledger/record/v1\n" || JCS(record without hash)), hex.
+pub fn record_hash(record: &Value) -> String {
+    let text = format!("pledger/record/v1\n{}", record_body(record));
     blake3::hash(text.as_bytes()).to_hex().to_string()
+}
+
+/// The founding events, then per client `c` an enterprise `org-{c}` with a
+/// source account `org-{c}-src` and an external one `org-{c}-pay`: clients
+/// whose appends never depend on each other.
+pub fn client_orgs(clients: usize) -> Vec<Value> {
+    let mut setup = vec![founding()];
+    for c in 0..clients {
+        let org = format!("org-{c}");
+        setup.push(
+            json!({"type": "entity.registered", "actor": CITY, "occurred_at": "2026-01-01",
+            "data": {"entity_id": org, "kind": "enterprise", "name": format!("企业 {c}")}}),
+        );
+        for (acc, kind) in [("src", "source"), ("pay", "external")] {
+            setup.push(
+                json!({"type": "account.opened", "actor": org, "occurred_at": "2026-01-01",
+                "data": {"account_id": format!("{org}-{acc}"), "holder": org, "name": acc, "kind": kind}}),
+            );
+        }
+    }
+    setup
 }
 
 pub const ZERO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -15,7 +15,7 @@ use crate::backend::PgBackend;
 use crate::schema::names;
 use crate::shared::{read_head, read_meta_since, read_records, WriterConn};
 use crate::{connect, PgError};
-use pledger_store::{LogBackend, Replicator};
+use pledger_store::{Head, LogBackend, Replicator};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::Client;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -272,32 +272,24 @@ impl Loop {
 
     /// Takes the writer's lock if it is free, then catches up under it.
     fn try_lead(&mut self) -> Result<(), PgError> {
-        let client = connect(&self.config.url)?;
-        let Some(mut conn) = WriterConn::try_lock(client, &self.config.ledger)? else {
-            return Ok(());
-        };
-        // Nobody else can move the head now: read it, reach it, and clear
-        // whatever a writer that died mid-import left past it.
-        self.meta_seen = adopt_meta(conn.client(), &self.config.ledger, &self.backend, self.meta_seen)?;
-        let (head, _) = read_head(conn.client(), &self.config.ledger)?;
-        catch_up(conn.client(), &self.config.ledger, &self.replicator, head.len)?;
-        let ours = self.replicator.head();
-        if ours != head {
-            return Err(PgError::Corrupt(format!(
-                "after catching up this node's head is {} records, the database's {}",
-                ours.len, head.len
-            )));
+        let address = self.config.advertise.clone();
+        let led = lead(
+            &self.config.url,
+            &self.config.ledger,
+            &self.backend,
+            &self.replicator,
+            self.meta_seen,
+            address.as_deref(),
+        )?;
+        if let Some((meta_seen, head)) = led {
+            self.meta_seen = meta_seen;
+            self.note(|s| s.writer = address);
+            tracing::info!(
+                "this node writes the ledger {} now, from record {}",
+                self.config.ledger,
+                head.len
+            );
         }
-        conn.discard_from(head.len)?;
-        conn.advertise(self.config.advertise.as_deref())?;
-        self.backend.set_known_writer(self.config.advertise.clone());
-        self.backend.become_writer(conn, head.len);
-        self.note(|s| s.writer = self.config.advertise.clone());
-        tracing::info!(
-            "this node writes the ledger {} now, from record {}",
-            self.config.ledger,
-            head.len
-        );
         Ok(())
     }
 
@@ -365,6 +357,41 @@ fn adopt_meta(client: &mut Client, ledger: &str, backend: &PgBackend, seen: i64)
         last = last.max(added);
     }
     Ok(last)
+}
+
+/// Takes the writer's lock if it is free (`None` when another session
+/// holds it). Under it nobody else can move the head: reach it, clear what
+/// a writer that died mid-import left past it, advertise `address` (when
+/// given) and make `backend` the writer. Returns the checkpoints' counter
+/// and the head it writes from.
+fn lead(
+    url: &str,
+    ledger: &str,
+    backend: &PgBackend,
+    replicator: &Replicator,
+    meta_seen: i64,
+    address: Option<&str>,
+) -> Result<Option<(i64, Head)>, PgError> {
+    let Some(mut conn) = WriterConn::try_lock(connect(url)?, ledger)? else {
+        return Ok(None);
+    };
+    let meta_seen = adopt_meta(conn.client(), ledger, backend, meta_seen)?;
+    let (head, _) = read_head(conn.client(), ledger)?;
+    catch_up(conn.client(), ledger, replicator, head.len)?;
+    let ours = replicator.head();
+    if ours != head {
+        return Err(PgError::Corrupt(format!(
+            "after catching up this node's head is {} records, the database's {}",
+            ours.len, head.len
+        )));
+    }
+    conn.discard_from(head.len)?;
+    if let Some(address) = address {
+        conn.advertise(address)?;
+        backend.set_known_writer(Some(address.to_string()));
+    }
+    backend.become_writer(conn, head.len);
+    Ok(Some((meta_seen, head)))
 }
 
 /// Compares every record of the database up to `len` with the local copy.
@@ -441,17 +468,11 @@ pub fn open_once(
     let ledger = pledger_store::Ledger::open(backend.clone()).map_err(|e| PgError::Ledger(e.to_string()))?;
     let replicator = ledger.replicator();
     let result = (|| {
-        adopt_meta(&mut client, name, &backend, 0)?;
+        let meta_seen = adopt_meta(&mut client, name, &backend, 0)?;
         catch_up(&mut client, name, &replicator, row.head.len)?;
         backend.set_known_writer(row.writer.clone());
-        if let Some(mut conn) = WriterConn::try_lock(connect(url)?, name)? {
-            let (head, _) = read_head(conn.client(), name)?;
-            adopt_meta(conn.client(), name, &backend, 0)?;
-            catch_up(conn.client(), name, &replicator, head.len)?;
-            conn.discard_from(head.len)?;
-            backend.become_writer(conn, head.len);
-        }
-        Ok(())
+        // A command does not advertise itself: it serves no HTTP.
+        lead(url, name, &backend, &replicator, meta_seen, None).map(drop)
     })();
     ledger.close();
     result.map(|()| backend)

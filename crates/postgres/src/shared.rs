@@ -189,7 +189,7 @@ impl WriterConn {
     }
 
     /// Names this node as the writer, for followers to send clients to.
-    pub fn advertise(&mut self, address: Option<&str>) -> Result<(), PgError> {
+    pub fn advertise(&mut self, address: &str) -> Result<(), PgError> {
         self.client.execute(
             "UPDATE pledger_ledgers SET writer = $2 WHERE name = $1",
             &[&self.ledger, &address],

@@ -373,14 +373,7 @@ impl Ledger {
     /// that fails refuses the whole call (and nothing of it is kept), with
     /// [`StoreError::Corrupt`] naming it.
     pub fn replicate(&self, records: Vec<StoredRecord>) -> Result<Head, StoreError> {
-        let (tx, rx) = mpsc::sync_channel(1);
-        self.send(Request::Replicate {
-            records,
-            reply: Box::new(move |r| {
-                let _ = tx.send(r);
-            }),
-        })?;
-        rx.recv().map_err(|_| StoreError::Closed)?
+        self.replicator().replicate(records)
     }
 
     /// A handle that feeds [`Ledger::replicate`] from another thread (a
@@ -476,6 +469,39 @@ fn same_kind(e: &StoreError) -> StoreError {
     }
 }
 
+/// A stored record read for admission: its hash, its `prev_hash`, the seq
+/// its body states, its event and signature.
+struct Parsed {
+    hash: Hash,
+    prev: Hash,
+    seq: u64,
+    event: Event,
+    signed: Option<SignedPart>,
+}
+
+/// Parses a stored record (no hash check: the callers differ on that).
+fn parse_stored(r: &StoredRecord) -> Result<Parsed, String> {
+    let hash = r.hash().ok_or("its stored value is too short to hold a hash")?;
+    let h = RecordHeader::parse(r.body()).map_err(|e| e.to_string())?;
+    let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
+    let text = h.event.get();
+    let event = Event::parse_text(text).map_err(|e| e.to_string())?;
+    // Only events that mention a signature pay for reading it.
+    let signed = if text.contains("\"signature\"") {
+        let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        signature::signed_part(&value).map_err(|e| e.to_string())?
+    } else {
+        None
+    };
+    Ok(Parsed {
+        hash,
+        prev,
+        seq: h.seq,
+        event,
+        signed,
+    })
+}
+
 /// Reads every committed record and replays it into a fresh registry.
 /// Parsing is spread over all cores; admitting is sequential.
 pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, StoreError> {
@@ -490,26 +516,14 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
         if chunk.is_empty() {
             break;
         }
-        type Parsed = (Hash, Hash, Event, Option<SignedPart>);
         let parsed: Vec<Result<Parsed, String>> = chunk
             .par_iter()
             .map(|r| {
-                let hash = r.hash().ok_or("value too short")?;
-                let h = RecordHeader::parse(r.body()).map_err(|e| e.to_string())?;
-                if h.seq != r.seq {
-                    return Err(format!("its body says seq {}", h.seq));
+                let p = parse_stored(r)?;
+                if p.seq != r.seq {
+                    return Err(format!("its body says seq {}", p.seq));
                 }
-                let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
-                let text = h.event.get();
-                let e = Event::parse_text(text).map_err(|e| e.to_string())?;
-                // Only events that mention a signature pay for reading it.
-                let signed = if text.contains("\"signature\"") {
-                    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-                    signature::signed_part(&value).map_err(|e| e.to_string())?
-                } else {
-                    None
-                };
-                Ok((hash, prev, e, signed))
+                Ok(p)
             })
             .collect();
         for (r, p) in chunk.iter().zip(parsed) {
@@ -517,7 +531,13 @@ pub fn rebuild_registry(backend: &dyn LogBackend, len: u64) -> Result<Registry, 
             if r.seq != next_seq {
                 return Err(StoreError::Corrupt(format!("record {next_seq} is missing")));
             }
-            let (hash, rec_prev, event, signed) = p.map_err(corrupt)?;
+            let Parsed {
+                hash,
+                prev: rec_prev,
+                event,
+                signed,
+                ..
+            } = p.map_err(corrupt)?;
             if rec_prev != prev {
                 return Err(corrupt("its prev_hash does not match the record before it".into()));
             }
@@ -893,26 +913,18 @@ impl Writer {
             return Ok(self.head);
         }
         self.ensure_clean_tail()?;
-        type Parsed = (Hash, Hash, u64, Event, Option<SignedPart>);
-        // Hashing and parsing in parallel; admitting in order.
+        // Hashing and parsing in parallel; admitting in order. Unlike a
+        // rebuild of this node's own log, the hash is recomputed: the
+        // shared store is not trusted.
         let parsed: Vec<Result<Parsed, String>> = records
             .par_iter()
             .map(|r| {
-                let hash = r.hash().ok_or("its stored value is too short to hold a hash")?;
-                if record_hash(r.body()) != hash {
+                // First, so a changed byte is named as that, not as
+                // whatever parse error it happens to cause.
+                if r.hash() != Some(record_hash(r.body())) {
                     return Err("its body does not hash to its stored hash (the stored bytes were changed)".into());
                 }
-                let h = RecordHeader::parse(r.body()).map_err(|e| e.to_string())?;
-                let prev = h.prev_hash_bytes().ok_or("prev_hash is not 64 hex digits")?;
-                let text = h.event.get();
-                let e = Event::parse_text(text).map_err(|e| e.to_string())?;
-                let signed = if text.contains("\"signature\"") {
-                    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-                    signature::signed_part(&value).map_err(|e| e.to_string())?
-                } else {
-                    None
-                };
-                Ok((hash, prev, h.seq, e, signed))
+                parse_stored(r)
             })
             .collect();
         let mut p = self.pending();
@@ -922,7 +934,13 @@ impl Writer {
             for (r, parsed) in records.into_iter().zip(parsed) {
                 let seq = p.next_seq();
                 let corrupt = |why: String| StoreError::Corrupt(format!("record {seq}: {why}"));
-                let (hash, prev, body_seq, event, signed) = parsed.map_err(corrupt)?;
+                let Parsed {
+                    hash,
+                    prev,
+                    seq: body_seq,
+                    event,
+                    signed,
+                } = parsed.map_err(corrupt)?;
                 if r.seq != seq || body_seq != seq {
                     return Err(corrupt(format!(
                         "the shared store gave seq {} (its body says {body_seq}) where {seq} comes next",
